@@ -1,0 +1,60 @@
+"""Reading and writing methodologies as YAML or JSON (Excel lives in planner.excel).
+
+A province holds the official table of its scheme, so loading one must be as safe and as clear as loading our
+own: every failure is a MethodologyError whose problems name the path (`areas.2.criteria.0.max_points`) or the
+code at fault, and nothing is returned unless the whole tree validates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from planner.errors import MethodologyError
+from planner.methodology import Methodology
+from planner.scenario import validation_problems
+
+
+def methodology_from_mapping(data: Any) -> Methodology:
+    """A validated Methodology from parsed YAML/JSON."""
+    if not isinstance(data, Mapping):
+        raise MethodologyError("methodology.invalid_data")
+    try:
+        return Methodology.model_validate(data)
+    except ValidationError as exc:
+        raise MethodologyError("methodology.invalid_data", problems=validation_problems(exc)) from None
+
+
+def methodology_to_mapping(m: Methodology) -> dict[str, Any]:
+    """A plain mapping that `methodology_from_mapping` reads back to an equal Methodology."""
+    data: dict[str, Any] = m.model_dump(mode="json", exclude_defaults=True)
+    data["id"] = m.id
+    return data
+
+
+def methodology_from_yaml(text: str | bytes) -> Methodology:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise MethodologyError("methodology.bad_yaml", detail=str(exc).splitlines()[0]) from None
+    return methodology_from_mapping(data)
+
+
+def methodology_from_json(text: str | bytes) -> Methodology:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise MethodologyError("methodology.bad_json", detail=str(exc)) from None
+    return methodology_from_mapping(data)
+
+
+def methodology_to_yaml(m: Methodology) -> str:
+    return yaml.safe_dump(methodology_to_mapping(m), allow_unicode=True, sort_keys=False, width=110)
+
+
+def methodology_to_json(m: Methodology) -> str:
+    return json.dumps(methodology_to_mapping(m), ensure_ascii=False, indent=2)
