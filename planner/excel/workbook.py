@@ -1,0 +1,249 @@
+"""Opening, reading and writing workbooks safely: the one gate every .xlsx passes through.
+
+Users live in Excel, so uploads are the main door for bad input: a wrong file type, a renamed sheet, shuffled
+columns, text in number cells, formulas where values are expected, a 50 MB file, a zip bomb, a truncated file.
+Everything here turns those into one ImportFileError whose message names the sheet, row and column, before any
+value reaches a model, so an import either succeeds whole or changes nothing.
+
+Checks before openpyxl sees a byte: size, that it is a zip with the parts of a workbook, each part's
+compression ratio and the total uncompressed size. openpyxl parses XML with defusedxml when it is installed (it
+is a dependency), which stops entity-expansion attacks. On the way out, `write_text` makes sure user text that
+starts with = + - @ is stored as text, never as a live formula.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.errors import ImportFileError, Problem
+from planner.i18n import parse_number
+
+#: Uploads larger than this are refused (the app's uploader and Streamlit's server limit say the same).
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+#: A zip member may expand at most this many times; office files compress text about 5-20 times.
+MAX_COMPRESSION_RATIO = 200
+#: The whole workbook may expand to at most this many bytes.
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+_REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def check_xlsx_bytes(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
+    """Refuse anything that is not a modest, well-formed .xlsx, without decompressing it."""
+    if len(data) > max_bytes:
+        raise ImportFileError(
+            "excel.too_large", size_mb=round(len(data) / 1_048_576, 1), limit_mb=max_bytes // 1_048_576
+        )
+    if not data:
+        raise ImportFileError("excel.empty_file")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ImportFileError("excel.not_xlsx")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            names = {m.filename for m in members}
+            total = 0
+            for member in members:
+                total += member.file_size
+                ratio = member.file_size / max(member.compress_size, 1)
+                if member.file_size > 1_000_000 and ratio > MAX_COMPRESSION_RATIO:
+                    raise ImportFileError("excel.zip_bomb", part=member.filename)
+            if total > MAX_UNCOMPRESSED_BYTES:
+                raise ImportFileError("excel.zip_bomb", part="*")
+    except zipfile.BadZipFile:
+        raise ImportFileError("excel.corrupt") from None
+    if not all(part in names for part in _REQUIRED_PARTS):
+        raise ImportFileError("excel.not_xlsx")
+
+
+def open_workbook(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Workbook:
+    """A workbook from uploaded bytes, after the safety checks; formulas are kept (not evaluated) so that
+    readers can refuse them where a value is expected."""
+    check_xlsx_bytes(data, max_bytes=max_bytes)
+    try:
+        return load_workbook(io.BytesIO(data), data_only=False, read_only=False)
+    except ImportFileError:
+        raise
+    except Exception:  # openpyxl raises many types on damaged parts (KeyError, XML errors, ValueError ...)
+        raise ImportFileError("excel.corrupt") from None
+
+
+def fold(text: str) -> str:
+    """Text folded for tolerant matching: no diacritics (đ → d), lower case, single spaces."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return " ".join(stripped.casefold().replace("_", " ").split())
+
+
+def find_sheet(wb: Workbook, names: Sequence[str]) -> Worksheet:
+    """The first sheet whose folded title matches one of `names` (Vietnamese or English titles)."""
+    wanted = {fold(n) for n in names}
+    for ws in wb.worksheets:
+        if fold(ws.title) in wanted:
+            return ws
+    raise ImportFileError(
+        "excel.missing_sheet", sheet=names[0], present=", ".join(ws.title for ws in wb.worksheets) or "-"
+    )
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a reader expects, found by any of its header names (folded), in any position."""
+
+    key: str
+    headers: tuple[str, ...]
+    required: bool = True
+
+
+@dataclass
+class TableRow:
+    """One data row: its Excel row number and the cells by column key."""
+
+    sheet: str
+    row_number: int
+    cells: dict[str, Cell | None]
+    letters: dict[str, str] = field(default_factory=dict)
+
+    def raw(self, key: str) -> Any:
+        cell = self.cells.get(key)
+        return None if cell is None else cell.value
+
+    def is_formula(self, key: str) -> bool:
+        cell = self.cells.get(key)
+        return cell is not None and cell.data_type == "f"
+
+    def where(self, key: str) -> dict[str, Any]:
+        return {"sheet": self.sheet, "row": self.row_number, "column": self.letters.get(key, "?")}
+
+    def error(self, key: str, problem_key: str, **extra: Any) -> ImportFileError:
+        """An import error pointing at this row's cell in column `key`."""
+        return ImportFileError(
+            "excel.import_failed", problems=[Problem(problem_key, {**self.where(key), **extra})]
+        )
+
+    def text(self, key: str) -> str:
+        if self.is_formula(key):
+            raise self.error(key, "excel.formula_not_allowed")
+        value = self.raw(key)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    def number(self, key: str, *, required: bool = True) -> float | None:
+        """The cell as a number; Vietnamese-style text like "83,87" is accepted."""
+        if self.is_formula(key):
+            raise self.error(key, "excel.formula_not_allowed")
+        value = self.raw(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                raise self.error(key, "excel.missing_value")
+            return None
+        if isinstance(value, bool):
+            raise self.error(key, "excel.not_a_number", value=value)
+        if isinstance(value, int | float):
+            number = float(value)
+        else:
+            try:
+                number = parse_number(str(value))
+            except ValueError:
+                raise self.error(key, "excel.not_a_number", value=str(value)[:40]) from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise self.error(key, "excel.not_a_number", value=value)
+        return number
+
+    def boolean(self, key: str) -> bool:
+        """Yes/no cells: có/không, x, yes/no, true/false, 1/0; empty is no."""
+        value = self.raw(key)
+        if value is None or value == "":
+            return False
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float):
+            return value != 0
+        folded = fold(str(value))
+        if folded in ("co", "x", "yes", "y", "true", "1", "dung", "khoa", "locked"):
+            return True
+        if folded in ("khong", "no", "n", "false", "0", "sai", ""):
+            return False
+        raise self.error(key, "excel.not_a_boolean", value=str(value)[:40])
+
+
+def read_table(ws: Worksheet, columns: Sequence[Column], *, header_search_rows: int = 15) -> list[TableRow]:
+    """The data rows under the header row of `ws`, columns found by header name in any order.
+
+    The header row is the first of the top rows that holds every required column; instructions or a title may
+    sit above it. Entirely empty rows are skipped. Missing required columns raise one error naming them all.
+    """
+    wanted = {c.key: {fold(h) for h in c.headers} for c in columns}
+    header_row = None
+    positions: dict[str, int] = {}
+    for row_number, row in enumerate(
+        ws.iter_rows(min_row=1, max_row=header_search_rows, values_only=True), start=1
+    ):
+        found: dict[str, int] = {}
+        for col_index, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            folded = fold(str(value))
+            for key, headers in wanted.items():
+                if key not in found and folded in headers:
+                    found[key] = col_index
+        if all(c.key in found for c in columns if c.required):
+            header_row, positions = row_number, found
+            break
+    if header_row is None:
+        required = [c.headers[0] for c in columns if c.required]
+        raise ImportFileError("excel.missing_columns", sheet=ws.title, columns=", ".join(required))
+    letters = {key: get_column_letter(col) for key, col in positions.items()}
+    rows: list[TableRow] = []
+    for cells in ws.iter_rows(min_row=header_row + 1):
+        by_key: dict[str, Cell | None] = {}
+        for key, col in positions.items():
+            cell = cells[col - 1] if col - 1 < len(cells) else None
+            by_key[key] = cell if isinstance(cell, Cell) else None
+        if all(
+            c is None or c.value is None or (isinstance(c.value, str) and not c.value.strip())
+            for c in by_key.values()
+        ):
+            continue
+        rows.append(TableRow(ws.title, cells[0].row if cells else header_row + 1, by_key, letters))
+    return rows
+
+
+def collect_problems(rows: Iterable[TableRow], read: Any) -> tuple[list[Any], list[Problem]]:
+    """Apply `read(row)` to every row, gathering every row's problems instead of stopping at the first, so a
+    user sees all that is wrong with a sheet at once."""
+    results: list[Any] = []
+    problems: list[Problem] = []
+    for row in rows:
+        try:
+            results.append(read(row))
+        except ImportFileError as exc:
+            problems.extend(exc.problems or [Problem(exc.key, exc.params)])
+    return results, problems
+
+
+def write_text(cell: Cell, value: str) -> None:
+    """Put user text in a cell so that it can never become a formula (= + - @ at the start stay text)."""
+    cell.value = value
+    if value.startswith(_FORMULA_PREFIXES):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
