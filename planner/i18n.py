@@ -105,4 +105,6 @@ def parse_number(text: str) -> float:
         cleaned = cleaned.replace(",", ".")
     elif cleaned.count(",") > 1:
         cleaned = cleaned.replace(",", "")
+    elif cleaned.count(".") > 1:
+        cleaned = cleaned.replace(".", "")
     return float(cleaned)

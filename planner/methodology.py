@@ -29,7 +29,7 @@ CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
 
 
 class _Node(_Frozen):

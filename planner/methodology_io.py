@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -31,9 +32,20 @@ def methodology_from_mapping(data: Any) -> Methodology:
 
 def methodology_to_mapping(m: Methodology) -> dict[str, Any]:
     """A plain mapping that `methodology_from_mapping` reads back to an equal Methodology."""
-    data: dict[str, Any] = m.model_dump(mode="json", exclude_defaults=True)
+    data: dict[str, Any] = _plain(m.model_dump(mode="python", exclude_defaults=True))
     data["id"] = m.id
-    return data
+    return {"id": data.pop("id"), **data}
+
+
+def _plain(value: Any) -> Any:
+    """Decimals as numbers (integers when whole) and tuples as lists, so YAML and JSON read naturally."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def methodology_from_yaml(text: str | bytes) -> Methodology:

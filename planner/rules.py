@@ -20,9 +20,9 @@ import itertools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from planner.errors import Problem
 from planner.i18n import Lang, format_number
@@ -84,6 +84,13 @@ class _Rule(BaseModel):
     basis: Basis = "assumption"
     source: str = ""
     assumption: str = ""
+
+    @model_serializer(mode="wrap")
+    def _keep_type(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Always write the `type` tag, even when dumping without defaults, so a dump reads back."""
+        data: dict[str, Any] = handler(self)
+        data["type"] = getattr(self, "type")  # noqa: B009 - every concrete rule declares it
+        return {"type": data.pop("type"), **data}
 
     @property
     def is_assumption(self) -> bool:
