@@ -1,0 +1,21 @@
+"""The scenario store: saved scenarios with version history and autosave, in SQLite or PostgreSQL.
+
+See docs/store.md for where the data lives, PostgreSQL, migrations, conflicts and autosave.
+"""
+
+from planner.store.errors import StoreConflictError
+from planner.store.paths import data_home, default_database_path
+from planner.store.records import Autosave, ScenarioSummary, StoredScenario, VersionInfo
+from planner.store.repository import ScenarioStore, database_url
+
+__all__ = [
+    "Autosave",
+    "ScenarioStore",
+    "ScenarioSummary",
+    "StoreConflictError",
+    "StoredScenario",
+    "VersionInfo",
+    "data_home",
+    "database_url",
+    "default_database_path",
+]
