@@ -16,24 +16,28 @@ from __future__ import annotations
 import io
 import unicodedata
 import zipfile
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.errors import ImportFileError, Problem
-from planner.i18n import parse_number
+from planner.i18n import Lang, parse_number, t
 
 #: Uploads larger than this are refused (the app's uploader and Streamlit's server limit say the same).
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 #: A zip member may expand at most this many times; office files compress text about 5-20 times.
 MAX_COMPRESSION_RATIO = 200
-#: The whole workbook may expand to at most this many bytes.
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+#: The whole workbook may expand to at most this many bytes. openpyxl needs about 0.35 s and 15 MB of memory
+#: per MB of sheet XML, so 30 MB bounds an upload to ~10 s; our largest template is under 1 MB of XML.
+MAX_UNCOMPRESSED_BYTES = 30 * 1024 * 1024
 _REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -70,12 +74,30 @@ def open_workbook(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Workbook
     """A workbook from uploaded bytes, after the safety checks; formulas are kept (not evaluated) so that
     readers can refuse them where a value is expected."""
     check_xlsx_bytes(data, max_bytes=max_bytes)
+    if not openpyxl.DEFUSEDXML:  # OPENPYXL_DEFUSEDXML=False in the environment would parse entities
+        raise ImportFileError("excel.unsafe_xml")
     try:
         return load_workbook(io.BytesIO(data), data_only=False, read_only=False)
     except ImportFileError:
         raise
-    except Exception:  # openpyxl raises many types on damaged parts (KeyError, XML errors, ValueError ...)
+    except (
+        Exception
+    ) as exc:  # openpyxl raises many types on damaged parts (KeyError, XML errors, ValueError ...)
+        if _caused_by_unsafe_xml(exc):
+            raise ImportFileError("excel.unsafe_xml") from None
         raise ImportFileError("excel.corrupt") from None
+
+
+def _caused_by_unsafe_xml(exc: BaseException) -> bool:
+    """Whether defusedxml refused a part (entity declarations, external references) somewhere in the chain."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, DefusedXmlException):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def fold(text: str) -> str:
@@ -94,6 +116,18 @@ def find_sheet(wb: Workbook, names: Sequence[str]) -> Worksheet:
     raise ImportFileError(
         "excel.missing_sheet", sheet=names[0], present=", ".join(ws.title for ws in wb.worksheets) or "-"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CellProblem(Problem):
+    """A problem the domain found (a level the rule does not know, children that do not add up) placed at the
+    sheet, row and column where the user can fix it; `detail` is rendered in the same language."""
+
+    detail: Problem | None = None
+
+    def message(self, lang: Lang = "vi") -> str:
+        inner = self.detail.message(lang) if self.detail is not None else ""
+        return t(self.key, lang, **self.params, detail=inner)
 
 
 @dataclass(frozen=True)
@@ -124,6 +158,10 @@ class TableRow:
 
     def where(self, key: str) -> dict[str, Any]:
         return {"sheet": self.sheet, "row": self.row_number, "column": self.letters.get(key, "?")}
+
+    def located(self, key: str, detail: Problem) -> CellProblem:
+        """`detail` placed at this row's cell in column `key` ("Trang …, dòng 7, cột E: …")."""
+        return CellProblem("excel.at_cell", self.where(key), detail)
 
     def error(self, key: str, problem_key: str, **extra: Any) -> ImportFileError:
         """An import error pointing at this row's cell in column `key`."""
@@ -187,16 +225,15 @@ def read_table(ws: Worksheet, columns: Sequence[Column], *, header_search_rows: 
     sit above it. Entirely empty rows are skipped. Missing required columns raise one error naming them all.
     """
     wanted = {c.key: {fold(h) for h in c.headers} for c in columns}
+    grid = _cells_by_row(ws)
     header_row = None
     positions: dict[str, int] = {}
-    for row_number, row in enumerate(
-        ws.iter_rows(min_row=1, max_row=header_search_rows, values_only=True), start=1
-    ):
+    for row_number in sorted(r for r in grid if r <= header_search_rows):
         found: dict[str, int] = {}
-        for col_index, value in enumerate(row, start=1):
-            if value is None:
+        for col_index, cell in sorted(grid[row_number].items()):
+            if cell.value is None:
                 continue
-            folded = fold(str(value))
+            folded = fold(str(cell.value))
             for key, headers in wanted.items():
                 if key not in found and folded in headers:
                     found[key] = col_index
@@ -208,18 +245,29 @@ def read_table(ws: Worksheet, columns: Sequence[Column], *, header_search_rows: 
         raise ImportFileError("excel.missing_columns", sheet=ws.title, columns=", ".join(required))
     letters = {key: get_column_letter(col) for key, col in positions.items()}
     rows: list[TableRow] = []
-    for cells in ws.iter_rows(min_row=header_row + 1):
-        by_key: dict[str, Cell | None] = {}
-        for key, col in positions.items():
-            cell = cells[col - 1] if col - 1 < len(cells) else None
-            by_key[key] = cell if isinstance(cell, Cell) else None
+    for row_number in sorted(r for r in grid if r > header_row):
+        cells = grid[row_number]
+        by_key: dict[str, Cell | None] = {key: cells.get(col) for key, col in positions.items()}
         if all(
             c is None or c.value is None or (isinstance(c.value, str) and not c.value.strip())
             for c in by_key.values()
         ):
             continue
-        rows.append(TableRow(ws.title, cells[0].row if cells else header_row + 1, by_key, letters))
+        rows.append(TableRow(ws.title, row_number, by_key, letters))
     return rows
+
+
+def _cells_by_row(ws: Worksheet) -> dict[int, dict[int, Cell]]:
+    """The cells the file actually holds, by row then column.
+
+    Walking `ws.iter_rows()` creates every cell of the used range: one stray value in Z1048576 made a 5 KB file
+    take 110 s and 6 GB of memory (27 million empty cells), so only the stored cells are visited.
+    """
+    grid: dict[int, dict[int, Cell]] = defaultdict(dict)
+    for (row, column), cell in list(ws._cells.items()):
+        if isinstance(cell, Cell):
+            grid[row][column] = cell
+    return grid
 
 
 def collect_problems(rows: Iterable[TableRow], read: Any) -> tuple[list[Any], list[Problem]]:
