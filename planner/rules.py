@@ -368,11 +368,28 @@ Rule = Annotated[
 RULE_TYPES: tuple[str, ...] = ("yes_no", "levels", "thresholds", "proportional", "survey")
 
 
+def _declared_points(rule: Rule) -> list[Decimal]:
+    """The point values written in the rule itself (not computed ones), which must be exact hundredths."""
+    if isinstance(rule, YesNoRule):
+        return [rule.no_points] + ([rule.yes_points] if rule.yes_points is not None else [])
+    if isinstance(rule, LevelsRule):
+        return [lv.points for lv in rule.levels]
+    if isinstance(rule, ThresholdRule):
+        return [rule.below_points, *(s.points for s in rule.steps)]
+    return []
+
+
 def rule_problems(rule: Rule, max_centi: int, code: str) -> list[Problem]:
     """What is wrong with `rule` on a node worth `max_centi`: negative points, points above the maximum,
     points that fall as achievement rises, duplicate level ids, a value rule without reachable full marks is
     allowed (some rules cap below the maximum), but no level may exceed it."""
     problems: list[Problem] = []
+    for declared in _declared_points(rule):
+        if declared != Decimal(to_centi(declared)) / 100:
+            problems.append(
+                Problem("methodology.rule_points_precision", {"code": code, "points": str(declared)})
+            )
+            break
     values = rule.point_values(max_centi)
     options = rule.options(max_centi)
     ids = [o.id for o in options]
