@@ -8,9 +8,18 @@ agency a budget. Effort is in one unit per table, chosen by the user.
 
 from __future__ import annotations
 
-from typing import Literal
+import csv
+import io
+import math
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from planner.errors import ImportFileError, Problem
+from planner.i18n import format_number, parse_number
+from planner.methodology import Methodology, ScoredItem
+from planner.rules import LevelOption, to_centi
+from planner.scoring import item_options
 
 EffortUnit = Literal["person_days", "million_vnd", "difficulty"]
 EFFORT_UNITS: tuple[EffortUnit, ...] = ("person_days", "million_vnd", "difficulty")
@@ -64,3 +73,350 @@ class EffortTable(_Frozen):
             if c.code == code:
                 return c
         return ItemConstraint(code=code)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Defaults: a labelled effort for every upgrade the user has not costed.
+# ---------------------------------------------------------------------------------------------------------------
+
+#: The effort of the first level step above the current one, by rule type and unit. These are assumptions, not
+#: sourced figures: a yes/no item is typically one document or one action (a plan, a report on time); a
+#: threshold on a ratio needs sustained work across agencies and districts; a proportional item moves ten
+#: percentage points at a time; a survey item (only a lever when the user unlocks it) needs a campaign. The
+#: UI shows every default as such and the user replaces what they know.
+DEFAULT_FIRST_STEP: dict[str, dict[EffortUnit, float]] = {
+    "yes_no": {"person_days": 10.0, "million_vnd": 15.0, "difficulty": 2.0},
+    "levels": {"person_days": 8.0, "million_vnd": 10.0, "difficulty": 2.0},
+    "thresholds": {"person_days": 15.0, "million_vnd": 30.0, "difficulty": 3.0},
+    "proportional": {"person_days": 5.0, "million_vnd": 8.0, "difficulty": 2.0},
+    "survey": {"person_days": 30.0, "million_vnd": 80.0, "difficulty": 4.0},
+}
+#: Each further step above the current level costs this much more than the one before (as a share of the
+#: first step): the last stretch to full marks is the hardest, so distant levels cost more than in proportion.
+DEFAULT_STEP_GROWTH = 0.5
+DIFFICULTY_MAX = 5.0
+
+
+def default_effort(rule_type: str, steps: int, unit: EffortUnit) -> float:
+    """The default effort to climb `steps` levels above the current one for an item scored by `rule_type`.
+
+    Person-days and million VND add up step by step, each step costing `DEFAULT_STEP_GROWTH` of the first
+    more than the previous one: steps=1 -> 1x, 2 -> 2.5x, 3 -> 4.5x the first step. A 1-5 difficulty score does
+    not add up like money: it is the first step's difficulty plus one per further step, capped at 5.
+    """
+    if steps <= 0:
+        return 0.0
+    first = DEFAULT_FIRST_STEP.get(rule_type, DEFAULT_FIRST_STEP["levels"])[unit]
+    if unit == "difficulty":
+        return min(DIFFICULTY_MAX, first + (steps - 1))
+    return round(first * (steps + DEFAULT_STEP_GROWTH * steps * (steps - 1) / 2), 6)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Naming a level the way a user writes it: its id, its label, or its points.
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def resolve_level(item: ScoredItem, text: str) -> LevelOption | None:
+    """The level of `item` that `text` names: a level id ("ge_95"), a label in either language ("Đúng hạn",
+    "≥ 95%"), or a points value ("0,5" / "0.5") that exactly one level scores. None when nothing matches.
+
+    Ids are tried first, then labels (folded: no diacritics, any case), then points, so a label that looks like
+    a number ("50%") still finds its own level.
+    """
+    from planner.excel.workbook import fold  # one tolerant text match for the whole project
+
+    wanted = text.strip()
+    if not wanted:
+        return None
+    options = item_options(item)
+    for option in options:
+        if option.id == wanted:
+            return option
+    folded = fold(wanted)
+    for option in options:
+        if folded in (fold(option.label_vi), fold(option.label_en)):
+            return option
+    try:
+        centi = to_centi(parse_number(wanted))
+    except (ValueError, ArithmeticError):
+        return None
+    for option in options:
+        if option.centi == centi:
+            return option
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# CSV: `code,level_or_points,effort[,locked][,feasible_max][,survey_unlocked]` and `agency,budget`.
+# ---------------------------------------------------------------------------------------------------------------
+
+_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("code", "ma", "ma tieu chi", "item"),
+    "level_or_points": ("level_or_points", "level", "points", "muc", "muc hoac diem", "diem"),
+    "effort": ("effort", "cong suc", "chi phi", "cost"),
+    "locked": ("locked", "khoa", "khong thay doi"),
+    "feasible_max": ("feasible_max", "feasible_max_level", "muc toi da kha thi", "toi da kha thi"),
+    "survey_unlocked": ("survey_unlocked", "mo khoa khao sat"),
+}
+_AGENCY_ALIASES: dict[str, tuple[str, ...]] = {
+    "agency": ("agency", "lead_agency", "co quan", "co quan chu tri", "chu tri"),
+    "budget": ("budget", "capacity", "ngan sach", "nang luc", "han muc"),
+}
+_TRUE = ("1", "x", "yes", "y", "true", "co", "khoa", "locked")
+_FALSE = ("", "0", "no", "n", "false", "khong")
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+def _csv_rows(data: str | bytes) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a small CSV, comma or semicolon separated (Vietnamese Excel writes semicolons)."""
+    raw = data if isinstance(data, bytes) else data.encode("utf-8")
+    if len(raw) > MAX_CSV_BYTES:
+        raise ImportFileError(
+            "excel.too_large", size_mb=round(len(raw) / 1_048_576, 1), limit_mb=MAX_CSV_BYTES // 1_048_576
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError("effort.csv_not_utf8") from None
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise ImportFileError("excel.empty_file")
+    first = lines[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    return rows[0], rows[1:]
+
+
+def _column_positions(
+    header: list[str], aliases: dict[str, tuple[str, ...]], required: tuple[str, ...]
+) -> dict[str, int]:
+    from planner.excel.workbook import fold
+
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        folded = fold(name)
+        for key, names in aliases.items():
+            if key not in positions and folded in {fold(n) for n in names}:
+                positions[key] = index
+    missing = [key for key in required if key not in positions]
+    if missing:
+        raise ImportFileError("excel.missing_columns", sheet="CSV", columns=", ".join(missing))
+    return positions
+
+
+def _cell(row: list[str], positions: dict[str, int], key: str) -> str:
+    index = positions.get(key)
+    if index is None or index >= len(row):
+        return ""
+    return row[index].strip()
+
+
+def _where(row_number: int, column: str) -> dict[str, Any]:
+    return {"sheet": "CSV", "row": row_number, "column": column}
+
+
+def _flag(text: str) -> bool | None:
+    from planner.excel.workbook import fold
+
+    folded = fold(text)
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    return None
+
+
+def effort_table_from_csv(
+    data: str | bytes,
+    methodology: Methodology,
+    *,
+    unit: EffortUnit = "person_days",
+    base: EffortTable | None = None,
+) -> EffortTable:
+    """An EffortTable from CSV rows `code,level_or_points,effort` (+ optional `locked`, `feasible_max`,
+    `survey_unlocked`), checked against `methodology`.
+
+    `level_or_points` names the level the effort reaches: its id, its label, or the points that level scores.
+    A row may leave level and effort empty to carry only constraints (e.g. `1.1,,,yes` locks item 1.1). Every
+    problem of every row is collected and raised together as one ImportFileError, so nothing is half-imported.
+    Rows add to (and override) `base`, whose agency budgets and notes are kept.
+    """
+    header, rows = _csv_rows(data)
+    positions = _column_positions(header, _COLUMN_ALIASES, ("code", "level_or_points", "effort"))
+    problems: list[Problem] = []
+    entries: dict[tuple[str, str], EffortEntry] = {}
+    if base is not None:
+        entries = {(e.code, e.level): e for e in base.entries}
+    locked: dict[str, bool] = {}
+    unlocked: dict[str, bool] = {}
+    caps: dict[str, str] = {}
+    for row_number, row in enumerate(rows, start=2):
+        code = _cell(row, positions, "code")
+        if not code:
+            problems.append(Problem("excel.missing_value", _where(row_number, "code")))
+            continue
+        if code not in methodology.item_index:
+            problems.append(Problem("effort.unknown_code", {**_where(row_number, "code"), "code": code}))
+            continue
+        item = methodology.item(code)
+        level_text = _cell(row, positions, "level_or_points")
+        effort_text = _cell(row, positions, "effort")
+        if level_text or effort_text:
+            option = resolve_level(item, level_text) if level_text else None
+            if option is None:
+                known = ", ".join(f"{o.id} ({format_number(o.points, 'en')})" for o in item_options(item))
+                problems.append(
+                    Problem(
+                        "effort.unknown_level",
+                        {
+                            **_where(row_number, "level_or_points"),
+                            "code": code,
+                            "level": level_text,
+                            "known": known,
+                        },
+                    )
+                )
+            effort = _effort_number(effort_text, row_number, problems)
+            if option is not None and effort is not None:
+                entries[(code, option.id)] = EffortEntry(code=code, level=option.id, effort=effort)
+        for key, store in (("locked", locked), ("survey_unlocked", unlocked)):
+            text = _cell(row, positions, key)
+            if text:
+                flag = _flag(text)
+                if flag is None:
+                    problems.append(
+                        Problem("excel.not_a_boolean", {**_where(row_number, key), "value": text[:40]})
+                    )
+                else:
+                    store[code] = store.get(code, False) or flag
+        cap_text = _cell(row, positions, "feasible_max")
+        if cap_text:
+            cap = resolve_level(item, cap_text)
+            if cap is None:
+                known = ", ".join(o.id for o in item_options(item))
+                problems.append(
+                    Problem(
+                        "effort.unknown_level",
+                        {
+                            **_where(row_number, "feasible_max"),
+                            "code": code,
+                            "level": cap_text,
+                            "known": known,
+                        },
+                    )
+                )
+            elif caps.get(code, cap.id) != cap.id:
+                problems.append(
+                    Problem("effort.conflicting_cap", {**_where(row_number, "feasible_max"), "code": code})
+                )
+            else:
+                caps[code] = cap.id
+    if problems:
+        raise ImportFileError("effort.import_failed", problems=problems)
+    constraints = {c.code: c for c in (base.constraints if base is not None else ())}
+    for code in sorted(set(locked) | set(unlocked) | set(caps), key=methodology.item_index.__getitem__):
+        old = constraints.get(code, ItemConstraint(code=code))
+        constraints[code] = ItemConstraint(
+            code=code,
+            locked=locked.get(code, old.locked),
+            feasible_max_level=caps.get(code, old.feasible_max_level),
+            survey_unlocked=unlocked.get(code, old.survey_unlocked),
+        )
+    ordered = sorted(
+        entries.values(),
+        key=lambda e: (methodology.item_index.get(e.code, 10**6), _level_pos(methodology, e)),
+    )
+    return EffortTable(
+        unit=unit if base is None else base.unit,
+        entries=tuple(ordered),
+        constraints=tuple(constraints.values()),
+        agency_budgets=dict(base.agency_budgets) if base is not None else {},
+        notes=base.notes if base is not None else "",
+    )
+
+
+def _level_pos(methodology: Methodology, entry: EffortEntry) -> int:
+    if entry.code not in methodology.item_index:
+        return 0
+    ids = [o.id for o in item_options(methodology.item(entry.code))]
+    return ids.index(entry.level) if entry.level in ids else len(ids)
+
+
+def _effort_number(text: str, row_number: int, problems: list[Problem]) -> float | None:
+    if not text:
+        problems.append(Problem("excel.missing_value", _where(row_number, "effort")))
+        return None
+    try:
+        value = parse_number(text)
+    except ValueError:
+        problems.append(Problem("excel.not_a_number", {**_where(row_number, "effort"), "value": text[:40]}))
+        return None
+    if not math.isfinite(value) or value < 0:
+        problems.append(Problem("effort.negative", {**_where(row_number, "effort"), "value": text[:40]}))
+        return None
+    return value
+
+
+def agency_budgets_from_csv(data: str | bytes) -> dict[str, float]:
+    """Budgets per lead agency from CSV rows `agency,budget` (same unit as the efforts)."""
+    header, rows = _csv_rows(data)
+    positions = _column_positions(header, _AGENCY_ALIASES, ("agency", "budget"))
+    problems: list[Problem] = []
+    budgets: dict[str, float] = {}
+    for row_number, row in enumerate(rows, start=2):
+        agency = _cell(row, positions, "agency")
+        text = _cell(row, positions, "budget")
+        if not agency:
+            problems.append(Problem("excel.missing_value", _where(row_number, "agency")))
+            continue
+        try:
+            value = parse_number(text)
+        except ValueError:
+            problems.append(
+                Problem("excel.not_a_number", {**_where(row_number, "budget"), "value": text[:40]})
+            )
+            continue
+        if not math.isfinite(value) or value < 0:
+            problems.append(Problem("effort.negative", {**_where(row_number, "budget"), "value": text[:40]}))
+            continue
+        budgets[agency] = value
+    if problems:
+        raise ImportFileError("effort.import_failed", problems=problems)
+    return budgets
+
+
+def effort_table_to_csv(table: EffortTable) -> str:
+    """The table as the CSV `effort_table_from_csv` reads back to an equal table (entries and constraints)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["code", "level_or_points", "effort", "locked", "feasible_max", "survey_unlocked"])
+    constrained = {c.code: c for c in table.constraints}
+    written: set[str] = set()
+    for e in table.entries:
+        c = constrained.get(e.code)
+        first = c is not None and e.code not in written
+        writer.writerow(
+            [
+                e.code,
+                e.level,
+                repr(e.effort),
+                ("yes" if c.locked else "no") if first and c else "",
+                (c.feasible_max_level or "") if first and c else "",
+                ("yes" if c.survey_unlocked else "no") if first and c else "",
+            ]
+        )
+        written.add(e.code)
+    for code, c in constrained.items():
+        if code not in written:
+            writer.writerow(
+                [
+                    code,
+                    "",
+                    "",
+                    "yes" if c.locked else "no",
+                    c.feasible_max_level or "",
+                    "yes" if c.survey_unlocked else "no",
+                ]
+            )
+    return buffer.getvalue()
