@@ -218,11 +218,15 @@ class TableRow:
         raise self.error(key, "excel.not_a_boolean", value=str(value)[:40])
 
 
-def read_table(ws: Worksheet, columns: Sequence[Column], *, header_search_rows: int = 15) -> list[TableRow]:
+def read_table(
+    ws: Worksheet, columns: Sequence[Column], *, header_search_rows: int = 15, header_rows: int = 1
+) -> list[TableRow]:
     """The data rows under the header row of `ws`, columns found by header name in any order.
 
     The header row is the first of the top rows that holds every required column; instructions or a title may
-    sit above it. Entirely empty rows are skipped. Missing required columns raise one error naming them all.
+    sit above it. With `header_rows=2` a column's header may also be in the row above (a merged header over two
+    rows next to a group header with sub-headers, as in the Lào Cai appendix). Entirely empty rows are
+    skipped. Missing required columns raise one error naming them all.
     """
     wanted = {c.key: {fold(h) for h in c.headers} for c in columns}
     grid = _cells_by_row(ws)
@@ -230,13 +234,14 @@ def read_table(ws: Worksheet, columns: Sequence[Column], *, header_search_rows: 
     positions: dict[str, int] = {}
     for row_number in sorted(r for r in grid if r <= header_search_rows):
         found: dict[str, int] = {}
-        for col_index, cell in sorted(grid[row_number].items()):
-            if cell.value is None:
-                continue
-            folded = fold(str(cell.value))
-            for key, headers in wanted.items():
-                if key not in found and folded in headers:
-                    found[key] = col_index
+        for above in range(header_rows - 1, -1, -1):
+            for col_index, cell in sorted(grid.get(row_number - above, {}).items()):
+                if cell.value is None:
+                    continue
+                folded = fold(str(cell.value))
+                for key, headers in wanted.items():
+                    if key not in found and folded in headers:
+                        found[key] = col_index
         if all(c.key in found for c in columns if c.required):
             header_row, positions = row_number, found
             break
