@@ -1,0 +1,30 @@
+"""Helpers shared by the Excel tests (tests/test_excel_*.py, tests/test_bad_input.py): fixture paths, the mini
+methodology, and small edits of a written workbook, the way a user would make them in Excel."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+
+from planner.methodology import Methodology
+from planner.methodology_io import methodology_from_yaml
+
+TESTS = Path(__file__).resolve().parent
+FIXTURES = TESTS / "fixtures"
+CORPUS = TESTS / "corpus"
+
+
+def mini_methodology() -> Methodology:
+    return methodology_from_yaml((FIXTURES / "mini_methodology.yaml").read_text(encoding="utf-8"))
+
+
+def edited(data: bytes, edit: Callable[[Workbook], object]) -> bytes:
+    """`data` opened, changed by `edit` and saved again, as a user editing the file in Excel would."""
+    wb = load_workbook(io.BytesIO(data))
+    edit(wb)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
