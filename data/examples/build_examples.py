@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -162,7 +163,7 @@ def baseline(m: Methodology, ex: Example) -> Scenario:
             items[item.code] = setting_for(item, top_option(item))
     draft = Scenario(methodology=m.id, items=items)
     self_centi = score_scenario(m, draft).self_assessed_centi
-    needed = to_centi(ex.published_total) - self_centi
+    needed = to_centi(Decimal(ex.published_total)) - self_centi
     sipas, leaders = m.item(SIPAS), m.item(LEADERS)
     if ex.sipas_percent is not None:
         sipas_value, sipas_note = ex.sipas_percent, SIPAS_LAO_CAI_NOTE
@@ -182,7 +183,7 @@ def baseline(m: Methodology, ex: Example) -> Scenario:
         notes=ex.notes,
     )
     total = score_scenario(m, scenario).total_centi
-    assert total == to_centi(ex.published_total), (ex.id, total)
+    assert total == to_centi(Decimal(ex.published_total)), (ex.id, total)
     return scenario
 
 
