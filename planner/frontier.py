@@ -1,0 +1,236 @@
+"""The frontier: the least effort for every rank from the current one to the best achievable, and the least
+effort for each chance of reaching a chosen rank.
+
+Leaders ask "what does each extra place cost?", and the answer is rarely linear: a cluster of rivals a few
+hundredths apart is cheap to pass, a gap of two points to the next group is not. Each point of the frontier is
+an exact solve (planner.optimise) for one target; a plan that already reaches the next target is reused rather
+than solved again. Agency budgets and locks hold; the total budget does not limit the frontier (so leaders see
+what more budget would buy) but each point says whether it fits.
+
+The loops check `should_stop` between solves and report progress in [0, 1], so the app can show a progress bar
+and a Stop button; a stopped frontier is returned with what it has and `complete=False`.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from planner.effort import EffortUnit
+from planner.levers import LeverSet
+from planner.optimise import DEFAULT_TIME_LIMIT, ChosenChange, compile_model, optimise_for_score, solve
+from planner.rules import from_centi, to_centi
+from planner.targets import Competition, ProgressCallback, StopCheck, TargetMode
+
+#: The chances the probability frontier is drawn at.
+DEFAULT_PROBABILITIES: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RankPoint(_Frozen):
+    """The cheapest plan to rank ≤ `rank`."""
+
+    rank: int
+    target_score: float
+    score: float
+    achieved_rank: int
+    effort: float
+    p_reach: float | None = None
+    within_budget: bool = True
+    changes: tuple[ChosenChange, ...] = ()
+
+
+class ProbabilityPoint(_Frozen):
+    """The cheapest plan whose chance of rank ≤ k reaches `probability`."""
+
+    probability: float
+    target_score: float
+    score: float
+    effort: float
+    p_reach: float | None = None
+    within_budget: bool = True
+    changes: tuple[ChosenChange, ...] = ()
+
+
+class Frontier(_Frozen):
+    """Effort against rank, and against P(rank ≤ k) for the chosen k."""
+
+    unit: EffortUnit
+    mode: TargetMode
+    baseline_score: float
+    baseline_rank: int
+    best_score: float
+    best_rank: int
+    n_provinces: int
+    budget: float | None = None
+    target_rank: int | None = None
+    ranks: tuple[RankPoint, ...] = ()
+    probabilities: tuple[ProbabilityPoint, ...] = ()
+    #: The highest chance of rank ≤ k that any plan reaches (None without a drift projection).
+    best_p_reach: float | None = None
+    complete: bool = True
+
+    def to_json(self) -> dict[str, object]:
+        return self.model_dump(mode="json")
+
+
+def rank_frontier_points(
+    levers: LeverSet,
+    competition: Competition,
+    *,
+    budget: float | None = None,
+    should_stop: StopCheck | None = None,
+    progress: ProgressCallback | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> tuple[tuple[RankPoint, ...], float, bool]:
+    """The rank points (current rank first), the best reachable score, and whether the loop ran to the end."""
+    model = compile_model(levers)
+    best = solve(model, objective="max_points", time_limit=time_limit)
+    assert best is not None
+    best_centi = levers.baseline_centi + best.gain_centi
+    max_score = from_centi(best_centi)
+    start = competition.rank(levers.baseline_score)
+    points: list[RankPoint] = []
+    last = None
+    ranks = list(range(start, 0, -1))
+    for done, k in enumerate(ranks):
+        if should_stop is not None and should_stop():
+            return tuple(points), max_score, False
+        target = competition.target_score(k, max_score=max_score)
+        if target is None:
+            break
+        if last is not None and to_centi(last.score) >= to_centi(target):
+            result = last  # the cheaper plan already reaches this rank too
+        else:
+            result = optimise_for_score(levers, target, model=model, time_limit=time_limit)
+            if result.status != "optimal":
+                break
+            last = result
+        points.append(
+            RankPoint(
+                rank=k,
+                target_score=target,
+                score=result.score,
+                achieved_rank=competition.rank(result.score),
+                effort=result.effort,
+                p_reach=competition.p_rank_le(result.score, k),
+                within_budget=budget is None or result.effort <= budget + 1e-9,
+                changes=result.changes,
+            )
+        )
+        if progress is not None:
+            progress((done + 1) / len(ranks))
+    return tuple(points), max_score, True
+
+
+def probability_frontier_points(
+    levers: LeverSet,
+    competition: Competition,
+    k: int,
+    *,
+    probabilities: tuple[float, ...] = DEFAULT_PROBABILITIES,
+    budget: float | None = None,
+    should_stop: StopCheck | None = None,
+    progress: ProgressCallback | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> tuple[tuple[ProbabilityPoint, ...], bool]:
+    """For each chance p, the least effort to P(rank ≤ k) ≥ p (stopping at the first p no plan reaches)."""
+    if competition.drift is None:
+        return (), True
+    model = compile_model(levers)
+    best = solve(model, objective="max_points", time_limit=time_limit)
+    assert best is not None
+    max_score = from_centi(levers.baseline_centi + best.gain_centi)
+    points: list[ProbabilityPoint] = []
+    last = None
+    for done, p in enumerate(sorted(probabilities)):
+        if should_stop is not None and should_stop():
+            return tuple(points), False
+        target = competition.probability_score_for_rank(k, p, max_score=max_score)
+        if target is None:
+            break
+        if last is not None and to_centi(last.score) >= to_centi(target):
+            result = last
+        else:
+            result = optimise_for_score(levers, target, model=model, time_limit=time_limit)
+            if result.status != "optimal":
+                break
+            last = result
+        points.append(
+            ProbabilityPoint(
+                probability=p,
+                target_score=target,
+                score=result.score,
+                effort=result.effort,
+                p_reach=competition.p_rank_le(result.score, k),
+                within_budget=budget is None or result.effort <= budget + 1e-9,
+                changes=result.changes,
+            )
+        )
+        if progress is not None:
+            progress((done + 1) / len(probabilities))
+    return tuple(points), True
+
+
+def frontier(
+    levers: LeverSet,
+    competition: Competition,
+    *,
+    target_rank: int | None = None,
+    budget: float | None = None,
+    probabilities: tuple[float, ...] = DEFAULT_PROBABILITIES,
+    should_stop: StopCheck | None = None,
+    progress: ProgressCallback | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> Frontier:
+    """The whole frontier: every rank from the current one to the best reachable, and (with `target_rank` and a
+    drift projection) the least effort for each chance of rank ≤ target_rank."""
+    has_probabilities = target_rank is not None and competition.drift is not None
+    share = 0.7 if has_probabilities else 1.0
+
+    def rank_progress(x: float) -> None:
+        if progress is not None:
+            progress(share * x)
+
+    def p_progress(x: float) -> None:
+        if progress is not None:
+            progress(share + (1 - share) * x)
+
+    ranks, best_score, complete = rank_frontier_points(
+        levers,
+        competition,
+        budget=budget,
+        should_stop=should_stop,
+        progress=rank_progress,
+        time_limit=time_limit,
+    )
+    probability_points: tuple[ProbabilityPoint, ...] = ()
+    if complete and has_probabilities and target_rank is not None:
+        probability_points, complete = probability_frontier_points(
+            levers,
+            competition,
+            target_rank,
+            probabilities=probabilities,
+            budget=budget,
+            should_stop=should_stop,
+            progress=p_progress,
+            time_limit=time_limit,
+        )
+    best_p = competition.p_rank_le(best_score, target_rank) if target_rank is not None else None
+    return Frontier(
+        unit=levers.unit,
+        mode=competition.mode,
+        baseline_score=levers.baseline_score,
+        baseline_rank=competition.rank(levers.baseline_score),
+        best_score=best_score,
+        best_rank=competition.rank(best_score),
+        n_provinces=competition.n,
+        budget=budget,
+        target_rank=target_rank,
+        ranks=ranks,
+        probabilities=probability_points,
+        best_p_reach=best_p,
+        complete=complete,
+    )
