@@ -20,6 +20,7 @@ import itertools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
@@ -148,9 +149,14 @@ class YesNoRule(_Rule):
     def value_problem(self, value: float) -> Problem | None:
         return None if value in (0, 1) else Problem("scenario.value_yes_no", {"value": value})
 
+    @cached_property
+    def no_centi(self) -> int:
+        return to_centi(self.no_points)
+
     def centi_for_value(self, value: float, max_centi: int) -> int:
-        no, yes = self.options(max_centi)
-        return yes.centi if value >= 1 else no.centi
+        if value >= 1:
+            return max_centi if self.yes_points is None else to_centi(self.yes_points)
+        return self.no_centi
 
 
 class Level(BaseModel):
@@ -260,12 +266,17 @@ class ThresholdRule(_Rule):
     def value_problem(self, value: float) -> Problem | None:
         return _range_problem(self.measure, value)
 
+    @cached_property
+    def step_centi(self) -> tuple[int, tuple[tuple[float, int], ...]]:
+        """The points below the first step and each step's (bound, points) in hundredths, computed once."""
+        return to_centi(self.below_points), tuple((s.bound, to_centi(s.points)) for s in self.steps)
+
     def centi_for_value(self, value: float, max_centi: int) -> int:
-        best = to_centi(self.below_points)
-        for step in self.steps:
-            reached = value >= step.bound if self.direction == "higher" else value <= step.bound
-            if reached:
-                best = max(best, to_centi(step.points))
+        best, steps = self.step_centi
+        higher = self.direction == "higher"
+        for bound, centi in steps:
+            if (value >= bound if higher else value <= bound) and centi > best:
+                best = centi
         return best
 
 

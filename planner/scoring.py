@@ -9,7 +9,7 @@ equal to it).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -69,6 +69,10 @@ class _ItemRule:
     max_centi: int
     levels: dict[str, int]
     item: ScoredItem
+    #: Bound methods of the item's rule, looked up once (attribute lookups dominate the per-item cost).
+    takes_value: bool = False
+    value_problem: Callable[[float], Problem | None] | None = None
+    centi_for_value: Callable[[float, int], int] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,10 +101,7 @@ def _index(m: Methodology) -> _Index:
             criterion_pos[criterion.code] = len(criteria)
             criteria.append((area, criterion))
     area_pos = {a.code: i for i, a in enumerate(m.areas)}
-    items = tuple(
-        _ItemRule(i.code, i.max_centi, {o.id: o.centi for o in i.rule.options(i.max_centi)}, i)
-        for i in m.scored_items
-    )
+    items = tuple(_item_rule(i) for i in m.scored_items)
     index = _Index(
         items=items,
         item_area=tuple(area_pos[i.area.code] for i in m.scored_items),
@@ -116,43 +117,44 @@ def _index(m: Methodology) -> _Index:
     return index
 
 
+def _item_rule(item: ScoredItem) -> _ItemRule:
+    rule = item.rule
+    levels = {o.id: o.centi for o in rule.options(item.max_centi)}
+    return _ItemRule(
+        item.code, item.max_centi, levels, item, rule.takes_value, rule.value_problem, rule.centi_for_value
+    )
+
+
 def setting_centi(item: ScoredItem, setting: ItemSetting) -> int:
     """Points (hundredths) of one item under one setting; raises ScenarioError when the setting does not fit."""
-    problem, centi = _setting_centi(item, setting, None)
+    rule = _item_rule(item)
+    problem, centi = _setting_centi(rule, setting)
     if problem is not None:
         raise ScenarioError("scenario.invalid", problems=[problem])
     return centi
 
 
-def _setting_centi(
-    item: ScoredItem, setting: ItemSetting, levels: dict[str, int] | None
-) -> tuple[Problem | None, int]:
-    code = item.code
-    max_centi = item.max_centi
-    if setting.level is not None:
-        if levels is None:
-            levels = {o.id: o.centi for o in item.rule.options(max_centi)}
-        centi = levels.get(setting.level)
+def _setting_centi(rule: _ItemRule, setting: ItemSetting) -> tuple[Problem | None, int]:
+    level = setting.level
+    if level is not None:
+        centi = rule.levels.get(level)
         if centi is None:
-            return Problem(
-                "scenario.unknown_level", {"code": code, "level": setting.level, "known": ", ".join(levels)}
-            ), 0
+            known = ", ".join(rule.levels)
+            return Problem("scenario.unknown_level", {"code": rule.code, "level": level, "known": known}), 0
         return None, centi
-    if setting.value is not None:
-        rule = item.rule
-        if not rule.takes_value:
-            return Problem("scenario.value_not_accepted", {"code": code}), 0
-        problem = rule.value_problem(setting.value)
+    value = setting.value
+    if value is not None:
+        if not rule.takes_value or rule.value_problem is None or rule.centi_for_value is None:
+            return Problem("scenario.value_not_accepted", {"code": rule.code}), 0
+        problem = rule.value_problem(value)
         if problem is not None:
-            return Problem(problem.key, {"code": code, **problem.params}), 0
-        return None, rule.centi_for_value(setting.value, max_centi)
+            return Problem(problem.key, {"code": rule.code, **problem.params}), 0
+        return None, rule.centi_for_value(value, rule.max_centi)
     assert setting.points is not None
     points = setting.points
-    if not math.isfinite(float(points)) or points < 0 or to_centi(points) > max_centi:
-        return Problem(
-            "scenario.points_out_of_range",
-            {"code": code, "points": float(points), "max": from_centi(max_centi)},
-        ), 0
+    if not math.isfinite(float(points)) or points < 0 or to_centi(points) > rule.max_centi:
+        params = {"code": rule.code, "points": float(points), "max": from_centi(rule.max_centi)}
+        return Problem("scenario.points_out_of_range", params), 0
     return None, to_centi(points)
 
 
@@ -171,20 +173,25 @@ def _item_centi(m: Methodology, scenario: Scenario) -> tuple[list[Problem], list
             Problem("scenario.methodology_mismatch", {"scenario": scenario.methodology, "methodology": m.id})
         )
     known = m.item_index
-    for code in settings:
-        if code not in known:
-            problems.append(Problem("scenario.unknown_code", {"code": code}))
+    problems.extend(
+        Problem("scenario.unknown_code", {"code": code}) for code in settings if code not in known
+    )
     full = scenario.default == "max"
     centis: list[int] = []
+    append = centis.append
     for rule in index.items:
         setting = settings.get(rule.code)
         if setting is None:
-            centis.append(rule.max_centi if full else 0)
+            append(rule.max_centi if full else 0)
             continue
-        problem, centi = _setting_centi(rule.item, setting, rule.levels)
+        level = setting.level
+        if level is not None and level in rule.levels:  # the common case, kept inline for speed
+            append(rule.levels[level])
+            continue
+        problem, centi = _setting_centi(rule, setting)
         if problem is not None:
             problems.append(problem)
-        centis.append(centi)
+        append(centi)
     return problems, centis
 
 
