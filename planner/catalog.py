@@ -12,12 +12,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from planner.errors import MethodologyError
 from planner.methodology import Methodology
-from planner.methodology_io import methodology_from_mapping
+from planner.methodology_io import methodology_from_mapping, read_yaml
 
 
 def data_dir() -> Path:
@@ -46,7 +45,7 @@ def load_bundled_methodology(methodology_id: str) -> Methodology:
     path = files.get(methodology_id)
     if path is None:
         raise MethodologyError("methodology.unknown", id=methodology_id, known=", ".join(files) or "-")
-    data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: Any = read_yaml(path.read_text(encoding="utf-8"))
     return methodology_from_mapping(data)
 
 
@@ -78,5 +77,5 @@ def known_scheme_versions() -> tuple[SchemeVersion, ...]:
     path = data_dir() / "methodologies" / "versions.yaml"
     if not path.exists():
         return ()
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path.read_text(encoding="utf-8")) or {}
     return tuple(SchemeVersion.model_validate(row) for row in raw.get("versions", []))

@@ -24,6 +24,18 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planner.commands.files",
     "planner.commands.store",
 )
+#: Which module registers each command, so that running one command imports only its module (the store
+#: pulls in SQLAlchemy, the optimiser SciPy: a `score` call should not pay for them). A command missing
+#: here still works: the parser then imports every module.
+COMMAND_OWNERS: dict[str, str] = {
+    "methodologies": "planner.commands.methodology",
+    "score": "planner.commands.methodology",
+    "rank": "planner.commands.field",
+    "optimise": "planner.commands.optimise",
+    "plan": "planner.commands.optimise",
+    "template": "planner.commands.files",
+    "scenarios": "planner.commands.store",
+}
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -37,12 +49,14 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every command, or, when `command` is known, with just the module that owns it."""
     parser = _Parser(
         prog="python -m planner", description="PAR Planner: PAR INDEX scenarios, ranks and plans."
     )
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    owner = COMMAND_OWNERS.get(command or "")
+    for name in (owner,) if owner else COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -83,7 +97,8 @@ def fail(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     lang, args = _split_lang(list(sys.argv[1:] if argv is None else argv))
-    parser = build_parser()
+    command = next((a for a in args if not a.startswith("-")), None)
+    parser = build_parser(command)
     try:
         namespace = parser.parse_args(args)
     except UsageError as exc:
