@@ -103,8 +103,16 @@ def test_history_restore_and_rename_from_the_command_line(database: str) -> None
     assert [line.split("\t")[0] for line in lines[1:]] == ["3", "2", "1"]
     assert lines[1].split("\t")[2] == "Chi" and lines[1].endswith("khôi phục từ phiên bản 1")
     assert lines[2].endswith("sau hội nghị")
+    renamed = planner(
+        database, "scenarios", "rename", first.id[:6], "Hà Giang – phương án 2", "--owner", "Chi"
+    )
+    assert (
+        renamed.returncode == 0
+        and renamed.stdout.strip() == "Đã đổi tên thành “Hà Giang – phương án 2” (phiên bản 4)"
+    )
     with ScenarioStore.open(database) as store:
         assert store.get(first.id).scenario.notes == "v1" and store.get(first.id, 2).scenario.notes == "v2"
+        assert store.get(first.id).name == "Hà Giang – phương án 2" == store.get(first.id).scenario.name
 
 
 def test_delete_hides_and_undelete_brings_back(database: str) -> None:

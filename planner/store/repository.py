@@ -28,7 +28,7 @@ from typing import TypeVar
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from planner.errors import ImportFileError, StoreError
 from planner.i18n import Lang, t
@@ -139,6 +139,7 @@ class ScenarioStore:
             _row(session, scenario_id)
             rows = session.scalars(
                 select(ScenarioVersionRow)
+                .options(defer(ScenarioVersionRow.content))  # the history page needs no content
                 .where(ScenarioVersionRow.scenario_id == scenario_id)
                 .order_by(ScenarioVersionRow.version.desc())
             )
