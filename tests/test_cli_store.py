@@ -151,3 +151,24 @@ def test_an_unreachable_database_named_by_database_overrides_the_environment(
     assert result.stderr.startswith("Không kết nối được cơ sở dữ liệu kịch bản")
     empty = planner(database, "scenarios", "list")
     assert empty.returncode == 0 and empty.stdout.startswith("Chưa có kịch bản nào được lưu")
+
+
+def test_a_filled_excel_scenario_template_can_be_imported(database: str, tmp_path: Path) -> None:
+    from planner.catalog import load_bundled_methodology
+    from planner.excel.scenario import write_scenario_workbook
+    from planner.scoring import item_options
+
+    methodology = load_bundled_methodology("qd2636-2018")
+    first = methodology.scored_items[0]
+    top_level = item_options(first)[-1].id
+    scenario = Scenario(
+        name="Từ Excel", province="Hà Giang", year=2025, items={first.code: ItemSetting(level=top_level)}
+    )
+    workbook = tmp_path / "kịch bản.xlsx"
+    workbook.write_bytes(write_scenario_workbook(methodology, scenario))
+    result = planner(database, "scenarios", "import", str(workbook), "--owner", "An")
+    assert result.returncode == 0, result.stderr
+    with ScenarioStore.open(database) as store:
+        stored = store.get(result.stdout.strip())
+    assert stored.scenario.items == scenario.items and stored.summary.province == "Hà Giang"
+    assert stored.name == "Từ Excel"
