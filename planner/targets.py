@@ -23,7 +23,7 @@ reference/results/sipas.csv (sd 1.9); it is an assumption and is shown as one.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, Protocol
@@ -31,6 +31,7 @@ from typing import Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from planner.errors import OptimiseError
 from planner.methodology import Methodology
 from planner.rules import from_centi, to_centi
 
@@ -51,6 +52,8 @@ class RivalProjection(Protocol):
     def p_rank_le(self, score: float, k: int, exclude: str | None = None) -> float: ...
 
     def score_for_rank(self, k: int, p: float, exclude: str | None = None) -> float: ...
+
+    def rank_distribution(self, score: float, exclude: str | None = None) -> FloatArray: ...
 
     def sample_rival_scores(
         self, n_samples: int, exclude: str | None = None, seed: int = 0
@@ -80,11 +83,14 @@ class Competition:
     drift: RivalProjection | None = None
     confidence: float = 0.8
     own_sd: float = 0.0
+    #: True when `drift`'s shared drift already carries our own survey error (see `competition_for`).
+    own_sd_in_drift: bool = False
     province: str | None = None
     year: int | None = None
     field_year: int | None = None
     n_provinces: int | None = None
     notes: tuple[str, ...] = field(default=())
+    _cdf_cache: dict[int, FloatArray] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def _central_centi(self) -> npt.NDArray[np.int64]:
@@ -108,43 +114,69 @@ class Competition:
             return 0.0
         return from_centi(int(self._central_centi[k - 1]))
 
+    def cdf(self, score: float) -> FloatArray | None:
+        """c[k-1] = P(rank ≤ k), k = 1..n, with `score` as our expected score, the rivals uncertain as the drift
+        projection says and our survey result uncertain by `own_sd`. Cached per score (to the hundredth): the
+        frontier and the ladder ask about the same scores many times, and one distribution answers every k."""
+        if self.drift is None:
+            return None
+        centi = to_centi(score)
+        hit = self._cdf_cache.get(centi)
+        if hit is not None:
+            return hit
+        if self.own_sd <= 0 or self.own_sd_in_drift:
+            dist = self._distribution(from_centi(centi))
+        else:
+            dist = np.zeros(self.n)
+            for node, weight in zip(_GH_NODES, _GH_WEIGHTS, strict=True):
+                dist += weight * self._distribution(from_centi(centi) + self.own_sd * float(node))
+        cumulative = np.minimum(np.cumsum(dist), 1.0)
+        if len(self._cdf_cache) > 20_000:
+            self._cdf_cache.clear()
+        self._cdf_cache[centi] = cumulative
+        return cumulative
+
+    def _distribution(self, score: float) -> FloatArray:
+        assert self.drift is not None
+        clipped = min(max(score, 0.0), 100.0)
+        dist = np.asarray(self.drift.rank_distribution(clipped, exclude=self.province), dtype=np.float64)
+        if dist.size < self.n:  # pad: ranks no rival configuration reaches
+            dist = np.concatenate([dist, np.zeros(self.n - dist.size)])
+        return dist[: self.n]
+
     def p_rank_le(self, score: float, k: int) -> float | None:
-        """P(rank ≤ k) with `score` as our expected score, rivals and our survey result uncertain."""
+        """P(rank ≤ k) with `score` as our expected score (None without a drift projection)."""
         if self.drift is None:
             return None
         if k >= self.n:
             return 1.0
-        if self.own_sd <= 0:
-            return float(self.drift.p_rank_le(score, k, exclude=self.province))
-        total = 0.0
-        for node, weight in zip(_GH_NODES, _GH_WEIGHTS, strict=True):
-            total += weight * self.drift.p_rank_le(
-                score + self.own_sd * float(node), k, exclude=self.province
-            )
-        return min(1.0, max(0.0, total))
+        if k < 1:
+            return 0.0
+        cumulative = self.cdf(score)
+        assert cumulative is not None
+        return float(cumulative[k - 1])
 
     def probability_score_for_rank(self, k: int, p: float, *, max_score: float = 100.0) -> float | None:
-        """The least score (to 0.01) with P(rank ≤ k) ≥ p, or None when not even `max_score` reaches it."""
+        """The least score (to 0.01) with P(rank ≤ k) ≥ p, or None when not even `max_score` reaches it.
+
+        A bisection on whole hundredths, started from the k-th best projected score (where the chance is near
+        one half) and bracketed outwards; every distribution it computes is cached, so the targets of many ranks
+        cost little more than one.
+        """
         if self.drift is None:
             raise ValueError("no drift projection")
         if k >= self.n:
             return 0.0
-        if self.own_sd <= 0:
-            score = float(self.drift.score_for_rank(k, p, exclude=self.province))
-            if score > max_score + 1e-9:
-                return None
-            return round(score, 2)
+        wanted = p - 1e-12
         top = to_centi(max_score)
 
         def reaches(centi: int) -> bool:
-            return (self.p_rank_le(from_centi(centi), k) or 0.0) >= p
+            return (self.p_rank_le(from_centi(centi), k) or 0.0) >= wanted
 
         if not reaches(top):
             return None
-        # Start from the answer without our own noise: the two are close, which keeps the search short. Then
-        # bracket (lo fails, hi reaches; lo = -1 stands for "below zero") and bisect on whole hundredths.
-        guess = min(top, max(0, to_centi(self.drift.score_for_rank(k, p, exclude=self.province))))
-        step = max(1, to_centi(self.own_sd))
+        guess = min(top, max(0, to_centi(self.central_score_for_rank(k))))
+        step = 50
         if reaches(guess):
             hi, lo = guess, guess - step
             while lo >= 0 and reaches(lo):
@@ -201,7 +233,7 @@ class Competition:
         if k > samples.shape[1]:
             return np.full(n_samples, -math.inf)
         kth = -np.partition(-samples, k - 1, axis=1)[:, k - 1]
-        if self.own_sd > 0:
+        if self.own_sd > 0 and not self.own_sd_in_drift:
             rng = np.random.default_rng(seed + 7919)
             kth = kth - rng.normal(0.0, self.own_sd, size=n_samples)
         return np.asarray(kth, dtype=np.float64)
@@ -209,3 +241,55 @@ class Competition:
 
 ProgressCallback = Callable[[float], None]
 StopCheck = Callable[[], bool]
+
+
+def competition_for(
+    year: int,
+    province: str | None,
+    *,
+    mode: TargetMode = "mean",
+    confidence: float = 0.8,
+    provinces: Literal[63, 34] = 63,
+    own_sd: float = 0.0,
+    overrides: Mapping[str, float] | None = None,
+) -> Competition:
+    """The competition a plan for `year` faces: the projection of `year` from the latest field year before it
+    (planner.projection), our province taken out of the rivals.
+
+    Our own survey error is folded into the projection's shared drift when every rival follows the drift: in
+    field j we reach rank ≤ k when s + e ≥ (k-th best rival, shifted by the drift D), i.e. when s ≥ the k-th best
+    shifted by D - e, and D - e is normal with sd √(sd_D² + sd_e²). That is exact and costs nothing; with
+    rivals outside the drift (overrides) the error is integrated numerically instead.
+    """
+    from planner.projection import planning_projection
+    from planner.provinces import match_province
+
+    if province is None:
+        raise OptimiseError("optimise.province_needed")
+    if not 0 < confidence < 1:
+        raise OptimiseError("optimise.bad_confidence", p=confidence)
+    name = match_province(province, era=provinces)
+    drift = planning_projection(year, provinces, mode="drift", overrides=overrides)
+    in_drift = False
+    if own_sd > 0 and drift.drift_sd > 0 and all(r.follows_drift for r in drift.rivals if r.province != name):
+        drift = drift.model_copy(update={"drift_sd": math.hypot(drift.drift_sd, own_sd)})
+        in_drift = True
+    if mode == "fixed":
+        central = planning_projection(year, provinces, mode="fixed", overrides=overrides).expected_scores(
+            exclude=name
+        )
+    else:
+        central = drift.expected_scores(exclude=name)
+    return Competition(
+        mode=mode,
+        names=tuple(central),
+        central=tuple(central.values()),
+        drift=drift,
+        confidence=confidence,
+        own_sd=own_sd,
+        own_sd_in_drift=in_drift,
+        province=name,
+        year=year,
+        field_year=drift.base_year,
+        n_provinces=provinces,
+    )
