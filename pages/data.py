@@ -1,0 +1,147 @@
+"""Dữ liệu / Data: where every bundled figure comes from, loading an official results table, and the
+reconstruction of past fields with the contradictions found in its sources."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner.catalog import data_dir
+from planner.errors import PlannerError
+from planner.field import field_for_year, field_years
+from ui import data, data_view, examples, field_view, position, state
+from ui.guard import require_entrypoint
+from ui.text import lang, t
+from ui.views import md, show_error
+
+require_entrypoint()
+
+st.title(t("app.data.title"))
+st.caption(t("app.data.intro"))
+
+# --- the open example and the methodology ----------------------------------------------------------------
+st.subheader(t("app.data.example"))
+ws = state.workspace()
+example = examples.example(ws.example_id) if ws.example_id else None
+if example is not None:
+    st.markdown(f"**{md(example.name(lang()))}**")
+    st.write(example.description(lang()))
+    if example.scenario.notes:
+        st.caption(example.scenario.notes)
+    noted = data_view.item_notes(example.scenario)
+    if not noted.empty:
+        with st.expander(t("app.data.example_items", n=len(noted))):
+            st.dataframe(noted, hide_index=True, width="stretch")
+    readme = data_dir() / "examples" / "README.md"
+    if readme.exists():
+        with st.expander(t("app.data.how_built")):
+            st.markdown(readme.read_text(encoding="utf-8"))
+else:
+    st.caption(t("app.data.no_example"))
+
+m = data.methodology(state.current().methodology)
+st.subheader(t("app.data.methodology"))
+st.markdown(
+    t(
+        "app.data.methodology_summary",
+        name=md(m.name(lang())),
+        assumptions=len(m.assumption_codes()),
+        items=len(m.scored_items),
+        inferred=len(m.inferred_codes()),
+    )
+)
+if m.source:
+    st.caption(m.source)
+
+# --- fields of past years ---------------------------------------------------------------------------------
+st.subheader(t("app.data.fields"))
+years = list(field_years())
+default_year = position.field_year_for(state.current().year)
+year = st.selectbox(
+    t("app.data.year"),
+    years,
+    index=years.index(default_year) if default_year in years else len(years) - 1,
+    key="data_year",
+)
+field_view.controls()
+try:
+    f = field_for_year(year, position.field_size(), position.loaded_fields().values())
+except PlannerError as exc:
+    show_error(exc)
+    f = None
+if f is not None:
+    st.caption(
+        t("app.ranking.field_caption", year=str(f.year), n=f.n_provinces, kind=t(f"app.provenance.{f.kind}"))
+        + " · "
+        + field_view.provenance_counts(f)
+    )
+    st.dataframe(
+        field_view.field_frame(f, state.current().province),
+        hide_index=True,
+        width="stretch",
+        height=420,
+        column_config=field_view.field_columns(),
+    )
+    notes = f.note_messages(lang())
+    if notes:
+        st.markdown("\n".join(f"- {md(note)}" for note in notes))
+    st.subheader(t("app.data.contradictions", n=len(f.contradictions)))
+    if f.contradictions:
+        for c in f.contradictions:
+            st.markdown(f"- {md(c.message(lang()))}")
+    else:
+        st.caption(t("app.data.no_contradictions"))
+
+# --- loading an official table -----------------------------------------------------------------------------
+st.subheader(t("app.data.load"))
+st.caption(t("app.data.load_help"))
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    st.number_input(
+        t("app.data.load_year"),
+        min_value=2012,
+        max_value=2100,
+        value=max(years),
+        step=1,
+        key="results_year",
+        width=180,
+    )
+    st.segmented_control(
+        t("app.ranking.field_size"),
+        options=[63, 34],
+        default=63,
+        format_func=lambda n: t("app.ranking.provinces", n=n),
+        key="results_size",
+        required=True,
+    )
+    st.toggle(t("app.data.allow_partial"), key="results_partial", help=t("app.data.allow_partial_help"))
+st.file_uploader(
+    t("app.data.file"),
+    type=["xlsx", "csv"],
+    key="results_upload",
+    on_change=data_view.on_results_upload,
+    args=("results_upload",),
+)
+outcome = data_view.last_results_outcome()
+if outcome is not None:
+    if outcome.error is not None:
+        show_error(outcome.error)
+    else:
+        st.success(t("app.data.loaded", name=outcome.file_name, year=str(outcome.year), n=outcome.n))
+loaded = position.loaded_fields()
+if loaded:
+    st.markdown(t("app.data.loaded_tables"))
+    for (loaded_year, size), loaded_field in sorted(loaded.items()):
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.write(
+                t(
+                    "app.data.loaded_row",
+                    year=str(loaded_year),
+                    n=size,
+                    kind=t(f"app.provenance.{loaded_field.kind}"),
+                )
+            )
+            st.button(
+                t("app.data.remove"),
+                key=f"remove_field.{loaded_year}.{size}",
+                on_click=data_view.remove_results,
+                args=(loaded_year, size),
+            )

@@ -1,0 +1,94 @@
+"""Phương pháp / Methodology: the tree with maxima, rules, sources and assumptions; load one; known versions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner.catalog import known_scheme_versions
+from ui import boot, data, methodology_view, state
+from ui.guard import require_entrypoint
+from ui.text import lang, points, t
+from ui.views import md, show_error
+
+require_entrypoint()
+
+st.title(t("app.methodology.title"))
+
+ids = data.available_methodologies()
+current_id = state.current().methodology
+chosen = st.selectbox(
+    t("app.methodology.pick"),
+    ids,
+    index=ids.index(current_id) if current_id in ids else 0,
+    format_func=lambda i: data.methodology(i).name(lang()),
+    key="methodology_pick",
+)
+m = data.methodology(chosen)
+
+summary, numbers = st.columns([3, 2])
+with summary:
+    st.markdown(f"**{md(m.name(lang()))}**  \n{md(m.decision)}")
+    if m.notes:
+        st.caption(m.notes)
+    if m.source:
+        with st.expander(t("app.methodology.source")):
+            st.write(m.source)
+with numbers:
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("app.methodology.total"), points(float(m.total_points)))
+    c2.metric(t("app.methodology.self_assessed"), points(float(m.self_assessed_points or 0)))
+    c3.metric(t("app.methodology.survey"), points(float(m.survey_points or 0)))
+    st.caption(
+        t(
+            "app.methodology.counts",
+            areas=len(m.areas),
+            criteria=m.criteria_count,
+            items=len(m.scored_items),
+            assumptions=len(m.assumption_codes()),
+            inferred=len(m.inferred_codes()),
+        )
+    )
+
+st.subheader(t("app.methodology.tree"))
+only_assumptions = st.toggle(t("app.methodology.only_assumptions"), key="methodology_only_assumptions")
+st.dataframe(
+    methodology_view.tree_frame(m, only_assumptions=only_assumptions),
+    hide_index=True,
+    width="stretch",
+    height=560,
+    column_config=methodology_view.tree_columns(),
+)
+
+st.subheader(t("app.methodology.load"))
+st.caption(t("app.methodology.load_help"))
+st.file_uploader(
+    t("app.methodology.file"),
+    type=["yaml", "yml", "json", "xlsx"],
+    key="methodology_upload",
+    on_change=methodology_view.on_upload,
+    args=("methodology_upload",),
+)
+outcome = methodology_view.last_outcome()
+if outcome is not None:
+    if outcome.error is not None:
+        show_error(outcome.error)
+    elif outcome.methodology_id is not None:
+        loaded = data.methodology(outcome.methodology_id)
+        st.success(
+            t(
+                "app.methodology.loaded",
+                name=loaded.name(lang()),
+                items=len(loaded.scored_items),
+                total=points(float(loaded.total_points)),
+            )
+        )
+        st.button(
+            t("app.methodology.open_blank"),
+            on_click=lambda: boot.open_scenario(
+                methodology_view.blank_scenario(loaded.id, t("app.methodology.blank_name"))
+            ),
+            help=t("app.methodology.open_blank_help"),
+        )
+
+st.subheader(t("app.methodology.versions"))
+st.dataframe(methodology_view.versions_frame(known_scheme_versions()), hide_index=True, width="stretch")

@@ -1,0 +1,73 @@
+"""Trình chiếu / Workshop: a projector view of one or several scenarios, their ranks, and a share link."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner import charts
+from ui import chartview, compare, sidebar, state, views
+from ui.guard import require_entrypoint
+from ui.text import lang, pct, points, prob, t
+
+require_entrypoint()
+
+# Static CSS written here (no user text): hide the sidebar and enlarge type for a room of thirty people.
+st.html(
+    """
+<style>
+section[data-testid="stSidebar"], div[data-testid="stSidebarCollapsedControl"] { display: none; }
+div.block-container { padding-top: 1.5rem; max-width: 100%; }
+div[data-testid="stMetricValue"] { font-size: 3.2rem; }
+div[data-testid="stMetricLabel"] p { font-size: 1.3rem; }
+div.st-key-workshop h2 { font-size: 2.4rem; }
+div.st-key-workshop p, div.st-key-workshop li { font-size: 1.35rem; }
+</style>
+"""
+)
+
+with st.container(key="workshop"):
+    st.title(t("app.workshop.title"))
+    chosen = compare.picker()
+    if not chosen:
+        chosen = [state.active_slot()]
+    placed = compare.positions(chosen)
+    k = compare.target_k()
+    columns = st.columns(len(placed))
+    for column, (slot, pos) in zip(columns, placed, strict=True):
+        with column, st.container(border=True):
+            color = views.slot_color(slot)
+            st.markdown(f"## {views.md(slot.name or slot.id)}")
+            st.html(f'<div style="height:8px;background:{color};border-radius:4px"></div>')
+            st.metric(t("app.workshop.total"), points(pos.card.total), help=pct(pos.card.percent))
+            if pos.rank is not None:
+                st.metric(
+                    t("app.header.rank_in_field", year=str(pos.field.year if pos.field else "")),
+                    f"{pos.rank.rank}/{pos.rank.n}",
+                )
+            if pos.projection is not None:
+                exclude = pos.scenario.province if pos.rank is not None else None
+                st.metric(
+                    t("app.compare.p_rank_le", k=k, year=str(pos.plan_year)),
+                    prob(pos.projection.p_rank_le(pos.card.total, k, exclude)),
+                )
+    if len(placed) >= 2:
+        series = [
+            charts.SeriesPoint(slot.name or slot.id, views.slot_color(slot), area.code, area.points)
+            for slot, pos in placed
+            for area in pos.card.areas()
+        ]
+        chartview.show(
+            ("compare_large", tuple(series), lang()),
+            lambda: charts.comparison_bars(series, lang(), large=True),
+        )
+    elif placed:
+        slot, pos = placed[0]
+        color = views.slot_color(slot)
+        card = pos.card
+        chartview.show(
+            ("area_bars_large", card.methodology.id, card.item_centi, lang(), color),
+            lambda: charts.area_bars(card, lang(), color=color, large=True),
+        )
+    st.subheader(t("app.workshop.share"))
+    st.caption(t("app.sidebar.share_help"))
+    st.code(sidebar.share_url(), language=None, wrap_lines=True)

@@ -1,0 +1,193 @@
+"""The field as tables and ladders (Ranking and Data pages), and the controls that change it.
+
+Provenance is shown on every score: official (a complete table), sourced (a page states it, with its URL),
+reconstructed (estimated between published figures, with a band), custom (typed by the user) or projected.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from planner import charts
+from planner.errors import PlannerError
+from planner.field import Field
+from planner.projection import Projection
+from ui import position, state
+from ui.text import t
+
+FIELD_SIZE_WIDGET = "field_size_pick"
+MODE_WIDGET = "projection_mode_pick"
+
+
+def _on_size() -> None:
+    value = st.session_state.get(FIELD_SIZE_WIDGET)
+    if value in (63, 34):
+        position.set_field_size(int(value))
+        state.bump_revision()
+
+
+def _on_mode() -> None:
+    value = st.session_state.get(MODE_WIDGET)
+    if value in ("drift", "fixed"):
+        st.session_state[position.MODE_KEY] = value
+        state.bump_revision()
+
+
+def controls() -> None:
+    """The field's size (63 provinces, or the 34 after the July 2025 merger) and how rivals are projected."""
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.segmented_control(
+            t("app.ranking.field_size"),
+            options=[63, 34],
+            default=position.field_size(),
+            format_func=lambda n: t("app.ranking.provinces", n=n),
+            key=FIELD_SIZE_WIDGET,
+            required=True,
+            on_change=_on_size,
+            help=t("app.ranking.field_size_help"),
+        )
+        st.segmented_control(
+            t("app.ranking.mode"),
+            options=["drift", "fixed"],
+            default=position.projection_mode(),
+            format_func=lambda mode: t(f"app.ranking.mode.{mode}"),
+            key=MODE_WIDGET,
+            required=True,
+            on_change=_on_mode,
+            help=t("app.ranking.mode_help"),
+        )
+
+
+def field_frame(f: Field, ours: str | None) -> pd.DataFrame:
+    """Every entry of a field with its provenance, band, published rank and source."""
+    rows: list[dict[str, Any]] = []
+    rank = 0
+    previous: int | None = None
+    for position_in_table, e in enumerate(f.entries, start=1):
+        cents = round(e.score * 100)
+        if cents != previous:
+            rank = position_in_table
+            previous = cents
+        rows.append(
+            {
+                "rank": rank,
+                "province": ("★ " if e.province == ours else "") + e.province,
+                "score": e.score,
+                "provenance": t(f"app.provenance.{e.provenance}"),
+                "band": "" if e.is_exact else f"{e.score_low:.2f}–{e.score_high:.2f}",
+                "published_rank": e.published_rank,
+                "source": e.source_url or None,
+                "note": e.note or e.basis,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def field_columns() -> dict[str, Any]:
+    return {
+        "rank": st.column_config.NumberColumn(t("app.ranking.col.rank"), width="small"),
+        "province": st.column_config.TextColumn(t("app.ranking.col.province")),
+        "score": st.column_config.NumberColumn(t("app.ranking.col.score"), format="%.2f"),
+        "provenance": st.column_config.TextColumn(t("app.ranking.col.provenance")),
+        "band": st.column_config.TextColumn(t("app.ranking.col.band"), help=t("app.ranking.col.band_help")),
+        "published_rank": st.column_config.NumberColumn(t("app.ranking.col.published_rank"), width="small"),
+        "source": st.column_config.LinkColumn(
+            t("app.ranking.col.source"), display_text=t("app.ranking.col.open")
+        ),
+        "note": st.column_config.TextColumn(t("app.ranking.col.note"), width="large"),
+    }
+
+
+def provenance_counts(f: Field) -> str:
+    parts = []
+    for kind in ("official", "sourced", "reconstructed", "custom", "projected"):
+        n = f.count(kind)  # type: ignore[arg-type]
+        if n:
+            parts.append(f"{t(f'app.provenance.{kind}')}: {n}")
+    return " · ".join(parts)
+
+
+def ladder_rungs(
+    f: Field, score: float, province: str | None, above: int = 6, below: int = 4
+) -> list[charts.LadderRung]:
+    """Our scenario among the field, `above` provinces over it and `below` under it, ranked by score."""
+    rivals = [e for e in f.entries if e.province != province]
+    ours_cents = round(score * 100)
+    rows: list[tuple[int, str, float, bool, Any]] = []
+    for e in rivals:
+        rows.append((round(e.score * 100), e.province, e.score, False, e))
+    rows.append((ours_cents, province or t("app.ranking.our_scenario"), score, True, None))
+    rows.sort(key=lambda r: (-r[0], not r[3], r[1]))
+    out: list[charts.LadderRung] = []
+    for cents, name, value, ours, entry in rows:
+        rank = 1 + sum(1 for r in rows if r[0] > cents)
+        if entry is None:
+            out.append(charts.LadderRung(rank, name, value, True, t("app.ranking.our_scenario")))
+        else:
+            out.append(
+                charts.LadderRung(
+                    rank,
+                    name,
+                    value,
+                    ours,
+                    t(f"app.provenance.{entry.provenance}"),
+                    None if entry.is_exact else entry.score_low,
+                    None if entry.is_exact else entry.score_high,
+                )
+            )
+    where = next(i for i, r in enumerate(out) if r.ours)
+    return out[max(0, where - above) : where + below + 1]
+
+
+def overrides_frame(projection: Projection, exclude: str | None) -> pd.DataFrame:
+    overrides = position.rival_overrides()
+    expected = projection.expected_scores(exclude)
+    rows = []
+    for rival in projection.rivals:
+        if rival.province not in expected:
+            continue
+        rows.append(
+            {
+                "province": rival.province,
+                "base": rival.base_score,
+                "expected": expected[rival.province],
+                "change": overrides.get(rival.province),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def apply_overrides(key: str, provinces: list[str]) -> None:
+    """Rival changes typed in the table become the projection's overrides (empty cells remove one)."""
+    delta = st.session_state.get(key) or {}
+    edited = {int(k): v for k, v in (delta.get("edited_rows") or {}).items()}
+    overrides = dict(position.rival_overrides())
+    for row, changes in edited.items():
+        if not 0 <= row < len(provinces) or "change" not in changes:
+            continue
+        value = changes["change"]
+        name = provinces[row]
+        if value is None or value == 0:
+            overrides.pop(name, None)
+        else:
+            try:
+                overrides[name] = max(-100.0, min(100.0, float(value)))
+            except (TypeError, ValueError):
+                state.notify("app.scenario.bad_number", text=str(value)[:40])
+    position.set_rival_overrides(overrides)
+    state.bump_revision()
+
+
+def clear_overrides() -> None:
+    position.set_rival_overrides({})
+    state.bump_revision()
+
+
+def safe_distribution(projection: Projection, score: float, exclude: str | None) -> Any:
+    try:
+        return projection.rank_distribution(score, exclude)
+    except PlannerError:
+        return None

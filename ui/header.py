@@ -1,0 +1,145 @@
+"""The header every page shares: who and when, the total and the rank, and the language switch.
+
+It is drawn by the entrypoint after the callbacks of the run have updated the scenario and before the page
+runs, so it always shows the scenario the page is about to show.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner.errors import PlannerError
+from planner.i18n import LANGS
+from planner.rules import from_centi
+from ui import state
+from ui.position import Position, current_position
+from ui.text import lang, points, prob, set_lang, t
+
+LANG_WIDGET = "lang_pick"
+
+
+def _on_lang() -> None:
+    value = st.session_state.get(LANG_WIDGET)
+    if value in LANGS and value != lang():
+        set_lang(value)
+        state.bump_revision()
+
+
+def language_switch() -> None:
+    st.segmented_control(
+        t("app.header.language"),
+        options=list(LANGS),
+        default=lang(),
+        format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
+        key=LANG_WIDGET,
+        required=True,
+        on_change=_on_lang,
+        label_visibility="collapsed",
+    )
+
+
+def group_of(percent: float) -> str:
+    """The ministry's groups: A at 90% and above, B from 80% to 90%, C below 80%."""
+    return "A" if percent >= 90 else ("B" if percent >= 80 else "C")
+
+
+def who_line(position: Position) -> str:
+    scenario = position.scenario
+    parts = [scenario.province or t("app.header.no_province")]
+    if scenario.year is not None:
+        parts.append(t("app.header.plan_year", year=str(scenario.year)))
+    parts.append(position.methodology.decision or position.methodology.id)
+    return " · ".join(parts)
+
+
+def render(*, large: bool = False) -> Position | None:
+    """Draw the header; returns the active scenario's position (None when it cannot be scored)."""
+    with st.container(border=True, key="app_header"):
+        try:
+            position = current_position()
+        except PlannerError as exc:
+            st.error("\n\n".join(exc.messages(lang())))
+            language_switch()
+            return None
+        top_left, top_right = st.columns([5, 2], vertical_alignment="center")
+        with top_left:
+            slot = state.active_slot()
+            ws = state.workspace()
+            badge = f" :orange-badge[{t('app.header.illustrative')}]" if ws.illustrative else ""
+            st.markdown(f"**{_md(who_line(position))}** — {_md(slot.name or '–')}{badge}")
+        with top_right:
+            language_switch()
+        _metrics(position, large=large)
+    return position
+
+
+def _metrics(position: Position, *, large: bool) -> None:
+    card = position.card
+    base_total = _baseline_total(position)
+    cols = st.columns(4 if position.projection is not None else 3)
+    with cols[0]:
+        delta = None
+        if base_total is not None and abs(card.total - base_total) >= 0.005:
+            diff = card.total - base_total
+            delta = ("+" if diff > 0 else "−") + points(abs(diff))
+        st.metric(
+            t("app.header.total"),
+            f"{points(card.total)} / {points(card.max_total)}",
+            delta=delta,
+            help=t(
+                "app.header.total_help",
+                percent=card.percent,
+                self_assessed=card.self_assessed,
+                survey=card.survey,
+            ),
+        )
+    with cols[1]:
+        rank = position.rank
+        if rank is None:
+            st.metric(t("app.header.rank"), "–", help=t("app.header.no_field"))
+        else:
+            lo, hi = rank.rank_interval
+            interval = f" ({lo}–{hi})" if (lo, hi) != (rank.rank, rank.rank) else ""
+            year = position.field.year if position.field is not None else ""
+            st.metric(
+                t("app.header.rank_in_field", year=str(year)),
+                f"{rank.rank}/{rank.n}{interval}",
+                help=t("app.header.rank_help"),
+            )
+    with cols[2]:
+        st.metric(
+            t("app.header.group"),
+            group_of(card.percent),
+            help=t("app.header.group_help"),
+        )
+    if position.projection is not None:
+        with cols[3]:
+            if position.target_rank is not None and position.p_target is not None:
+                label = t("app.header.p_target", k=position.target_rank, year=str(position.plan_year))
+                value = prob(position.p_target)
+            else:
+                label = t("app.header.projected_rank", year=str(position.plan_year))
+                value = "–"
+            lo_hi = position.projected_interval
+            st.metric(
+                label,
+                value,
+                help=t("app.header.projected_help", lo=lo_hi[0], hi=lo_hi[1]) if lo_hi else None,
+            )
+
+
+def _baseline_total(position: Position) -> float | None:
+    from planner.scoring import score_scenario
+
+    try:
+        card = score_scenario(position.methodology, state.baseline())
+    except PlannerError:
+        return None
+    return from_centi(card.total_centi)
+
+
+def _md(text: str) -> str:
+    out = text
+    for ch in "\\`*_[]<>#|$~":
+        out = out.replace(ch, "\\" + ch)
+    return out

@@ -1,0 +1,205 @@
+"""Where a scenario stands: its score card, its rank in the latest field and its projected rank next year.
+
+The plan year Y is the scenario's `year`; the field is the latest published (or reconstructed) one before Y, and
+the projection of year Y is built from it (Lào Cai plans 2019 from the 2018 field). The rank shown in the header is
+the rank the scenario's total would have in that field, with the interval that the uncertainty of reconstructed
+rival scores allows; the Ranking page adds the projected distribution for year Y.
+
+Scoring takes ~50 µs and is recomputed on every rerun. The field and its projection are cached (immutable, shared
+by sessions); a results table loaded by the user shadows the bundled field for its year in that session only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import streamlit as st
+
+from planner.errors import PlannerError
+from planner.field import Field, field_for_year, latest_field_year
+from planner.methodology import Methodology
+from planner.projection import Projection, project_field
+from planner.ranking import RankResult, rank_in_field
+from planner.scenario import Scenario
+from planner.scoring import ScoreCard, score_scenario
+from ui import data, state
+
+FIELDS_KEY = "_fields"
+FIELD_SIZE_KEY = "_field_size"
+MODE_KEY = "_projection_mode"
+OVERRIDES_KEY = "_rival_overrides"
+
+ProjectionMode = Literal["drift", "fixed"]
+
+
+@dataclass(frozen=True)
+class Position:
+    """Everything the header and the pages say about one scenario."""
+
+    scenario: Scenario
+    methodology: Methodology
+    card: ScoreCard
+    field: Field | None
+    rank: RankResult | None
+    projection: Projection | None
+    plan_year: int | None
+    target_rank: int | None
+    p_target: float | None
+    projected_interval: tuple[int, int] | None
+
+    @property
+    def province(self) -> str | None:
+        return self.scenario.province
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _latest_year(before: int | None) -> int:
+    return latest_field_year(before)
+
+
+def field_size() -> Literal[63, 34]:
+    value = st.session_state.get(FIELD_SIZE_KEY) or state.workspace().n_provinces
+    return 34 if value == 34 else 63
+
+
+def set_field_size(size: int) -> None:
+    st.session_state[FIELD_SIZE_KEY] = 34 if size == 34 else 63
+
+
+def projection_mode() -> ProjectionMode:
+    return "fixed" if st.session_state.get(MODE_KEY) == "fixed" else "drift"
+
+
+def rival_overrides() -> dict[str, float]:
+    value: dict[str, float] = st.session_state.get(OVERRIDES_KEY, {})
+    return value
+
+
+def set_rival_overrides(overrides: Mapping[str, float]) -> None:
+    st.session_state[OVERRIDES_KEY] = {k: float(v) for k, v in overrides.items() if v}
+
+
+def loaded_fields() -> dict[tuple[int, int], Field]:
+    value: dict[tuple[int, int], Field] = st.session_state.get(FIELDS_KEY, {})
+    return value
+
+
+def add_loaded_field(f: Field) -> None:
+    fields = dict(loaded_fields())
+    fields[(f.year, f.n_provinces)] = f
+    st.session_state[FIELDS_KEY] = fields
+
+
+def remove_loaded_field(year: int, size: int) -> None:
+    fields = dict(loaded_fields())
+    fields.pop((year, size), None)
+    st.session_state[FIELDS_KEY] = fields
+
+
+def field_year_for(plan_year: int | None) -> int | None:
+    """The latest field year before the plan year (or the latest of all when the scenario has no year)."""
+    try:
+        latest = _latest_year(plan_year)
+    except PlannerError:
+        return None
+    loaded = [y for (y, n) in loaded_fields() if n == field_size() and (plan_year is None or y < plan_year)]
+    return max([latest, *loaded])
+
+
+def field_for(year: int) -> Field | None:
+    """The field of `year` in the chosen size: a table loaded in this session wins over the bundled one."""
+    try:
+        return field_for_year(year, field_size(), loaded_fields().values())
+    except PlannerError:
+        return None
+
+
+def _field_fingerprint(f: Field) -> tuple[object, ...]:
+    """What a projection depends on in a field: its year, size, and every entry's score and band."""
+    return (
+        f.year,
+        f.n_provinces,
+        tuple((e.province, e.score, e.score_low, e.score_high, e.provenance) for e in f.entries),
+    )
+
+
+def field_key(f: Field) -> int:
+    """A small key that changes whenever anything a chart or projection shows of `f` changes."""
+    return hash(_field_fingerprint(f))
+
+
+_PROJECTIONS: dict[tuple[object, ...], Projection] = {}
+
+
+def projection_for(f: Field, target_year: int) -> Projection:
+    """The projection of `target_year` from `f` under the session's mode and rival overrides (memoised)."""
+    overrides = tuple(sorted(rival_overrides().items()))
+    key = (_field_fingerprint(f), target_year, projection_mode(), overrides)
+    hit = _PROJECTIONS.get(key)
+    if hit is None:
+        if len(_PROJECTIONS) > 64:
+            _PROJECTIONS.clear()
+        hit = project_field(f, target_year, mode=projection_mode(), overrides=dict(overrides) or None)
+        _PROJECTIONS[key] = hit
+    return hit
+
+
+def position_of(scenario: Scenario) -> Position:
+    """Score `scenario` and place it; ScenarioError/MethodologyError propagate for the caller to show."""
+    m = data.methodology(scenario.methodology)
+    card = score_scenario(m, scenario)
+    ws = state.workspace()
+    plan_year = scenario.year
+    f: Field | None = None
+    rank: RankResult | None = None
+    projection: Projection | None = None
+    p_target: float | None = None
+    interval: tuple[int, int] | None = None
+    year = field_year_for(plan_year)
+    if year is not None:
+        f = field_for(year)
+    if f is not None:
+        province = scenario.province if scenario.province and _in_field(f, scenario.province) else None
+        rank = rank_in_field(f, card.total, province)
+        if plan_year is not None and plan_year > f.year:
+            try:
+                projection = projection_for(f, plan_year)
+                exclude = province
+                if ws.target_rank is not None:
+                    p_target = projection.p_rank_le(card.total, ws.target_rank, exclude)
+                interval = projection.rank_interval(card.total, exclude, 0.8)
+            except PlannerError:
+                projection = None
+    return Position(scenario, m, card, f, rank, projection, plan_year, ws.target_rank, p_target, interval)
+
+
+def _in_field(f: Field, province: str) -> bool:
+    try:
+        f.entry(province)
+    except (KeyError, PlannerError):
+        return False
+    return True
+
+
+def current_position() -> Position:
+    """The active scenario's position, computed once per run."""
+    scenario = state.current()
+    memo = st.session_state.get("_position_memo")
+    if memo is not None and memo[0] is scenario and memo[1] == _context_key():
+        position: Position = memo[2]
+        return position
+    position = position_of(scenario)
+    st.session_state["_position_memo"] = (scenario, _context_key(), position)
+    return position
+
+
+def _context_key() -> tuple[object, ...]:
+    return (
+        field_size(),
+        projection_mode(),
+        tuple(sorted(rival_overrides().items())),
+        tuple(sorted(loaded_fields())),
+        id(state.workspace()),
+    )

@@ -1,0 +1,119 @@
+"""Named scenarios: create, copy, rename, delete, and pick the active one (all on the session's slots)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner.errors import PlannerError
+from ui import persist, sidebar, state
+from ui.text import lang, t
+
+RENAME_KEY = "rename_text"
+
+
+def _new() -> None:
+    base = state.baseline()
+    slot = state.add(base.model_copy(update={"name": state.unique_name(t("app.scenarios.new_name"))}))
+    if slot is None:
+        state.notify("app.scenarios.too_many", n=state.MAX_SLOTS)
+
+
+def _copy() -> None:
+    active = state.active_slot()
+    name = state.unique_name(t("app.scenarios.copy_name", name=active.name or "–"))
+    if state.copy(active.id, name) is None:
+        state.notify("app.scenarios.too_many", n=state.MAX_SLOTS)
+
+
+def _rename(key: str) -> None:
+    text = str(st.session_state.get(key, "")).strip()
+    if not text:
+        state.notify("app.scenarios.name_empty")
+        return
+    state.rename(state.active_slot().id, text)
+
+
+def _delete() -> None:
+    if not state.delete(state.active_slot().id):
+        state.notify("app.scenarios.keep_one")
+
+
+def _open_stored(key: str) -> None:
+    store_id = st.session_state.get(key)
+    if not isinstance(store_id, str):
+        return
+    try:
+        stored = persist.load_stored(store_id)
+    except PlannerError as exc:
+        state.notify("app.raw", text=exc.one_line(lang()))
+        return
+    slot = state.add(stored.scenario)
+    if slot is None:
+        state.notify("app.scenarios.too_many", n=state.MAX_SLOTS)
+        return
+    state.mark_saved(slot.id, stored.id, stored.version_number, stored.scenario)
+
+
+def store_actions() -> None:
+    """Save the active scenario to the store, resolve a conflict, or open a saved scenario."""
+    s = persist.store()
+    if s is None:
+        return
+    slot = state.active_slot()
+    label = t("app.store.save") if slot.store_id is None else t("app.store.save_version")
+    help_text = None
+    if slot.store_id is not None:
+        help_text = t(
+            "app.store.state_unsaved" if slot.unsaved else "app.store.state_saved",
+            version=slot.store_version or 0,
+        )
+    st.button(
+        label, on_click=persist.save_active, icon=":material/save:", disabled=not slot.unsaved, help=help_text
+    )
+    if st.session_state.get("_store_conflict") == slot.id:
+        st.button(
+            t("app.store.save_copy"), on_click=persist.save_active_as_copy, icon=":material/call_split:"
+        )
+    with st.popover(t("app.store.open"), icon=":material/folder_open:"):
+        try:
+            saved = s.list_scenarios()
+        except PlannerError:
+            saved = []
+        if saved:
+            options = {row.id: row for row in saved[:200]}
+            key = f"open_stored.{state.revision()}"
+            st.selectbox(
+                t("app.store.open_label"),
+                list(options),
+                index=None,
+                format_func=lambda i: f"{options[i].name} · v{options[i].current_version}",
+                key=key,
+                on_change=_open_stored,
+                args=(key,),
+                placeholder=t("app.store.open_placeholder"),
+            )
+        else:
+            st.caption(t("app.store.none_saved"))
+
+
+def manager() -> None:
+    """The active scenario and the actions on it (new, copy, rename, delete, save, open a saved one)."""
+    with st.container(horizontal=True, vertical_alignment="bottom", key="scenario_manager"):
+        with st.container(width=520):
+            sidebar.scenario_picker(key_prefix="page")
+        st.button(t("app.scenarios.new"), on_click=_new, icon=":material/add:")
+        st.button(t("app.scenarios.copy"), on_click=_copy, icon=":material/content_copy:")
+        with st.popover(t("app.scenarios.rename"), icon=":material/edit:"):
+            key = f"{RENAME_KEY}.{state.revision()}"
+            st.text_input(t("app.scenarios.name"), value=state.active_slot().name, key=key, max_chars=200)
+            st.button(t("app.scenarios.rename_apply"), on_click=_rename, args=(key,), key="rename_apply")
+        with st.popover(t("app.scenarios.delete"), icon=":material/delete:"):
+            st.write(t("app.scenarios.delete_confirm", name=state.active_slot().name or "–"))
+            st.button(
+                t("app.scenarios.delete_apply"),
+                on_click=_delete,
+                type="primary",
+                key="delete_apply",
+                disabled=len(state.slots()) <= 1,
+            )
+        store_actions()

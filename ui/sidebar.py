@@ -1,0 +1,94 @@
+"""The sidebar under the navigation: which scenario is active, which example is open, the share link.
+
+Switching scenario here is the same as on the Scenario page; both only change the active slot id.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import boot, examples, persist, share, state
+from ui.text import lang, t
+
+
+def _on_pick(key: str) -> None:
+    value = st.session_state.get(key)
+    if isinstance(value, str):
+        state.select(value)
+
+
+def scenario_picker(*, key_prefix: str = "side") -> None:
+    """A selectbox of the session's scenarios; choosing one makes it active everywhere."""
+    all_slots = state.slots()
+    ids = list(all_slots)
+    active = state.active_slot().id
+    key = f"{key_prefix}.slot.{state.revision()}"
+    st.selectbox(
+        t("app.sidebar.active_scenario"),
+        ids,
+        index=ids.index(active),
+        format_func=lambda i: all_slots[i].name or i,
+        key=key,
+        on_change=_on_pick,
+        args=(key,),
+    )
+
+
+def _on_example(key: str) -> None:
+    value = st.session_state.get(key)
+    if isinstance(value, str) and value != state.workspace().example_id:
+        boot.open_example(value)
+
+
+def example_picker() -> None:
+    all_examples = examples.all_examples()
+    if not all_examples:
+        return
+    ids = list(all_examples)
+    current = state.workspace().example_id
+    key = f"side.example.{state.revision()}"
+    st.selectbox(
+        t("app.sidebar.example"),
+        ids,
+        index=ids.index(current) if current in ids else None,
+        format_func=lambda i: all_examples[i].name(lang()),
+        key=key,
+        on_change=_on_example,
+        args=(key,),
+        help=t("app.sidebar.example_help"),
+        placeholder=t("app.sidebar.example_none"),
+    )
+
+
+def share_url() -> str:
+    """A URL that reopens the active scenario (the packed form; the store id once saved)."""
+    slot = state.active_slot()
+    base = _base_url()
+    if slot.store_id and not slot.unsaved:
+        return f"{base}?{share.STORE_PARAM}={slot.store_id}"
+    return f"{base}?{share.PACKED_PARAM}={share.pack_scenario(slot.scenario)}"
+
+
+def _base_url() -> str:
+    url = st.context.url or ""
+    return url.split("?", 1)[0]
+
+
+def render() -> None:
+    with st.sidebar:
+        scenario_picker()
+        example_picker()
+        with st.expander(t("app.sidebar.share"), icon=":material/link:"):
+            st.caption(t("app.sidebar.share_help"))
+            st.code(share_url(), language=None, wrap_lines=True)
+        error = persist.store_error()
+        if error is not None:
+            st.caption(t("app.store.off", detail=error.one_line(lang())))
+        else:
+            st.caption(t("app.store.autosaved"))
+
+
+def show_notices() -> None:
+    """Messages queued by callbacks (a number that could not be read, a setting that did not fit)."""
+    for key, params in state.take_notices():
+        st.warning(t(key, **params), icon=":material/warning:")

@@ -1,0 +1,85 @@
+"""Small render helpers shared by several pages (example context, rank gaps, weakest items, colours)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner import charts
+from planner.errors import PlannerError
+from planner.scoring import NodeScore, ScoreCard
+from ui import examples, state
+from ui.position import Position
+from ui.text import lang, points, t
+
+
+def slot_color(slot: state.Slot) -> str:
+    """The slot's colour on every chart and badge (fixed when the slot was created)."""
+    return charts.scenario_color(slot.color)
+
+
+def md(text: str) -> str:
+    """Text from data or from the user, with markdown's active characters escaped."""
+    out = text
+    for ch in "\\`*_[]<>#|$~":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def example_context() -> None:
+    """What the workspace is: the example's description, and a warning when its per-item points are illustrative."""
+    ws = state.workspace()
+    ex = examples.example(ws.example_id) if ws.example_id else None
+    if ex is None:
+        return
+    text = md(ex.description(lang()))
+    if ws.illustrative:
+        st.info(f"{text}\n\n{t('app.context.illustrative')}", icon=":material/info:")
+    elif text:
+        st.caption(text)
+
+
+def weakest_items(card: ScoreCard, limit: int = 12) -> list[NodeScore]:
+    """The scored items losing the most points (ties broken by table order), only those losing any."""
+    items = [s for s in card.items() if s.lost > 0]
+    items.sort(key=lambda s: -(s.max_centi - s.centi))
+    return items[:limit]
+
+
+def rank_gaps(position: Position) -> None:
+    """How many points separate the scenario from the next ranks up (and the one behind it)."""
+    rank = position.rank
+    if rank is None:
+        st.caption(t("app.header.no_field"))
+        return
+    lines = []
+    for neighbour in rank.above[:3]:
+        lines.append(
+            t(
+                "app.overview.gap_up",
+                rank=neighbour.rank,
+                province=md(neighbour.province),
+                gap=points(neighbour.gap),
+            )
+        )
+    for neighbour in rank.below[:1]:
+        lines.append(
+            t(
+                "app.overview.gap_down",
+                rank=neighbour.rank,
+                province=md(neighbour.province),
+                gap=points(neighbour.gap),
+            )
+        )
+    if lines:
+        st.markdown("\n".join(f"- {line}" for line in lines))
+
+
+def show_error(exc: PlannerError) -> None:
+    """One error with its list of problems, in the user's language."""
+    messages = exc.messages(lang())
+    body = messages[0]
+    if len(messages) > 1:
+        body += "\n\n" + "\n".join(f"- {md(m)}" for m in messages[1:30])
+        if len(messages) > 31:
+            body += "\n- " + t("errors.and_more", n=len(messages) - 31)
+    st.error(body, icon=":material/error:")
