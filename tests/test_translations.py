@@ -63,15 +63,19 @@ def test_every_key_used_by_the_app_exists_in_both_languages(key: str) -> None:
     assert entry.get("en", "").strip(), f"{key} has no English text"
 
 
-def test_every_key_in_the_file_has_both_languages_and_the_same_placeholders() -> None:
-    problems = []
-    for key, entry in translations().items():
-        vi, en = entry.get("vi", ""), entry.get("en", "")
-        if not vi or not en:
-            problems.append(f"{key}: missing a language")
-        elif placeholders(vi) != placeholders(en):
-            problems.append(f"{key}: {placeholders(vi)} != {placeholders(en)}")
-    assert problems == []
+def test_every_key_in_the_file_has_both_languages() -> None:
+    missing = [key for key, entry in translations().items() if not entry.get("vi") or not entry.get("en")]
+    assert missing == []
+
+
+def test_app_texts_take_the_same_placeholders_in_both_languages() -> None:
+    """The app passes one set of parameters whatever the language, so both texts must use the same names."""
+    differing = [
+        f"{key}: {placeholders(entry['vi'])} != {placeholders(entry['en'])}"
+        for key, entry in translations().items()
+        if key.startswith("app.") and placeholders(entry["vi"]) != placeholders(entry["en"])
+    ]
+    assert differing == []
 
 
 def test_vietnamese_app_text_is_written_with_its_diacritics() -> None:
