@@ -43,6 +43,7 @@ def ha_giang(notes: str = "", name: str = "Hà Giang 2025 – bứt phá") -> Sc
     )
 
 
+@pytest.mark.slow
 def test_import_prints_the_new_id_and_list_shows_it(database: str, tmp_path: Path) -> None:
     source = tmp_path / "kịch bản.json"
     source.write_text(ha_giang().to_json(), encoding="utf-8")
@@ -90,6 +91,7 @@ def test_export_writes_the_chosen_version_and_accepts_a_short_id(database: str, 
     assert scenario_from_json(out.read_bytes()) == ha_giang(notes="v1")
 
 
+@pytest.mark.slow
 def test_history_restore_and_rename_from_the_command_line(database: str) -> None:
     with ScenarioStore.open(database) as store:
         first = store.create(ha_giang(notes="v1"), "An")
