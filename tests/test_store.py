@@ -709,3 +709,14 @@ def test_closing_the_store_releases_the_sqlite_file(tmp_path: Path) -> None:
     with probe.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM scenario_version").scalar() == 1
     probe.dispose()
+
+
+def test_an_in_memory_store_is_one_database_for_every_thread() -> None:
+    with ScenarioStore.open("sqlite://") as store:
+        stored = store.create(lao_cai(), "An")
+        seen: list[str] = []
+        reader = threading.Thread(target=lambda: seen.append(store.get(stored.id).name))
+        reader.start()
+        reader.join()
+        assert seen == [lao_cai().name]
+        assert store.save(stored.id, lao_cai(marker="v2"), "An", expected_version=1).version_number == 2

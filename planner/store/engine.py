@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from planner.errors import StoreError
 
@@ -54,6 +54,8 @@ def create_store_engine(url: str) -> Engine:
     kwargs: dict[str, Any] = {}
     if full.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        if full.database in (None, "", ":memory:"):
+            kwargs["poolclass"] = StaticPool  # one in-memory database shared by every thread, for experiments
     else:
         kwargs["pool_pre_ping"] = True
     try:
