@@ -1,0 +1,69 @@
+"""The shared maths of ranks under uncertainty: Poisson-binomial counts and per-rival exceedance probabilities.
+
+Our rank is 1 + the number of rivals scoring strictly higher. When each rival's score is uncertain and the rivals
+are independent (given whatever they share), that number follows a Poisson-binomial distribution: the sum of
+independent Bernoulli variables with different probabilities, computed exactly by the O(n²) recursion below
+(vectorised over any leading axes, e.g. quadrature nodes of a shared drift).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+
+def poisson_binomial(p: FloatArray) -> FloatArray:
+    """P(K = k), k = 0..R, for K the number of successes among R independent trials with probabilities
+    p[..., j]; leading axes are independent problems (e.g. quadrature nodes).
+
+    The recursion adds one trial at a time: after trial j, P(k) = P(k)·(1 - p_j) + P(k-1)·p_j. The problems
+    sit on the last (contiguous) axis so each step is three whole-row operations.
+    """
+    p = np.asarray(p, dtype=np.float64)
+    lead, rivals = p.shape[:-1], p.shape[-1]
+    flat = np.ascontiguousarray(p.reshape(-1, rivals).T)  # (R, problems)
+    stay = 1.0 - flat
+    out = np.zeros((rivals + 1, flat.shape[1]))
+    out[0] = 1.0
+    moved = np.empty_like(out)
+    for j in range(rivals):
+        np.multiply(out[: j + 1], flat[j], out=moved[: j + 1])
+        out[: j + 1] *= stay[j]
+        out[1 : j + 2] += moved[: j + 1]
+    return out.T.reshape(*lead, rivals + 1)
+
+
+def rank_distribution_from_counts(counts: FloatArray, n: int) -> FloatArray:
+    """P(rank = r), r = 1..n, from P(number strictly higher = k), k = 0..R; ranks beyond n (possible only when
+    our own province is not among the n) are folded into rank n."""
+    dist = np.zeros(n)
+    m = min(len(counts), n)
+    dist[:m] = counts[:m]
+    if len(counts) > n:
+        dist[n - 1] += counts[n:].sum()
+    return dist
+
+
+def interval_from_distribution(dist: FloatArray, level: float) -> tuple[int, int]:
+    """The central `level` interval of a rank distribution (ranks from 1)."""
+    cdf = np.cumsum(dist)
+    tail = (1.0 - level) / 2
+    lo = int(np.searchsorted(cdf, tail - 1e-12, side="left")) + 1
+    hi = int(np.searchsorted(cdf, 1.0 - tail - 1e-12, side="left")) + 1
+    n = len(dist)
+    return min(lo, n), min(hi, n)
+
+
+def exceed_probability(
+    score: float, low: float, high: float, lowest: float, highest: float, x: float
+) -> float:
+    """P(a rival's score > x) when its score is known only as a band: the distribution function runs linearly
+    through (lowest, 0), (low, 0.1), (score, 0.5), (high, 0.9), (highest, 1). An exact score gives 0 or 1."""
+    if low == high == score:
+        return 1.0 if round(score - x, 2) > 0 else 0.0
+    knots = np.array([lowest, low, score, high, highest], dtype=np.float64)
+    knots = np.maximum.accumulate(knots)
+    probs = np.array([0.0, 0.1, 0.5, 0.9, 1.0])
+    return float(1.0 - np.interp(x, knots, probs))

@@ -1,0 +1,175 @@
+"""The rank of a score in a field: where it lands, who is tied, how far each rival is, and how sure we are.
+
+Rank follows the ministry's rule: 1 + the number of provinces with a strictly higher score, so equal scores share
+a rank and the ties are named. Scores are compared in hundredths (the published precision), which keeps 88.1 and
+88.10 equal whatever the floating-point arithmetic says. When the field contains reconstructed scores, the rank
+is only as certain as they are: `rank_interval` is the central 80% interval of the rank when each rival's score
+is drawn from its band (independent rivals, Poisson-binomial), always widened to contain the point rank.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from planner.errors import FieldError
+from planner.field import Field, FieldEntry, FieldKind, Provenance
+from planner.provinces import region_of
+from planner.rank_maths import (
+    exceed_probability,
+    interval_from_distribution,
+    poisson_binomial,
+    rank_distribution_from_counts,
+)
+
+Group = Literal["A", "B", "C"]
+RANK_INTERVAL_LEVEL = 0.8
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Neighbour(_Frozen):
+    """A rival and the points between it and our score (always ≥ 0)."""
+
+    province: str
+    score: float
+    #: The rival's rank in the field with our score in it.
+    rank: int
+    gap: float
+    provenance: Provenance
+
+
+class RankResult(_Frozen):
+    """Where a score lands in a field."""
+
+    year: int
+    field_kind: FieldKind
+    province: str | None
+    score: float
+    rank: int
+    n: int
+    #: Rivals with exactly the same score (to 0.01), who share our rank.
+    ties: tuple[str, ...]
+    #: Rivals strictly above, nearest first; `gap` is what we must gain to tie each.
+    above: tuple[Neighbour, ...]
+    #: Rivals not above (ties included), nearest first; `gap` is our lead over each.
+    below: tuple[Neighbour, ...]
+    group: Group
+    region: str | None
+    region_rank: int | None
+    region_n: int | None
+    rank_interval: tuple[int, int]
+    #: How many rivals' scores are reconstructed (the source of `rank_interval`'s width).
+    reconstructed_rivals: int
+
+    def gap_to_rank(self, k: int) -> float:
+        """Points to gain to reach rank ≤ k (0 if already there): enough to tie the k-th rival above."""
+        if k < 1:
+            raise FieldError("field.bad_rank_target", k=k)
+        if self.rank <= k:
+            return 0.0
+        needed = len(self.above) - (k - 1)
+        return self.above[needed - 1].gap if needed >= 1 else 0.0
+
+
+def group_of(score: float) -> Group:
+    """The ministry's groups: A from 90, B from 80 to under 90, C under 80."""
+    cents = round(score * 100)
+    return "A" if cents >= 9000 else "B" if cents >= 8000 else "C"
+
+
+def _cents(value: float) -> int:
+    return round(value * 100)
+
+
+def rank_in_field(field: Field, score: float, province: str | None = None) -> RankResult:
+    """The rank of `score` in `field`. With `province`, that province's own entry is replaced by `score`
+    (our province, planning its own score); without, the score is compared with every entry and the result is
+    capped at the field's size (a score below everyone is last)."""
+    if not 0 <= score <= 100:
+        raise FieldError("field.score_out_of_range", score=score)
+    name = field.entry(province).province if province is not None else None
+    rivals = [e for e in field.entries if e.province != name]
+    n = len(field.entries)
+    x = _cents(score)
+    higher = [e for e in rivals if _cents(e.score) > x]
+    rank = min(1 + len(higher), n)
+    ties = tuple(e.province for e in rivals if _cents(e.score) == x)
+    above = tuple(
+        Neighbour(
+            province=e.province,
+            score=e.score,
+            rank=i,
+            gap=round((_cents(e.score) - x) / 100, 2),
+            provenance=e.provenance,
+        )
+        for i, e in sorted(
+            ((1 + sum(1 for o in rivals if _cents(o.score) > _cents(e.score)), e) for e in higher),
+            key=lambda pair: (_cents(pair[1].score), pair[1].province),
+        )
+    )
+    not_above = [e for e in rivals if _cents(e.score) <= x]
+    below = tuple(
+        Neighbour(
+            province=e.province,
+            score=e.score,
+            rank=min(
+                1
+                + sum(1 for o in rivals if _cents(o.score) > _cents(e.score))
+                + (1 if _cents(e.score) < x else 0),
+                n,
+            ),
+            gap=round((x - _cents(e.score)) / 100, 2),
+            provenance=e.provenance,
+        )
+        for e in sorted(not_above, key=lambda e: (-_cents(e.score), e.province))
+    )
+    region = region_of(name) if name is not None else None
+    region_rank = region_n = None
+    if region is not None:
+        mates = [e for e in rivals if region_of(e.province) == region]
+        region_rank = 1 + sum(1 for e in mates if _cents(e.score) > x)
+        region_n = len(mates) + 1
+    return RankResult(
+        year=field.year,
+        field_kind=field.kind,
+        province=name,
+        score=round(score, 2),
+        rank=rank,
+        n=n,
+        ties=ties,
+        above=above,
+        below=below,
+        group=group_of(score),
+        region=region,
+        region_rank=region_rank,
+        region_n=region_n,
+        rank_interval=rank_interval_in_field(rivals, score, n, rank),
+        reconstructed_rivals=sum(1 for e in rivals if e.provenance == "reconstructed"),
+    )
+
+
+def rank_interval_in_field(rivals: list[FieldEntry], score: float, n: int, rank: int) -> tuple[int, int]:
+    """The central 80% interval of our rank when each uncertain rival is drawn from its band."""
+    if all(e.is_exact for e in rivals):
+        return rank, rank
+    probs = np.array(
+        [
+            exceed_probability(
+                e.score,
+                e.score_low,
+                e.score_high,
+                e.score_min if e.score_min is not None else 2 * e.score_low - e.score,
+                e.score_max if e.score_max is not None else 2 * e.score_high - e.score,
+                score,
+            )
+            for e in rivals
+        ]
+    )
+    dist = rank_distribution_from_counts(poisson_binomial(probs), n)
+    lo, hi = interval_from_distribution(dist, RANK_INTERVAL_LEVEL)
+    return min(lo, rank), max(hi, rank)
