@@ -23,10 +23,10 @@ reference/results/sipas.csv (sd 1.9); it is an assumption and is shown as one.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +34,9 @@ import numpy.typing as npt
 from planner.errors import OptimiseError
 from planner.methodology import Methodology
 from planner.rules import from_centi, to_centi
+
+if TYPE_CHECKING:
+    from planner.field import Field
 
 TargetMode = Literal["fixed", "mean", "probability"]
 TARGET_MODES: tuple[TargetMode, ...] = ("fixed", "mean", "probability")
@@ -252,9 +255,11 @@ def competition_for(
     provinces: Literal[63, 34] = 63,
     own_sd: float = 0.0,
     overrides: Mapping[str, float] | None = None,
+    loaded: Iterable[Field] = (),
 ) -> Competition:
     """The competition a plan for `year` faces: the projection of `year` from the latest field year before it
-    (planner.projection), our province taken out of the rivals.
+    (planner.projection), our province taken out of the rivals. `loaded` are results tables the user loaded in
+    the app's session, which take the bundled field's place for their year (planner.field.field_for_year).
 
     Our own survey error is folded into the projection's shared drift when every rival follows the drift: in
     field j we reach rank ≤ k when s + e ≥ (k-th best rival, shifted by the drift D), i.e. when s ≥ the k-th best
@@ -269,15 +274,15 @@ def competition_for(
     if not 0 < confidence < 1:
         raise OptimiseError("optimise.bad_confidence", p=confidence)
     name = match_province(province, era=provinces)
-    drift = planning_projection(year, provinces, mode="drift", overrides=overrides)
+    drift = planning_projection(year, provinces, mode="drift", overrides=overrides, loaded=loaded)
     in_drift = False
     if own_sd > 0 and drift.drift_sd > 0 and all(r.follows_drift for r in drift.rivals if r.province != name):
         drift = drift.model_copy(update={"drift_sd": math.hypot(drift.drift_sd, own_sd)})
         in_drift = True
     if mode == "fixed":
-        central = planning_projection(year, provinces, mode="fixed", overrides=overrides).expected_scores(
-            exclude=name
-        )
+        central = planning_projection(
+            year, provinces, mode="fixed", overrides=overrides, loaded=loaded
+        ).expected_scores(exclude=name)
     else:
         central = drift.expected_scores(exclude=name)
     return Competition(
