@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from planner.catalog import load_bundled_methodology
 from planner.errors import ImportFileError
-from planner.excel.plan import read_plan_workbook, split_agencies, write_plan_workbook
+from planner.excel.fields import split_list
+from planner.excel.plan import read_plan_workbook, write_plan_workbook
 from planner.methodology import Methodology
 from planner.methodology_io import methodology_from_yaml
 from planner.plan import Plan, PlanChange
@@ -199,8 +200,8 @@ def test_a_damaged_change_row_is_named_by_row_and_column() -> None:
 
 
 def test_agencies_split_on_semicolons_and_lines_but_not_commas() -> None:
-    assert split_agencies("Các Sở, ban, ngành; UBND các huyện, thành phố") == (
+    assert split_list("Các Sở, ban, ngành; UBND các huyện, thành phố") == (
         "Các Sở, ban, ngành",
         "UBND các huyện, thành phố",
     )
-    assert split_agencies("A\nB;;  ") == ("A", "B")
+    assert split_list("A\nB;;  ") == ("A", "B")

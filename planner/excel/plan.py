@@ -27,20 +27,20 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from planner.effort import EFFORT_UNITS, EffortUnit
-from planner.errors import ImportFileError, Problem
+from planner.errors import ImportFileError
 from planner.excel import styles
+from planner.excel.fields import LIST_SEPARATOR, choice, headers, read_info_rows, split_list, whole_number
 from planner.excel.workbook import (
     MAX_UPLOAD_BYTES,
     Column,
     TableRow,
     collect_problems,
     find_sheet,
-    fold,
     open_workbook,
     read_table,
     write_text,
 )
-from planner.i18n import LANGS, Lang, t
+from planner.i18n import Lang, t
 from planner.methodology import Methodology
 from planner.plan import Plan, PlanChange
 from planner.scenario import validation_problems
@@ -49,7 +49,6 @@ PLAN_SHEET_KEY = "excel.sheet.plan"
 SUMMARY_SHEET_KEY = "excel.sheet.summary"
 HEADER_TOP = 4
 HEADER_BOTTOM = 5
-AGENCY_SEPARATOR = "; "
 
 
 @dataclass(frozen=True)
@@ -131,24 +130,8 @@ _SUMMARY_FIELDS: tuple[tuple[str, str], ...] = (
 _DERIVED_SUMMARY = frozenset({"points_gain", "total_effort", "changes"})
 
 
-def _headers(key: str) -> tuple[str, ...]:
-    return tuple(t(key, lang) for lang in LANGS)
-
-
 def effort_unit_label(unit: EffortUnit, lang: Lang) -> str:
-    return {
-        "person_days": t("excel.unit.person_days", lang),
-        "million_vnd": t("excel.unit.million_vnd", lang),
-        "difficulty": t("excel.unit.difficulty", lang),
-    }[unit]
-
-
-def _unit_from_text(text: str) -> EffortUnit | None:
-    folded = fold(text)
-    for unit in EFFORT_UNITS:
-        if folded == fold(unit) or any(folded == fold(effort_unit_label(unit, lang)) for lang in LANGS):
-            return unit
-    return None
+    return t(f"excel.unit.{unit}", lang)
 
 
 # --------------------------------------------------------------------------------------------------- writing
@@ -342,8 +325,8 @@ def _write_change_row(ws: Worksheet, row: int, change: PlanChange, seq: int, lan
         "evidence_content": change.evidence_content,
         "completion_target": change.completion_target,
         "deadline": change.deadline,
-        "lead_agencies": AGENCY_SEPARATOR.join(change.lead_agencies),
-        "partner_agencies": AGENCY_SEPARATOR.join(change.partner_agencies),
+        "lead_agencies": LIST_SEPARATOR.join(change.lead_agencies),
+        "partner_agencies": LIST_SEPARATOR.join(change.partner_agencies),
         "from_label": (
             change.from_label_vi if lang == "vi" else change.from_label_en or change.from_label_vi
         ),
@@ -472,37 +455,31 @@ def _write_summary(ws: Worksheet, plan: Plan, methodology: Methodology, lang: La
 # --------------------------------------------------------------------------------------------------- reading
 
 _READ_COLUMNS: tuple[Column, ...] = (
-    Column("code", _headers("excel.plan.col.stt")),
-    Column("max_points", _headers("excel.plan.col.max_points")),
-    Column("to_points", _headers("excel.plan.col.target")),
-    Column("evidence_document", _headers("excel.plan.col.evidence_document")),
-    Column("evidence_content", _headers("excel.plan.col.evidence_content")),
-    Column("completion_target", _headers("excel.plan.col.completion_target")),
-    Column("deadline", _headers("excel.plan.col.deadline")),
-    Column("lead_agencies", _headers("excel.plan.col.lead")),
-    Column("partner_agencies", _headers("excel.plan.col.partners")),
-    Column("from_points", _headers("excel.plan.col.from_points")),
-    Column("effort", _headers("excel.plan.col.effort")),
-    Column("seq", _headers("excel.plan.col.seq")),
-    Column("name_vi", _headers("excel.plan.col.name_vi")),
-    Column("name_en", _headers("excel.plan.col.name_en")),
-    Column("area_code", _headers("excel.plan.col.area_code")),
-    Column("criterion_code", _headers("excel.plan.col.criterion_code")),
-    Column("from_level", _headers("excel.plan.col.from_level_id")),
-    Column("to_level", _headers("excel.plan.col.to_level_id")),
-    Column("from_label_vi", _headers("excel.plan.col.from_label_vi")),
-    Column("from_label_en", _headers("excel.plan.col.from_label_en")),
-    Column("to_label_vi", _headers("excel.plan.col.to_label_vi")),
-    Column("to_label_en", _headers("excel.plan.col.to_label_en")),
-    Column("effort_is_default", _headers("excel.plan.col.effort_is_default")),
-    Column("uses_assumption", _headers("excel.plan.col.uses_assumption")),
+    Column("code", headers("excel.plan.col.stt")),
+    Column("max_points", headers("excel.plan.col.max_points")),
+    Column("to_points", headers("excel.plan.col.target")),
+    Column("evidence_document", headers("excel.plan.col.evidence_document")),
+    Column("evidence_content", headers("excel.plan.col.evidence_content")),
+    Column("completion_target", headers("excel.plan.col.completion_target")),
+    Column("deadline", headers("excel.plan.col.deadline")),
+    Column("lead_agencies", headers("excel.plan.col.lead")),
+    Column("partner_agencies", headers("excel.plan.col.partners")),
+    Column("from_points", headers("excel.plan.col.from_points")),
+    Column("effort", headers("excel.plan.col.effort")),
+    Column("seq", headers("excel.plan.col.seq")),
+    Column("name_vi", headers("excel.plan.col.name_vi")),
+    Column("name_en", headers("excel.plan.col.name_en")),
+    Column("area_code", headers("excel.plan.col.area_code")),
+    Column("criterion_code", headers("excel.plan.col.criterion_code")),
+    Column("from_level", headers("excel.plan.col.from_level_id")),
+    Column("to_level", headers("excel.plan.col.to_level_id")),
+    Column("from_label_vi", headers("excel.plan.col.from_label_vi")),
+    Column("from_label_en", headers("excel.plan.col.from_label_en")),
+    Column("to_label_vi", headers("excel.plan.col.to_label_vi")),
+    Column("to_label_en", headers("excel.plan.col.to_label_en")),
+    Column("effort_is_default", headers("excel.plan.col.effort_is_default")),
+    Column("uses_assumption", headers("excel.plan.col.uses_assumption")),
 )
-
-
-def split_agencies(text: str) -> tuple[str, ...]:
-    """Agencies written "A; B" (or one per line) as a tuple; commas stay inside names ("Các Sở, ban, ngành")."""
-    parts = [p.strip() for chunk in text.splitlines() for p in chunk.split(";")]
-    return tuple(p for p in parts if p)
 
 
 def _read_change(row: TableRow) -> tuple[int, dict[str, Any]] | None:
@@ -528,8 +505,8 @@ def _read_change(row: TableRow) -> tuple[int, dict[str, Any]] | None:
         "to_points": row.number("to_points"),
         "effort": row.number("effort"),
         "effort_is_default": row.boolean("effort_is_default"),
-        "lead_agencies": split_agencies(row.text("lead_agencies")),
-        "partner_agencies": split_agencies(row.text("partner_agencies")),
+        "lead_agencies": split_list(row.text("lead_agencies")),
+        "partner_agencies": split_list(row.text("partner_agencies")),
         "completion_target": row.text("completion_target"),
         "evidence_document": row.text("evidence_document"),
         "evidence_content": row.text("evidence_content"),
@@ -546,66 +523,28 @@ def _read_change(row: TableRow) -> tuple[int, dict[str, Any]] | None:
     return int(seq), data
 
 
-def _read_summary(ws: Worksheet) -> dict[str, Any]:
-    rows = read_table(
-        ws, (Column("field", _headers("excel.col.field")), Column("value", _headers("excel.col.value")))
-    )
-    readers: dict[str, Callable[[TableRow], Any]] = {
-        "province": lambda r: r.text("value") or None,
-        "year": lambda r: _int_or_none(r),
-        "methodology": lambda r: r.text("value"),
-        "scenario_name": lambda r: r.text("value"),
-        "target_vi": lambda r: r.text("value"),
-        "target_en": lambda r: r.text("value"),
-        "target_rank": lambda r: _int_or_none(r),
-        "target_score": lambda r: r.number("value", required=False),
-        "baseline_total": lambda r: r.number("value"),
-        "planned_total": lambda r: r.number("value"),
-        "rank_before": lambda r: _int_or_none(r),
-        "rank_after": lambda r: _int_or_none(r),
-        "p_reach": lambda r: r.number("value", required=False),
-        "effort_unit": _read_unit,
-        "notes": lambda r: r.text("value"),
-        "schema_version": lambda r: _int_or_none(r),
-    }
-    values: dict[str, Any] = {}
-    problems: list[Problem] = []
-    for row in rows:
-        field = row.text("field")
-        reader = readers.get(field)
-        if reader is None:
-            continue
-        try:
-            value = reader(row)
-        except ImportFileError as exc:
-            problems.extend(exc.problems)
-            continue
-        if value is not None:
-            values[field] = value
-    if problems:
-        raise ImportFileError("excel.import_failed", problems=problems)
-    return values
+def _unit_key(unit: str) -> str:
+    return f"excel.unit.{unit}"
 
 
-def _int_or_none(row: TableRow) -> int | None:
-    number = row.number("value", required=False)
-    if number is None:
-        return None
-    if not float(number).is_integer():
-        raise row.error("value", "excel.not_an_integer", value=number)
-    return int(number)
-
-
-def _read_unit(row: TableRow) -> EffortUnit:
-    unit = _unit_from_text(row.text("value"))
-    if unit is None:
-        raise row.error(
-            "value",
-            "excel.unknown_choice",
-            value=row.text("value")[:40],
-            allowed=", ".join(effort_unit_label(u, "vi") for u in EFFORT_UNITS),
-        )
-    return unit
+_SUMMARY_READERS: dict[str, Callable[[TableRow], Any]] = {
+    "province": lambda r: r.text("value") or None,
+    "year": whole_number,
+    "methodology": lambda r: r.text("value"),
+    "scenario_name": lambda r: r.text("value"),
+    "target_vi": lambda r: r.text("value"),
+    "target_en": lambda r: r.text("value"),
+    "target_rank": whole_number,
+    "target_score": lambda r: r.number("value", required=False),
+    "baseline_total": lambda r: r.number("value"),
+    "planned_total": lambda r: r.number("value"),
+    "rank_before": whole_number,
+    "rank_after": whole_number,
+    "p_reach": lambda r: r.number("value", required=False),
+    "effort_unit": lambda r: choice(r, "value", EFFORT_UNITS, _unit_key),
+    "notes": lambda r: r.text("value"),
+    "schema_version": whole_number,
+}
 
 
 def read_plan_workbook(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Plan:
@@ -615,15 +554,12 @@ def read_plan_workbook(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Pla
     put back in the plan's own order.
     """
     wb = open_workbook(data, max_bytes=max_bytes)
-    table = find_sheet(wb, _headers(PLAN_SHEET_KEY))
-    summary = find_sheet(wb, _headers(SUMMARY_SHEET_KEY))
+    table = find_sheet(wb, headers(PLAN_SHEET_KEY))
+    summary = find_sheet(wb, headers(SUMMARY_SHEET_KEY))
     rows = read_table(table, _READ_COLUMNS, header_rows=2)
     read, problems = collect_problems(rows, _read_change)
-    try:
-        meta = _read_summary(summary)
-    except ImportFileError as exc:
-        problems.extend(exc.problems or [Problem(exc.key, exc.params)])
-        meta = {}
+    meta, _, meta_problems = read_info_rows(summary, _SUMMARY_READERS)
+    problems.extend(meta_problems)
     if problems:
         raise ImportFileError("excel.import_failed", problems=problems)
     changes = [data for _, data in sorted((r for r in read if r is not None), key=lambda pair: pair[0])]

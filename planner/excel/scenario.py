@@ -14,7 +14,6 @@ into one ImportFileError naming sheet, row and column; only a fully valid file b
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
@@ -24,6 +23,7 @@ from planner.catalog import load_bundled_methodology
 from planner.effort import resolve_level
 from planner.errors import ImportFileError, PlannerError, Problem, ScenarioError
 from planner.excel import styles
+from planner.excel.fields import decimal_of, headers, read_info_rows, whole_number
 from planner.excel.workbook import (
     MAX_UPLOAD_BYTES,
     Column,
@@ -64,11 +64,6 @@ _INFO_FIELDS: tuple[tuple[str, str], ...] = (
     ("notes", "excel.scenario.info.notes"),
     ("schema_version", "excel.scenario.info.schema_version"),
 )
-
-
-def headers(key: str) -> tuple[str, ...]:
-    """A header in every language, for tolerant reading."""
-    return tuple(t(key, lang) for lang in LANGS)
 
 
 def _default_label(default: str, lang: Lang) -> str:
@@ -312,43 +307,6 @@ _READ_COLUMNS: tuple[Column, ...] = (
     Column("points", headers("excel.scenario.col.points"), required=False),
     Column("note", headers("excel.col.note"), required=False),
 )
-_INFO_COLUMNS: tuple[Column, ...] = (
-    Column("field", headers("excel.col.field")),
-    Column("value", headers("excel.col.value")),
-)
-
-
-def read_info_rows(
-    ws: Worksheet, readers: dict[str, Callable[[TableRow], Any]]
-) -> tuple[dict[str, Any], dict[str, TableRow], list[Problem]]:
-    """The key/value rows of an info sheet: each known field read by its reader, with the row it came from
-    (for locating later problems) and every problem found."""
-    values: dict[str, Any] = {}
-    where: dict[str, TableRow] = {}
-    problems: list[Problem] = []
-    for row in read_table(ws, _INFO_COLUMNS):
-        field = row.text("field")
-        reader = readers.get(field)
-        if reader is None:
-            continue
-        where[field] = row
-        try:
-            value = reader(row)
-        except ImportFileError as exc:
-            problems.extend(exc.problems or [Problem(exc.key, exc.params)])
-            continue
-        if value is not None:
-            values[field] = value
-    return values, where, problems
-
-
-def whole_number(row: TableRow, key: str = "value") -> int | None:
-    number = row.number(key, required=False)
-    if number is None:
-        return None
-    if not float(number).is_integer():
-        raise row.error(key, "excel.not_an_integer", value=number)
-    return int(number)
 
 
 def _read_default(row: TableRow) -> str | None:
@@ -424,7 +382,7 @@ def _read_setting(row: TableRow, item: ScoredItem) -> ItemSetting | None:
         data = {"value": value}
     else:
         assert points is not None
-        data = {"points": _decimal(points)}
+        data = {"points": decimal_of(points)}
     try:
         setting = ItemSetting.model_validate({**data, "note": note})
     except ValidationError as exc:
@@ -438,11 +396,6 @@ def _read_setting(row: TableRow, item: ScoredItem) -> ItemSetting | None:
             "excel.import_failed", problems=[row.located(key, p) for p in exc.problems]
         ) from None
     return setting
-
-
-def _decimal(number: float) -> Decimal:
-    """A cell's float as the decimal the user typed (0.25, not 0.25000000000000001)."""
-    return Decimal(int(number)) if float(number).is_integer() else Decimal(repr(number))
 
 
 def read_scenario_workbook(
