@@ -40,6 +40,8 @@ MAX_COMPRESSION_RATIO = 200
 MAX_UNCOMPRESSED_BYTES = 30 * 1024 * 1024
 _REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: An OLE2 compound file: an old .xls, or an .xlsx saved with a password (Excel encrypts it into one).
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
 
 def check_xlsx_bytes(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
@@ -50,8 +52,11 @@ def check_xlsx_bytes(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
         )
     if not data:
         raise ImportFileError("excel.empty_file")
+    if data.startswith(_OLE_MAGIC):
+        raise ImportFileError("excel.ole_file")
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportFileError("excel.not_xlsx")
+        # A zip that starts like one but lost its end (an interrupted download or copy) is damaged, not foreign.
+        raise ImportFileError("excel.corrupt" if data.startswith(b"PK\x03\x04") else "excel.not_xlsx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -203,6 +208,8 @@ class TableRow:
 
     def boolean(self, key: str) -> bool:
         """Yes/no cells: có/không, x, yes/no, true/false, 1/0; empty is no."""
+        if self.is_formula(key):
+            raise self.error(key, "excel.formula_not_allowed")
         value = self.raw(key)
         if value is None or value == "":
             return False
