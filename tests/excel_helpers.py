@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from planner.methodology import Methodology
 from planner.methodology_io import methodology_from_yaml
+from planner.scenario import ItemSetting, Scenario
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"
@@ -28,3 +29,18 @@ def edited(data: bytes, edit: Callable[[Workbook], object]) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+#: The scenario the good scenario files of tests/corpus/ hold (the shuffled-columns file must read back to it).
+CORPUS_SCENARIO = Scenario(
+    name="Kịch bản thử",
+    methodology="mini-test",
+    province="Lào Cai",
+    year=2019,
+    items={
+        "1.1": ItemSetting(level="yes"),
+        "1.2.1": ItemSetting(level="late", note="gửi chậm quý I"),
+        "1.2.2": ItemSetting(value=92.5),
+        "2.1": ItemSetting(value=31),
+    },
+)
