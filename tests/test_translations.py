@@ -14,7 +14,7 @@ from planner.rules import RULE_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # ui/ is a top-level package beside planner/ (the app's, not installed)
-from ui import editor, registry  # noqa: E402
+from ui import editor, optimise_view, registry  # noqa: E402
 
 APP_SOURCES = sorted(
     [
@@ -33,6 +33,12 @@ DYNAMIC_KEYS = (
     + [f"app.rule.type.{kind}" for kind in RULE_TYPES]
     + [f"app.methodology.basis.{basis}" for basis in ("source", "assumption", "inference")]
     + [f"app.methodology.assessment.{kind}" for kind in ("self", "survey")]
+    + [f"app.ranking.mode.{mode}" for mode in ("drift", "fixed")]
+    + [f"app.provenance.{kind}" for kind in ("official", "sourced", "reconstructed", "custom", "projected")]
+    + [f"app.optimiser.kind.{kind}" for kind in optimise_view.TARGET_KINDS]
+    + [f"app.optimiser.rivals.{mode}" for mode in ("mean", "fixed")]
+    + [f"app.plan.source.{source}" for source in ("optimiser", "scenario")]
+    + [f"app.plan.empty.{source}" for source in ("optimiser", "scenario")]
     + [spec.title_key for spec in registry.PAGES]
 )
 

@@ -54,6 +54,7 @@ def picker() -> list[state.Slot]:
         on_change=_on_pick,
         args=(key,),
         help=t("app.compare.pick_help"),
+        placeholder=t("app.compare.pick_placeholder"),
     )
     return [all_slots[i] for i in state.compared()]
 

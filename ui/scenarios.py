@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner.errors import PlannerError
-from ui import persist, sidebar, state
+from planner.errors import ImportFileError, PlannerError, ScenarioError
+from planner.excel.workbook import MAX_UPLOAD_BYTES
+from planner.methodology import Methodology
+from planner.scenario import Scenario, scenario_from_json
+from planner.scoring import scenario_problems
+from ui import data, persist, sidebar, state
 from ui.text import lang, t
+from ui.views import show_error
 
 RENAME_KEY = "rename_text"
 
@@ -96,6 +101,95 @@ def store_actions() -> None:
             st.caption(t("app.store.none_saved"))
 
 
+UPLOAD_KEY = "scenario_upload"
+UPLOAD_ERROR_KEY = "_scenario_upload_error"
+
+
+def read_scenario_upload(name: str, payload: bytes) -> Scenario:
+    """A scenario from an uploaded .json or filled-in Excel scenario template, validated against its
+    methodology (ScenarioError / ImportFileError otherwise; nothing is changed)."""
+    lowered = name.lower()
+    if len(payload) > MAX_UPLOAD_BYTES:
+        raise ImportFileError(
+            "excel.too_large",
+            size_mb=round(len(payload) / 1_048_576, 1),
+            limit_mb=MAX_UPLOAD_BYTES // 1_048_576,
+        )
+    if lowered.endswith(".json"):
+        scenario = scenario_from_json(payload)
+    elif lowered.endswith(".xlsx"):
+        from planner.excel.scenario import read_scenario_workbook
+
+        scenario = read_scenario_workbook(payload)
+    else:
+        raise ImportFileError(
+            "cli.unsupported_file_type", suffix=lowered.rsplit(".", 1)[-1], allowed=".json, .xlsx"
+        )
+    problems = scenario_problems(data.methodology(scenario.methodology), scenario)
+    if problems:
+        raise ScenarioError("scenario.invalid", problems=problems)
+    return scenario
+
+
+def _on_upload() -> None:
+    uploaded = st.session_state.get(UPLOAD_KEY)
+    if uploaded is None:
+        return
+    try:
+        scenario = read_scenario_upload(str(getattr(uploaded, "name", "")), uploaded.getvalue())
+    except PlannerError as exc:
+        st.session_state[UPLOAD_ERROR_KEY] = exc
+        return
+    st.session_state.pop(UPLOAD_ERROR_KEY, None)
+    name = scenario.name or str(getattr(uploaded, "name", "")).rsplit(".", 1)[0]
+    if state.add(scenario.model_copy(update={"name": state.unique_name(name[:200] or "–")})) is None:
+        state.notify("app.scenarios.too_many", n=state.MAX_SLOTS)
+    else:
+        state.notify("app.scenarios.imported", name=name)
+
+
+def file_actions() -> None:
+    """Download the active scenario (JSON, Excel template) and open one from a file as a new scenario."""
+    slot = state.active_slot()
+    m = data.methodology(slot.scenario.methodology)
+    with st.popover(t("app.scenarios.files"), icon=":material/swap_vert:"):
+        st.download_button(
+            t("app.scenarios.download_json"),
+            data=slot.scenario.to_json(),
+            file_name="par-planner-scenario.json",
+            mime="application/json",
+            icon=":material/data_object:",
+            key="scenario_download_json",
+        )
+        st.download_button(
+            t("app.scenarios.download_xlsx"),
+            data=lambda: _workbook(m, slot.scenario),
+            file_name="par-planner-scenario.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/table_view:",
+            key="scenario_download_xlsx",
+            help=t("app.scenarios.download_xlsx_help"),
+        )
+        st.file_uploader(
+            t("app.scenarios.upload"),
+            type=["json", "xlsx"],
+            key=UPLOAD_KEY,
+            on_change=_on_upload,
+            help=t("app.scenarios.upload_help"),
+        )
+
+
+def _workbook(m: Methodology, scenario: Scenario) -> bytes:
+    from planner.excel.scenario import write_scenario_workbook
+
+    return write_scenario_workbook(m, scenario, lang())
+
+
+def upload_error() -> PlannerError | None:
+    value = st.session_state.get(UPLOAD_ERROR_KEY)
+    return value if isinstance(value, PlannerError) else None
+
+
 def manager() -> None:
     """The active scenario and the actions on it (new, copy, rename, delete, save, open a saved one)."""
     with st.container(horizontal=True, vertical_alignment="bottom", key="scenario_manager"):
@@ -117,3 +211,7 @@ def manager() -> None:
                 disabled=len(state.slots()) <= 1,
             )
         store_actions()
+        file_actions()
+    error = upload_error()
+    if error is not None:
+        show_error(error)

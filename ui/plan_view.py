@@ -1,0 +1,141 @@
+"""The Plan page's pieces: which plan to show, the plan as tables per lead agency, and its downloads.
+
+A plan comes either from the optimiser (the last exact solve) or from the active scenario itself: every item
+the scenario raises above the baseline, at the level it reaches, costed with the same effort table. An item set
+by points or by a value between two levels has no level to plan for and is listed as skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, Literal
+
+import pandas as pd
+import streamlit as st
+
+from planner.i18n import Lang
+from planner.levers import build_levers
+from planner.methodology import Methodology
+from planner.plan import Plan, PlanChange
+from planner.planning import plan_from_levels
+from planner.scoring import current_option, score_scenario
+from ui import optimise_view, state
+from ui.text import lang, t
+
+Source = Literal["optimiser", "scenario"]
+SOURCE_KEY = "_plan_source"
+
+
+def _on_source() -> None:
+    value = st.session_state.get("plan_source_pick")
+    if value in ("optimiser", "scenario"):
+        st.session_state[SOURCE_KEY] = value
+
+
+def source_picker() -> Source:
+    has_optimised = isinstance(st.session_state.get(optimise_view.PLAN_KEY), Plan)
+    chosen = st.session_state.get(SOURCE_KEY) or ("optimiser" if has_optimised else "scenario")
+    st.segmented_control(
+        t("app.plan.source"),
+        options=["optimiser", "scenario"],
+        default=chosen,
+        format_func=lambda s: t(f"app.plan.source.{s}"),
+        key="plan_source_pick",
+        required=True,
+        on_change=_on_source,
+    )
+    return "optimiser" if chosen == "optimiser" else "scenario"
+
+
+def current_plan(m: Methodology, source: Source) -> tuple[Plan | None, list[str]]:
+    """The plan to show and the codes of changes that could not be planned (set between levels)."""
+    if source == "optimiser":
+        plan = st.session_state.get(optimise_view.PLAN_KEY)
+        return (plan if isinstance(plan, Plan) and plan.changes else None), []
+    baseline = state.baseline()
+    scenario = state.current()
+    base_card = score_scenario(m, baseline)
+    card = score_scenario(m, scenario)
+    table = optimise_view.table_with_locks(optimise_view.effort_table(), ())
+    levers = {lever.code: lever for lever in build_levers(m, baseline, table).levers}
+    chosen: dict[str, str] = {}
+    skipped: list[str] = []
+    for item in m.scored_items:
+        centi = card.centi_of(item.code)
+        if centi <= base_card.centi_of(item.code):
+            continue
+        option = current_option(item, centi)
+        lever = levers.get(item.code)
+        upgrade = None if lever is None else next((c for c in lever.upgrades if c.level == option.id), None)
+        if upgrade is None or option.centi != centi:
+            skipped.append(item.code)
+            continue
+        chosen[item.code] = option.id
+    if not chosen:
+        return None, skipped
+    ws = state.workspace()
+    competition = optimise_view.competition(m, baseline, optimise_view.inputs())
+    plan = plan_from_levels(m, baseline, chosen, table, target_rank=ws.target_rank, competition=competition)
+    return plan.model_copy(update={"scenario_name": scenario.name}), skipped
+
+
+def agency_frame(changes: tuple[PlanChange, ...]) -> pd.DataFrame:
+    """The columns of the Lào Cai appendix for one lead agency's changes, in table order."""
+    vi = lang() == "vi"
+    rows: list[dict[str, Any]] = []
+    for number, c in enumerate(changes, start=1):
+        rows.append(
+            {
+                "stt": number,
+                "code": c.code,
+                "name": c.name(lang()),
+                "max": c.max_points,
+                "from": c.from_label_vi if vi else (c.from_label_en or c.from_label_vi),
+                "to": c.to_label_vi if vi else (c.to_label_en or c.to_label_vi),
+                "gain": c.points_gain,
+                "target": c.completion_target,
+                "evidence": " — ".join(x for x in (c.evidence_document, c.evidence_content) if x),
+                "partners": ", ".join(c.partner_agencies),
+                "deadline": c.deadline,
+                "effort": c.effort,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def columns() -> dict[str, Any]:
+    return {
+        "stt": st.column_config.NumberColumn(t("app.plan.col.stt"), width="small"),
+        "code": st.column_config.TextColumn(t("app.table.code"), width="small"),
+        "name": st.column_config.TextColumn(t("app.table.name"), width="medium"),
+        "max": st.column_config.NumberColumn(t("app.table.max"), format="%.2f", width="small"),
+        "from": st.column_config.TextColumn(t("app.optimiser.col.from")),
+        "to": st.column_config.TextColumn(t("app.optimiser.col.to")),
+        "gain": st.column_config.NumberColumn(t("app.optimiser.col.gain"), format="%.2f", width="small"),
+        "target": st.column_config.TextColumn(t("app.plan.col.target")),
+        "evidence": st.column_config.TextColumn(t("app.plan.col.evidence"), width="large"),
+        "partners": st.column_config.TextColumn(t("app.plan.col.partners")),
+        "deadline": st.column_config.TextColumn(t("app.plan.col.deadline")),
+        "effort": st.column_config.NumberColumn(t("app.optimiser.col.effort"), format="%.1f", width="small"),
+    }
+
+
+def workbook_maker(plan: Plan, m: Methodology, language: Lang) -> Callable[[], bytes]:
+    """The plan workbook, built only when the user clicks Download (planner.excel.plan)."""
+
+    def make() -> bytes:
+        from planner.excel.plan import write_plan_workbook
+
+        return write_plan_workbook(plan, m, language)
+
+    return make
+
+
+def file_name(plan: Plan, suffix: str) -> str:
+    """An ASCII file name: ke-hoach-par-<province>-<year>.<suffix> (the province folded to ASCII)."""
+    import unicodedata
+
+    province = unicodedata.normalize("NFKD", (plan.province or "tinh").replace("đ", "d").replace("Đ", "D"))
+    province = re.sub(r"[^A-Za-z0-9]+", "-", province.encode("ascii", "ignore").decode()).strip("-").lower()
+    return f"ke-hoach-par-{province or 'tinh'}-{plan.year or ''}.{suffix}".replace("-.", ".")
