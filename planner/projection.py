@@ -254,21 +254,20 @@ class Projection(_Frozen):
         if exclude is None:
             return self.rivals
         name = match_province(exclude, era=self.n_provinces)
-        if name not in self._names:
+        if all(r.province != name for r in self.rivals):
             raise FieldError("field.province_not_in_field", name=exclude, year=str(self.target_year))
         return tuple(r for r in self.rivals if r.province != name)
 
     @cached_property
-    def _names(self) -> frozenset[str]:
-        return frozenset(r.province for r in self.rivals)
-
-    @cached_property
-    def _array_cache(self) -> dict[str | None, tuple[FloatArray, FloatArray, NDArray[np.bool_]]]:
+    def _array_cache(self) -> dict[tuple[str | None, int], tuple[FloatArray, FloatArray, NDArray[np.bool_]]]:
         return {}
 
     def _arrays(self, exclude: str | None) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
-        """Means, sds and drift flags of the rivals (cached per excluded province: the optimiser asks often)."""
-        cached = self._array_cache.get(exclude)
+        """Means, sds and drift flags of the rivals, cached per excluded province (the optimiser asks often);
+        the key includes the rivals tuple's identity, so a model_copy with other rivals never reads stale
+        arrays."""
+        key = (exclude, id(self.rivals))
+        cached = self._array_cache.get(key)
         if cached is not None:
             return cached
         rivals = self._rivals(exclude)
@@ -277,7 +276,7 @@ class Projection(_Frozen):
             np.array([r.sd for r in rivals], dtype=np.float64),
             np.array([r.follows_drift for r in rivals], dtype=bool),
         )
-        self._array_cache[exclude] = arrays
+        self._array_cache[key] = arrays
         return arrays
 
     def _size(self) -> int:

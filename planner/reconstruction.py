@@ -711,6 +711,24 @@ def prior_percentiles(
     return centre, sd
 
 
+def _spread_ties(prior: FloatArray, prior_sd: FloatArray, names: NDArray[np.str_]) -> FloatArray:
+    """Provinces nothing tells apart (the same prior) spread evenly over their prior band, in name order,
+    instead of sharing one key: otherwise a region's common offset could only move all of them past all the
+    others at once."""
+    out = prior.copy()
+    groups: dict[tuple[float, float], list[int]] = defaultdict(list)
+    for i, (centre, sd) in enumerate(zip(prior, prior_sd, strict=True)):
+        groups[(round(float(centre), 9), round(float(sd), 9))].append(i)
+    for (_, sd), members in groups.items():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda i: str(names[i]))
+        m = len(members)
+        spread = ndtri((np.arange(m) + 0.5) / m) * sd * 0.25
+        out[members] = prior[members] + spread
+    return out
+
+
 def assign_free(
     profile: FloatArray,
     layout: Layout,
@@ -734,6 +752,7 @@ def assign_free(
     n = len(profile)
     free_positions = np.array([r for r in range(n) if layout.owner[r] is None], dtype=int)
     names = np.array(free_provinces)
+    prior = _spread_ties(prior, prior_sd, names)
 
     def positions_for(keys: FloatArray) -> NDArray[np.int_]:
         pos = np.empty(len(free_provinces), dtype=int)
