@@ -3,9 +3,11 @@ effort for each chance of reaching a chosen rank.
 
 Leaders ask "what does each extra place cost?", and the answer is rarely linear: a cluster of rivals a few
 hundredths apart is cheap to pass, a gap of two points to the next group is not. Each point of the frontier is
-an exact solve (planner.optimise) for one target; a plan that already reaches the next target is reused rather
-than solved again. Agency budgets and locks hold; the total budget does not limit the frontier (so leaders see
-what more budget would buy) but each point says whether it fits.
+an exact least-effort plan for one target: all read from one dynamic-programming pass over the points gained
+(planner.effort_curve, the same optimum as the MILP's, in milliseconds), or, when agency budgets apply, one
+exact MILP solve each (planner.optimise); a plan that already reaches the next target is reused. Agency budgets
+and locks hold; the total budget does not limit the frontier (so leaders see what more budget would buy) but
+each point says whether it fits.
 
 The loops check `should_stop` between solves and report progress in [0, 1], so the app can show a progress bar
 and a Stop button; a stopped frontier is returned with what it has and `complete=False`.
@@ -13,16 +15,58 @@ and a Stop button; a stopped frontier is returned with what it has and `complete
 
 from __future__ import annotations
 
+import time
+
 from pydantic import BaseModel, ConfigDict
 
 from planner.effort import EffortUnit
+from planner.effort_curve import effort_curve
 from planner.levers import LeverSet
-from planner.optimise import DEFAULT_TIME_LIMIT, ChosenChange, compile_model, optimise_for_score, solve
+from planner.optimise import (
+    DEFAULT_TIME_LIMIT,
+    ChosenChange,
+    KnapsackModel,
+    OptimiseResult,
+    compile_model,
+    optimise_for_score,
+    result_of,
+    solve,
+)
 from planner.rules import from_centi, to_centi
 from planner.targets import Competition, ProgressCallback, StopCheck, TargetMode
 
 #: The chances the probability frontier is drawn at.
 DEFAULT_PROBABILITIES: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+
+
+class _PointSolver:
+    """The least-effort plan for each target score of a sweep: read from one dynamic-programming pass over
+    the gains when no agency budget applies (planner.effort_curve, the same optimum as the MILP's), else one
+    exact MILP solve per target."""
+
+    def __init__(self, levers: LeverSet, model: KnapsackModel, time_limit: float) -> None:
+        self.levers = levers
+        self.model = model
+        self.time_limit = time_limit
+        budgets = {a for a in levers.agency_budgets if a in model.agency_rows}
+        self.curve = None if budgets else effort_curve(model)
+
+    def best_score(self) -> float:
+        if self.curve is not None:
+            return from_centi(self.levers.baseline_centi + self.curve.max_gain_centi)
+        best = solve(self.model, objective="max_points", time_limit=self.time_limit)
+        assert best is not None
+        return from_centi(self.levers.baseline_centi + best.gain_centi)
+
+    def __call__(self, target: float) -> OptimiseResult | None:
+        if self.curve is None:
+            result = optimise_for_score(self.levers, target, model=self.model, time_limit=self.time_limit)
+            return result if result.status == "optimal" else None
+        started = time.perf_counter()
+        selection = self.curve.selection_for(to_centi(target) - self.levers.baseline_centi)
+        if selection is None:
+            return None
+        return result_of(self.levers, selection, "optimal", "min_effort", started, target_score=target)
 
 
 class _Frozen(BaseModel):
@@ -86,11 +130,8 @@ def rank_frontier_points(
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> tuple[tuple[RankPoint, ...], float, bool]:
     """The rank points (current rank first), the best reachable score, and whether the loop ran to the end."""
-    model = compile_model(levers)
-    best = solve(model, objective="max_points", time_limit=time_limit)
-    assert best is not None
-    best_centi = levers.baseline_centi + best.gain_centi
-    max_score = from_centi(best_centi)
+    point_solver = _PointSolver(levers, compile_model(levers), time_limit)
+    max_score = point_solver.best_score()
     start = competition.rank(levers.baseline_score)
     points: list[RankPoint] = []
     last = None
@@ -104,10 +145,10 @@ def rank_frontier_points(
         if last is not None and to_centi(last.score) >= to_centi(target):
             result = last  # the cheaper plan already reaches this rank too
         else:
-            result = optimise_for_score(levers, target, model=model, time_limit=time_limit)
-            if result.status != "optimal":
+            solved = point_solver(target)
+            if solved is None:
                 break
-            last = result
+            result = last = solved
         points.append(
             RankPoint(
                 rank=k,
@@ -139,10 +180,8 @@ def probability_frontier_points(
     """For each chance p, the least effort to P(rank ≤ k) ≥ p (stopping at the first p no plan reaches)."""
     if competition.drift is None:
         return (), True
-    model = compile_model(levers)
-    best = solve(model, objective="max_points", time_limit=time_limit)
-    assert best is not None
-    max_score = from_centi(levers.baseline_centi + best.gain_centi)
+    point_solver = _PointSolver(levers, compile_model(levers), time_limit)
+    max_score = point_solver.best_score()
     points: list[ProbabilityPoint] = []
     last = None
     for done, p in enumerate(sorted(probabilities)):
@@ -154,10 +193,10 @@ def probability_frontier_points(
         if last is not None and to_centi(last.score) >= to_centi(target):
             result = last
         else:
-            result = optimise_for_score(levers, target, model=model, time_limit=time_limit)
-            if result.status != "optimal":
+            solved = point_solver(target)
+            if solved is None:
                 break
-            last = result
+            result = last = solved
         points.append(
             ProbabilityPoint(
                 probability=p,

@@ -16,8 +16,13 @@ any reachable score.
 
 from __future__ import annotations
 
+import ctypes
+import os
+import sys
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -327,13 +332,14 @@ def solve(
         c: npt.NDArray[np.float64], rows: list[npt.NDArray[np.float64]], lo: list[float], hi: list[float]
     ) -> npt.NDArray[np.float64] | None:
         matrix = vstack([*base_rows, *(csr_array(r.reshape(1, -1)) for r in rows)], format="csr")
-        result = milp(
-            c,
-            integrality=np.ones(model.n_vars),
-            bounds=Bounds(0, 1),
-            constraints=LinearConstraint(matrix, np.array(lo), np.array(hi)),
-            options={"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True},
-        )
+        with _solver_stdout_silenced():
+            result = milp(
+                c,
+                integrality=np.ones(model.n_vars),
+                bounds=Bounds(0, 1),
+                constraints=LinearConstraint(matrix, np.array(lo), np.array(hi)),
+                options={"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True},
+            )
         if result.status == 0 and result.x is not None:
             return np.asarray(result.x, dtype=np.float64)
         if result.status == 2:
@@ -342,14 +348,27 @@ def solve(
             raise OptimiseError("optimise.time_limit", seconds=float(time_limit))
         raise OptimiseError("optimise.solver_failed", detail=str(result.message))
 
+    lexicographic = lexicographic_objective(model, objective)
+    if lexicographic is not None:
+        # One solve: costs on a grid of 1/q make every plan's effort a whole number of steps, so weighting
+        # effort by (most points + 1) and subtracting points orders plans by effort first, points second,
+        # exactly, in integers.
+        x = run(lexicographic, extra, lower, upper)
+        return None if x is None else _selection(model, x)
     if objective == "min_effort":
         first = run(model.cost, extra, lower, upper)
         if first is None:
             return None
         best_cost = float(model.cost @ np.round(first))
-        # Second solve: the most points among plans of that least effort.
+        best_gain = float(model.gain @ np.round(first))
+        # Second solve: the most points among plans of that least effort (the effort held in a narrow band and
+        # the first plan's points given as a floor, which helps the solver prune).
+        tol = _tolerance(best_cost)
         second = run(
-            -model.gain, [*extra, model.cost], [*lower, -np.inf], [*upper, best_cost + _tolerance(best_cost)]
+            -model.gain,
+            [*extra, model.cost, model.gain],
+            [*lower, best_cost - tol, best_gain],
+            [*upper, best_cost + tol, np.inf],
         )
         x = first if second is None else second
     else:
@@ -360,6 +379,77 @@ def solve(
         second = run(model.cost, [*extra, model.gain], [*lower, float(best_gain)], [*upper, np.inf])
         x = first if second is None else second
     return _selection(model, x)
+
+
+#: The grids tried for efforts: whole units, halves, quarters, tenths, fifths of a tenth, hundredths, thousandths.
+_COST_GRIDS = (1, 2, 4, 10, 20, 100, 1000)
+#: Largest objective coefficient sum allowed in the one-solve form (far inside double precision's 2**53).
+_LEXICOGRAPHIC_LIMIT = 2.0**50
+
+
+def lexicographic_objective(model: KnapsackModel, objective: Objective) -> npt.NDArray[np.float64] | None:
+    """An integer objective that ranks plans by (effort, then -points) or (-points, then effort), or None when
+    the efforts are not all on a common grid (then two solves are used)."""
+    for q in _COST_GRIDS:
+        scaled = model.cost * q
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):
+            steps = np.round(scaled)
+            break
+    else:
+        return None
+    most_gain = float(model.max_gain_centi)
+    most_steps = float(sum(steps[model.group_of == g].max() for g in range(len(model.groups))))
+    if objective == "min_effort":
+        if (most_steps + 1) * (most_gain + 1) > _LEXICOGRAPHIC_LIMIT:
+            return None
+        return np.asarray(steps * (most_gain + 1) - model.gain, dtype=np.float64)
+    if (most_gain + 1) * (most_steps + 1) > _LEXICOGRAPHIC_LIMIT:
+        return None
+    return np.asarray(-model.gain * (most_steps + 1) + steps, dtype=np.float64)
+
+
+_SILENCE_LOCK = threading.Lock()
+_silence_depth = 0
+_saved_stdout_fd: int | None = None
+
+
+@contextmanager
+def _solver_stdout_silenced() -> Iterator[None]:
+    """Send file descriptor 1 to /dev/null while HiGHS runs.
+
+    HiGHS 1.x prints a debug line ("HighsMipSolverData::transformNewIntegerFeasibleSolution ...") with a bare
+    printf on some instances, whatever its log options say; on the CLI that line would corrupt `--json` output.
+    The redirection is counted under a lock, so overlapping solves in several threads (the app) restore the real
+    stdout only when the last one ends; C's stdio buffer is flushed before it is restored.
+    """
+    global _silence_depth, _saved_stdout_fd
+    with _SILENCE_LOCK:
+        if _silence_depth == 0:
+            try:
+                sys.stdout.flush()
+                saved = os.dup(1)
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 1)
+                os.close(devnull)
+                _saved_stdout_fd = saved
+            except (OSError, ValueError):
+                _saved_stdout_fd = None
+        _silence_depth += 1
+    try:
+        yield
+    finally:
+        with _SILENCE_LOCK:
+            _silence_depth -= 1
+            if _silence_depth == 0 and _saved_stdout_fd is not None:
+                _flush_c_stdio()
+                os.dup2(_saved_stdout_fd, 1)
+                os.close(_saved_stdout_fd)
+                _saved_stdout_fd = None
+
+
+def _flush_c_stdio() -> None:
+    with suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(None).fflush(None)
 
 
 def _tolerance(cost: float) -> float:
@@ -403,7 +493,7 @@ def optimise_for_score(
     if need <= 0:
         selection = solve(model, min_gain_centi=0, objective="min_effort", time_limit=time_limit)
         assert selection is not None
-        return _result(
+        return result_of(
             levers,
             selection,
             "optimal",
@@ -419,7 +509,7 @@ def optimise_for_score(
         model, min_gain_centi=need, budget=budget, objective="min_effort", time_limit=time_limit
     )
     if selection is not None:
-        return _result(
+        return result_of(
             levers,
             selection,
             "optimal",
@@ -448,7 +538,7 @@ def optimise_within_budget(
     selection = solve(model, budget=budget, objective="max_points", time_limit=time_limit)
     if selection is None:  # cannot happen: staying put always fits
         raise OptimiseError("optimise.solver_failed", detail="no plan within budget")
-    return _result(
+    return result_of(
         levers,
         selection,
         "optimal",
@@ -489,7 +579,7 @@ def optimise_for_rank(
     )
 
 
-def _result(
+def result_of(
     levers: LeverSet,
     selection: Selection,
     status: Status,
@@ -503,6 +593,8 @@ def _result(
     already_met: bool = False,
     blockers: tuple[Blocker, ...] = (),
 ) -> OptimiseResult:
+    """The result model of a solved selection: changes in table order, the score checked by the scorer, and
+    rank and chance from the competition when there is one. `started` is the perf_counter of the solve's start."""
     changes = changes_of(levers, selection)
     score_centi = levers.baseline_centi + selection.gain_centi
     planned = score_scenario(
@@ -588,7 +680,7 @@ def _infeasible(
     best = solve(model, budget=budget, objective="max_points", time_limit=time_limit)
     assert best is not None
     blockers = blockers_for(levers, model, best, target_score, budget, time_limit)
-    return _result(
+    return result_of(
         levers,
         best,
         "infeasible",

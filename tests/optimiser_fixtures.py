@@ -133,9 +133,10 @@ def random_effort(
     lock_share: float = 0.0,
     cap_share: float = 0.0,
     zero_share: float = 0.0,
+    decimals: int = 2,
 ) -> EffortTable:
-    """User efforts (2 decimals, sometimes not rising with the level, sometimes zero) for every level above
-    the current one, and random locks and caps."""
+    """User efforts (`decimals` decimals, sometimes not rising with the level, sometimes zero) for every level
+    above the current one, and random locks and caps."""
     card = score_scenario(m, baseline)
     entries: list[EffortEntry] = []
     constraints: list[ItemConstraint] = []
@@ -147,7 +148,7 @@ def random_effort(
             if rng.random() < zero_share:
                 effort = 0.0
             else:
-                effort = round(float(rng.uniform(0.5, 40.0)) * (1 + option.centi / 100), 2)
+                effort = round(float(rng.uniform(0.5, 40.0)) * (1 + option.centi / 100), decimals)
             entries.append(EffortEntry(code=item.code, level=option.id, effort=effort))
         if rng.random() < lock_share:
             constraints.append(ItemConstraint(code=item.code, locked=True))

@@ -139,3 +139,21 @@ def test_user_errors_are_one_translated_line_and_exit_code_2(tmp_path: Path) -> 
     done = run("optimise", str(LAO_CAI), "--target-score", "80", "--effort", str(bad))
     assert done.returncode == 2 and "9.9" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_effort_workbook_from_the_excel_template_is_read(tmp_path: Path) -> None:
+    from planner.catalog import load_bundled_methodology
+    from planner.effort import EffortEntry, EffortTable, ItemConstraint
+    from planner.excel.effort import write_effort_workbook
+
+    methodology = load_bundled_methodology("qd2636-2018")
+    table = EffortTable(
+        entries=(EffortEntry(code="8.2", level="yes", effort=2.0),),
+        constraints=(ItemConstraint(code="8.4", locked=True),),
+    )
+    path = tmp_path / "cong-suc.xlsx"
+    path.write_bytes(write_effort_workbook(methodology, table))
+    data = run_json("optimise", str(LAO_CAI), "--target-score", "80", "--effort", str(path))
+    codes = {c["code"]: c for c in data["changes"]}
+    assert "8.4" not in codes
+    assert codes["8.2"]["effort"] == 2.0 and not codes["8.2"]["effort_is_default"]

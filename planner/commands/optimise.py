@@ -14,7 +14,6 @@ target is the least score whose chance of rank ≤ K is at least P.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -106,16 +105,12 @@ def _effort_table(args: argparse.Namespace, methodology: Methodology) -> EffortT
 
 
 def _effort_workbook(data: bytes, methodology: Methodology) -> EffortTable:
-    """An effort table from the Excel effort template (planner.excel.effort, written by the Excel engineer)."""
+    """An effort table from the filled Excel effort template (planner.excel.effort)."""
     try:
-        excel_effort = importlib.import_module("planner.excel.effort")
+        from planner.excel.effort import read_effort_workbook
     except ModuleNotFoundError:
         raise ImportFileError("cli.unsupported_file_type", suffix=".xlsx", allowed=".csv") from None
-    reader = getattr(excel_effort, "read_effort_workbook", None)
-    if reader is None:
-        raise ImportFileError("cli.unsupported_file_type", suffix=".xlsx", allowed=".csv")
-    table: EffortTable = reader(data, methodology)
-    return table
+    return read_effort_workbook(data, methodology)
 
 
 def _check(args: argparse.Namespace) -> None:
