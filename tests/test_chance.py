@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from optimiser_fixtures import (
+    NormalRivals,
+    OracleGroup,
     normal_rivals,
     oracle_groups,
     qd2636,
@@ -23,7 +26,7 @@ from planner.rules import to_centi
 from planner.targets import Competition
 
 
-def _competition(rivals, own_sd: float = 0.0) -> Competition:  # type: ignore[no-untyped-def]
+def _competition(rivals: NormalRivals, own_sd: float = 0.0) -> Competition:
     expected = rivals.expected_scores()
     return Competition(
         mode="probability",
@@ -34,14 +37,16 @@ def _competition(rivals, own_sd: float = 0.0) -> Competition:  # type: ignore[no
     )
 
 
-def literal_saa(groups, needs: np.ndarray, budget: float) -> tuple[int, float]:  # type: ignore[no-untyped-def]
+def literal_saa(groups: list[OracleGroup], needs: npt.NDArray[np.int64], budget: float) -> tuple[int, float]:
     """The SAA programme as written: binaries x (one level per item) and y_j (field j won), with
     y_j * need_j <= gain (big-M for needs above zero), effort <= budget; maximise sum y_j, then (second solve)
     the least effort for that many fields."""
     gains = [g for grp in groups for g, _ in grp.options]
     costs = [c for grp in groups for _, c in grp.options]
     n_x, n_y = len(gains), len(needs)
-    rows, lo, hi = [], [], []
+    rows: list[npt.NDArray[np.float64]] = []
+    lo: list[float] = []
+    hi: list[float] = []
     start = 0
     for grp in groups:
         row = np.zeros(n_x + n_y)

@@ -8,12 +8,12 @@ from optimiser_fixtures import NormalRivals, normal_rivals, qd2636, realistic_ba
 
 from planner.effort import EffortTable
 from planner.frontier import frontier
-from planner.levers import build_levers
+from planner.levers import LeverSet, build_levers
 from planner.optimise import optimise_for_rank, optimise_within_budget
-from planner.targets import Competition
+from planner.targets import Competition, TargetMode
 
 
-def _setup(mode: str = "mean", n: int = 40, confidence: float = 0.8):  # type: ignore[no-untyped-def]
+def _setup(mode: TargetMode = "mean", n: int = 40, confidence: float = 0.8) -> tuple[LeverSet, Competition]:
     m = qd2636()
     rng = np.random.default_rng(21)
     baseline = realistic_baseline(rng, m, survey_percent=75)
@@ -21,7 +21,7 @@ def _setup(mode: str = "mean", n: int = 40, confidence: float = 0.8):  # type: i
     rivals = normal_rivals(rng, n, mean=levers.baseline_score + 2, spread=4)
     expected = rivals.expected_scores()
     competition = Competition(
-        mode=mode,  # type: ignore[arg-type]
+        mode=mode,
         names=tuple(expected),
         central=tuple(expected.values()),
         drift=rivals,

@@ -15,9 +15,9 @@ from optimiser_fixtures import (
     realistic_baseline,
 )
 
-from planner.effort import EffortTable
+from planner.effort import EffortEntry, EffortTable
 from planner.ladder import compare_with_exact, effort_of, greedy_ladder, levels_after, single_upgrades
-from planner.levers import build_levers
+from planner.levers import LeverSet, build_levers
 from planner.optimise import optimise_for_score, optimise_within_budget
 from planner.planning import planned_scenario
 from planner.rules import to_centi
@@ -58,6 +58,12 @@ def test_each_upgrade_names_the_rivals_it_passes_and_its_change_in_probability()
         assert u.p_after == pytest.approx(competition.p_rank_le(u.score_after, 10))
 
 
+def _effort(levers: LeverSet, code: str, level: str) -> float:
+    choice = levers.choice(code, level)
+    assert choice is not None
+    return choice.effort
+
+
 def test_the_climb_adds_up_and_ends_at_every_allowed_maximum() -> None:
     m = qd2636()
     baseline = random_baseline(np.random.default_rng(4), m)
@@ -67,9 +73,7 @@ def test_the_climb_adds_up_and_ends_at_every_allowed_maximum() -> None:
     assert to_centi(ladder.rungs[-1].score) == levers.baseline_centi + levers.max_gain_centi
     planned = score_scenario(m, planned_scenario(baseline, final))
     assert planned.total == ladder.rungs[-1].score
-    assert effort_of(ladder.rungs) == pytest.approx(
-        sum(levers.choice(c, lv).effort for c, lv in final.items())
-    )  # type: ignore[union-attr]
+    assert effort_of(ladder.rungs) == pytest.approx(sum(_effort(levers, c, lv) for c, lv in final.items()))
     scores = [r.score for r in ladder.rungs]
     assert scores == sorted(scores)
 
@@ -83,8 +87,8 @@ def test_the_climb_never_breaks_the_total_or_an_agency_budget() -> None:
     assert effort_of(ladder.rungs) <= 120.0 + 1e-9
     final = levels_after(ladder.rungs)
     spent = sum(
-        levers.choice(c, lv).effort for c, lv in final.items() if levers.by_code[c].lead_agency == "Sở Nội vụ"
-    )  # type: ignore[union-attr]
+        _effort(levers, c, lv) for c, lv in final.items() if levers.by_code[c].lead_agency == "Sở Nội vụ"
+    )
     assert spent <= 40.0 + 1e-9
 
 
@@ -135,7 +139,7 @@ def test_the_first_free_step_ranks_first() -> None:
     baseline = realistic_baseline(np.random.default_rng(2), m)
     levers = build_levers(m, baseline)
     lever = levers.movable[0]
-    free = EffortTable(entries=({"code": lever.code, "level": lever.upgrades[0].level, "effort": 0},))  # type: ignore[arg-type]
+    free = EffortTable(entries=(EffortEntry(code=lever.code, level=lever.upgrades[0].level, effort=0),))
     ladder = greedy_ladder(build_levers(m, baseline, free))
     assert ladder.upgrades[0].code == lever.code and ladder.upgrades[0].points_per_effort is None
     assert ladder.rungs[0].code == lever.code and ladder.rungs[0].effort == 0

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from optimiser_fixtures import (
     NormalRivals,
+    OracleGroup,
     brute_force,
     normal_rivals,
     oracle_groups,
@@ -24,6 +25,7 @@ from optimiser_fixtures import (
 from planner.effort import EffortTable, ItemConstraint
 from planner.errors import OptimiseError
 from planner.levers import build_levers
+from planner.methodology import Methodology
 from planner.optimise import (
     compile_model,
     lexicographic_objective,
@@ -33,12 +35,14 @@ from planner.optimise import (
     solve,
 )
 from planner.rules import from_centi, to_centi
-from planner.scenario import ItemSetting
+from planner.scenario import ItemSetting, Scenario
 from planner.scoring import item_options, score_scenario
-from planner.targets import Competition
+from planner.targets import Competition, TargetMode
 
 
-def _instance(seed: int, *, n_items: tuple[int, int] = (3, 12), **effort_kw: Any):  # type: ignore[no-untyped-def]
+def _instance(
+    seed: int, *, n_items: tuple[int, int] = (3, 12), **effort_kw: Any
+) -> tuple[np.random.Generator, Methodology, Scenario, EffortTable]:
     rng = np.random.default_rng(seed)
     m = random_methodology(
         rng, int(rng.integers(*n_items)), max_levels=6, with_survey=bool(rng.random() < 0.3)
@@ -205,7 +209,10 @@ def test_agency_budgets_hold_and_equal_brute_force() -> None:
         lead = [levers.by_code[g.code].lead_agency for g in groups]
 
         def within(
-            chosen: tuple[int, ...], lead: list[str] = lead, groups: list = groups, budgets: dict = budgets
+            chosen: tuple[int, ...],
+            lead: list[str] = lead,
+            groups: list[OracleGroup] = groups,
+            budgets: dict[str, float] = budgets,
         ) -> bool:
             spent: dict[str, float] = {}
             for i, j in enumerate(chosen):
@@ -244,14 +251,17 @@ def test_the_plan_scores_through_the_scorer_exactly() -> None:
     assert sum(c.points_gain for c in result.changes) == pytest.approx(result.score - levers.baseline_score)
 
 
-def _competition(rivals: NormalRivals, mode: str, **kw: float) -> Competition:
+def _competition(
+    rivals: NormalRivals, mode: TargetMode, *, confidence: float = 0.8, own_sd: float = 0.0
+) -> Competition:
     expected = rivals.expected_scores()
     return Competition(
-        mode=mode,  # type: ignore[arg-type]
+        mode=mode,
         names=tuple(expected),
         central=tuple(expected.values()),
         drift=rivals,
-        **kw,  # type: ignore[arg-type]
+        confidence=confidence,
+        own_sd=own_sd,
     )
 
 

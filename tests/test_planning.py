@@ -11,11 +11,12 @@ from planner.errors import OptimiseError
 from planner.levers import build_levers
 from planner.optimise import optimise_for_score
 from planner.planning import build_plan, plan_from_levels, plan_from_result
+from planner.scenario import Scenario
 from planner.scenario_files import read_scenario_file
 from planner.scoring import score_scenario
 
 
-def lao_cai():  # type: ignore[no-untyped-def]
+def lao_cai() -> Scenario:
     return read_scenario_file(data_dir() / "examples" / "lao-cai-2019.json")
 
 

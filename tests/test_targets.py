@@ -67,10 +67,10 @@ def test_folding_our_survey_error_into_the_drift_equals_integrating_it() -> None
 
 def test_more_confidence_or_a_better_rank_needs_more_points() -> None:
     competition = competition_for(2019, "Lào Cai", mode="probability", own_sd=0.71)
-    by_p = [competition.probability_score_for_rank(20, p) for p in (0.5, 0.8, 0.95)]
-    assert by_p == sorted(by_p) and len(set(by_p)) == 3
-    by_k = [competition.probability_score_for_rank(k, 0.8) for k in (30, 20, 10, 5)]
-    assert by_k == sorted(by_k)
+    by_p = [competition.probability_score_for_rank(20, p) or 0.0 for p in (0.5, 0.8, 0.95)]
+    assert by_p == sorted(by_p) and len(set(by_p)) == 3 and by_p[0] > 0
+    by_k = [competition.probability_score_for_rank(k, 0.8) or 0.0 for k in (30, 20, 10, 5)]
+    assert by_k == sorted(by_k) and by_k[0] > 0
     target = by_p[1]
     assert target is not None
     assert (competition.p_rank_le(target, 20) or 0) >= 0.8 > (competition.p_rank_le(target - 0.01, 20) or 0)
