@@ -9,13 +9,17 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
+from planner.effort import EffortEntry, EffortTable
 from planner.methodology import Methodology
 from planner.methodology_io import methodology_from_yaml
 from planner.scenario import ItemSetting, Scenario
+from planner.scoring import item_options
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"
 CORPUS = TESTS / "corpus"
+#: Good workbooks opened and saved again by LibreOffice Calc (tests/corpus/build_corpus.py --libreoffice).
+LIBREOFFICE = CORPUS / "libreoffice"
 
 
 def mini_methodology() -> Methodology:
@@ -44,3 +48,20 @@ CORPUS_SCENARIO = Scenario(
         "2.1": ItemSetting(value=31),
     },
 )
+
+
+def libreoffice_effort_table(m: Methodology) -> EffortTable:
+    """The effort table behind tests/corpus/libreoffice/effort_qd2636.xlsx: the first 20 items, 1, 2, 3 ... per
+    level step."""
+    return EffortTable(
+        entries=tuple(
+            EffortEntry(code=i.code, level=o.id, effort=float(step))
+            for i in m.scored_items[:20]
+            for step, o in enumerate(item_options(i)[1:], start=1)
+        )
+    )
+
+
+def libreoffice_result_scores() -> list[float]:
+    """The scores typed into tests/corpus/libreoffice/results_34.xlsx, in the official order of the 34."""
+    return [round(92 - offset * 0.37, 2) for offset in range(34)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from excel_helpers import edited, mini_methodology
+from excel_helpers import LIBREOFFICE, edited, libreoffice_effort_table, mini_methodology
 from openpyxl import load_workbook
 
 from planner.catalog import load_bundled_methodology
@@ -149,3 +149,8 @@ def test_two_different_caps_for_one_item_are_refused() -> None:
     assert info.value.messages("vi")[1] == (
         "Trang “Công sức”, dòng 4, cột H: “1.2.1” có hai mức tối đa khả thi khác nhau"
     )
+
+
+def test_a_copy_saved_by_libreoffice_reads_back_as_the_same_table() -> None:
+    data = (LIBREOFFICE / "effort_qd2636.xlsx").read_bytes()
+    assert read_effort_workbook(data, QD) == libreoffice_effort_table(QD)

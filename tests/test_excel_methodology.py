@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from excel_helpers import edited, mini_methodology
+from excel_helpers import LIBREOFFICE, edited, mini_methodology
 from openpyxl import load_workbook
 from optimiser_fixtures import random_methodology
 
@@ -18,7 +18,7 @@ from planner.catalog import bundled_methodology_ids, data_dir, load_bundled_meth
 from planner.commands.files import template_bytes
 from planner.errors import ImportFileError
 from planner.excel.methodology import read_methodology_workbook, write_methodology_workbook
-from planner.methodology import Methodology
+from planner.methodology import Criterion, Methodology, SubCriterion
 from planner.methodology_io import methodology_to_json
 from planner.scoring import full_marks, score_scenario
 
@@ -258,3 +258,27 @@ def test_the_template_generator_script_lists_the_same_files() -> None:
     for name in COMMITTED:
         assert name in script
     assert Path(TEMPLATES / "README.md").exists()
+
+
+def test_a_copy_saved_by_libreoffice_reads_back_identical_and_calc_computed_the_helper_sums() -> None:
+    """tests/corpus/libreoffice/methodology_qd2636.xlsx: our template opened and saved by LibreOffice Calc,
+    which rewrites the XML its own way and stores the values it computed for the two formula columns."""
+    m = load_bundled_methodology("qd2636-2018")
+    data = (LIBREOFFICE / "methodology_qd2636.xlsx").read_bytes()
+    assert read_methodology_workbook(data) == m
+    ws = load_workbook(io.BytesIO(data), data_only=True)["Phương pháp"]
+    tiers: dict[str, int] = {}
+    for row in range(2, 2 + len(m.nodes_by_code)):
+        node = m.nodes_by_code[ws.cell(row=row, column=1).value]
+        tier = ws.cell(row=row, column=3).value
+        tiers[tier] = tiers.get(tier, 0) + 1
+        computed = ws.cell(row=row, column=7).value
+        if isinstance(node, SubCriterion) or (isinstance(node, Criterion) and not node.sub_criteria):
+            assert computed in (None, ""), node.code
+        else:
+            assert round(float(computed), 2) == float(node.max_points), node.code
+    assert tiers == {
+        "Lĩnh vực": len(m.areas),
+        "Tiêu chí": m.criteria_count,
+        "Tiêu chí thành phần": sum(len(c.sub_criteria) for a in m.areas for c in a.criteria),
+    }

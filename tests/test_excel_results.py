@@ -6,7 +6,7 @@ import io
 import random
 
 import pytest
-from excel_helpers import edited
+from excel_helpers import LIBREOFFICE, edited, libreoffice_result_scores
 from openpyxl import load_workbook
 
 from planner.errors import PlannerError
@@ -68,3 +68,10 @@ def test_a_province_name_typed_the_usual_way_is_accepted() -> None:
     )
     field = read_results_file(data, year=2024, provinces=63)
     assert field.entries[0].province == province_names(63)[0]
+
+
+def test_a_copy_saved_by_libreoffice_reads_through_the_field_reader() -> None:
+    field = read_results_file((LIBREOFFICE / "results_34.xlsx").read_bytes(), year=2025, provinces=34)
+    assert [(e.province, e.score) for e in field.entries] == list(
+        zip(province_names(34), libreoffice_result_scores(), strict=True)
+    )

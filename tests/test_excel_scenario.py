@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from excel_helpers import edited, mini_methodology
+from excel_helpers import LIBREOFFICE, edited, mini_methodology
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -183,4 +183,11 @@ def test_every_problem_of_a_sheet_is_listed_with_its_row_and_column() -> None:
     english = info.value.messages("en")
     assert english[2] == (
         f"Sheet “Kịch bản”, row {_row_of(ws, '1.2.2')}, column F: “1.2.2”: value 120 is outside 0–100"
+    )
+
+
+def test_a_copy_saved_by_libreoffice_reads_back_as_the_same_scenario() -> None:
+    data = (LIBREOFFICE / "scenario_lao_cai_2019.xlsx").read_bytes()
+    assert read_scenario_workbook(data) == scenario_from_json(
+        (data_dir() / "examples" / "lao-cai-2019.json").read_bytes()
     )
