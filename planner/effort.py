@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from planner.errors import ImportFileError, Problem
-from planner.i18n import format_number, parse_number
+from planner.i18n import Lang, format_number, parse_number, t
 from planner.methodology import Methodology, ScoredItem
 from planner.rules import LevelOption, to_centi
 from planner.scoring import item_options
@@ -110,6 +110,11 @@ def default_effort(rule_type: str, steps: int, unit: EffortUnit) -> float:
     if unit == "difficulty":
         return min(DIFFICULTY_MAX, first + (steps - 1))
     return round(first * (steps + DEFAULT_STEP_GROWTH * steps * (steps - 1) / 2), 6)
+
+
+def describe_default(rule_type: str, steps: int, lang: Lang = "vi") -> str:
+    """How a default effort was made, for the editor's tooltip and the plan's notes."""
+    return t("effort.default_label", lang, rule=rule_type, steps=steps)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
-from planner.effort import EffortTable, EffortUnit, default_effort
+from planner.effort import EffortEntry, EffortTable, EffortUnit, ItemConstraint, default_effort
 from planner.errors import OptimiseError
 from planner.methodology import Methodology, ScoredItem
 from planner.rules import from_centi
@@ -82,6 +82,7 @@ class LeverSet:
     levers: tuple[Lever, ...]
     unit: EffortUnit
     agency_budgets: Mapping[str, float]
+    constraints: tuple[ItemConstraint, ...] = ()
 
     @property
     def baseline_centi(self) -> int:
@@ -114,6 +115,26 @@ class LeverSet:
             centi, codes = out.get(lever.held_back_reason, (0, ()))
             out[lever.held_back_reason] = (centi + lever.held_back_centi, (*codes, lever.code))
         return out
+
+    def effort_table(self) -> EffortTable:
+        """Every upgrade's effort as one table, the defaults included and labelled (basis "default"), with the
+        constraints and budgets: what the app's effort editor shows and what a saved effort file holds."""
+        entries = tuple(
+            EffortEntry(
+                code=lever.code,
+                level=choice.level,
+                effort=choice.effort,
+                basis="default" if choice.effort_is_default else "user",
+            )
+            for lever in self.levers
+            for choice in lever.upgrades
+        )
+        return EffortTable(
+            unit=self.unit,
+            entries=entries,
+            constraints=self.constraints,
+            agency_budgets=dict(self.agency_budgets),
+        )
 
     def choice(self, code: str, level: str) -> Choice | None:
         for c in self.by_code[code].upgrades:
@@ -230,4 +251,6 @@ def build_levers(methodology: Methodology, baseline: Scenario, effort: EffortTab
                 held_back_reason=reason,
             )
         )
-    return LeverSet(methodology, baseline, card, tuple(levers), table.unit, dict(table.agency_budgets))
+    return LeverSet(
+        methodology, baseline, card, tuple(levers), table.unit, dict(table.agency_budgets), table.constraints
+    )

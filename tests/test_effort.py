@@ -14,6 +14,7 @@ from planner.effort import (
     ItemConstraint,
     agency_budgets_from_csv,
     default_effort,
+    describe_default,
     effort_table_from_csv,
     effort_table_to_csv,
     resolve_level,
@@ -172,3 +173,39 @@ def test_agency_budgets_come_from_an_agency_budget_csv(tmp_path: Path) -> None:
     with pytest.raises(ImportFileError) as info:
         agency_budgets_from_csv(_write(tmp_path, "c.csv", "agency,budget\nSở Nội vụ,-1\n,3\n"))
     assert [p.key for p in info.value.problems] == ["effort.negative", "excel.missing_value"]
+
+
+def test_the_editable_table_lists_every_upgrade_with_defaults_labelled(tmp_path: Path) -> None:
+    m = qd2636()
+    baseline = Scenario(methodology=m.id, items={"1.3.1": ItemSetting(level="ge_10")})
+    given = EffortTable(
+        unit="million_vnd",
+        entries=(EffortEntry(code="1.1", level="dung_han", effort=3),),
+        constraints=(ItemConstraint(code="4.1.2", locked=True),),
+        agency_budgets={"Sở Nội vụ": 50},
+    )
+    levers = build_levers(m, baseline, given)
+    table = levers.effort_table()
+    assert len(table.entries) == sum(len(lever.upgrades) for lever in levers.levers)
+    assert table.entry("1.1", "dung_han") == EffortEntry(code="1.1", level="dung_han", effort=3)
+    cham = table.entry("1.1", "cham")
+    assert cham is not None and cham.basis == "default"
+    assert (table.unit, table.constraints, table.agency_budgets) == (
+        "million_vnd",
+        given.constraints,
+        {"Sở Nội vụ": 50},
+    )
+    # Saved and loaded again, the table costs the same plan.
+    again = build_levers(
+        m, baseline, effort_table_from_csv(effort_table_to_csv(table), m, unit="million_vnd")
+    )
+    assert [(c.level, c.effort) for c in again.by_code["1.3.1"].upgrades] == [
+        (c.level, c.effort) for c in levers.by_code["1.3.1"].upgrades
+    ]
+
+
+def test_a_default_says_how_it_was_made() -> None:
+    assert "thresholds" in describe_default("thresholds", 2, "en") and "2" in describe_default(
+        "thresholds", 2, "en"
+    )
+    assert "mặc định" in describe_default("yes_no", 1, "vi")
