@@ -53,7 +53,8 @@ def test_the_template_offers_province_names_and_score_and_rank_ranges() -> None:
     assert kinds["B"].type == "list" and kinds["B"].errorStyle == "warning"
     assert (kinds["C"].formula1, kinds["C"].formula2) == ("0", "100")
     assert (kinds["D"].type, kinds["D"].formula1, kinds["D"].formula2) == ("whole", "1", "34")
-    assert ws.protection.sheet and not ws["C4"].protection.locked and ws["A4"].protection.locked
+    assert ws.protection.sheet and not ws["C4"].protection.locked and not ws["A4"].protection.locked
+    assert not ws.cell(row=4 + 34 + 9, column=2).protection.locked  # spare rows for a pasted table
 
 
 def test_a_blank_template_is_refused_with_the_missing_scores_named() -> None:

@@ -4,7 +4,8 @@ A user holding the ministry's report (e.g. QĐ 268/QĐ-BNV for 2024) types or pa
 with the field engineer's reader (`planner.field_io.read_results_file`), which this layout is made for: a sheet
 named "Kết quả", headers "Tỉnh/Thành phố", "Điểm", "Xếp hạng" that its column names match, the province names
 pre-filled in the official order (editable, with a drop-down of the canonical names; the reader also accepts the
-usual variants, so a pasted table works), scores limited to 0–100 and ranks to 1–n.
+usual variants), scores limited to 0–100 and ranks to 1–n. Every body cell is an input and ten spare rows follow,
+so a ministry table pasted whole (STT, province, score, rank, and its national-average line) fits.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from planner.provinces import Era, province_names
 
 RESULTS_SHEET_KEY = "excel.sheet.results"
 HEADER_ROW = 3
+#: Editable rows below the provinces, so that a ministry table with its "Cả nước" or "Trung bình" lines can be
+#: pasted whole (a paste onto a locked cell of a protected sheet is refused by Excel).
+SPARE_ROWS = 10
 _COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("number", "excel.plan.col.stt", 6),
     ("province", "excel.results.col.province", 30),
@@ -67,12 +71,13 @@ def _write_table(
     styles.header_row(ws, HEADER_ROW, [t(key, lang) for _, key, _ in _COLUMNS])
     names = province_names(provinces)
     by_name = {e.province: e for e in field.entries} if field is not None else {}
-    order = list(names) + [name for name in by_name if name not in names]
+    order: list[str | None] = [*names, *(name for name in by_name if name not in names)]
+    order += [None] * SPARE_ROWS
     for offset, name in enumerate(order):
         row = HEADER_ROW + 1 + offset
-        entry = by_name.get(name)
+        entry = by_name.get(name) if name is not None else None
         values: dict[str, Any] = {
-            "number": offset + 1,
+            "number": offset + 1 if name is not None else None,
             "province": name,
             "score": entry.score if entry is not None else None,
             "rank": entry.published_rank if entry is not None else None,
@@ -83,7 +88,7 @@ def _write_table(
                 ws.cell(row=row, column=_POS[key]),
                 values[key],
                 user_text=True,
-                editable=key != "number",
+                editable=True,
                 number_format={
                     "score": styles.NUMBER_FORMAT,
                     "rank": styles.INTEGER_FORMAT,
