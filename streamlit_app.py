@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import boot, registry, sidebar
+from ui import boot, guard, registry, sidebar
 from ui.header import render as render_header
 from ui.text import t
 
@@ -34,7 +34,8 @@ def run() -> None:
     render_header(large=workshop)
     boot.show_boot_error()
     sidebar.show_notices()
-    page.run()
+    with guard.entered():
+        page.run()
 
 
 if __name__ == "__main__":

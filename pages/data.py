@@ -10,7 +10,7 @@ from planner.errors import PlannerError
 from planner.field import field_for_year, field_years
 from ui import data, data_view, examples, field_view, position, state
 from ui.guard import require_entrypoint
-from ui.text import lang, t
+from ui.text import labels, lang, t
 from ui.views import md, show_error
 
 require_entrypoint()
@@ -108,7 +108,7 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
         t("app.ranking.field_size"),
         options=[63, 34],
         default=63,
-        format_func=lambda n: t("app.ranking.provinces", n=n),
+        format_func=labels([63, 34], lambda n: t("app.ranking.provinces", n=n)),
         key="results_size",
         required=True,
     )

@@ -7,7 +7,7 @@ import streamlit as st
 from planner.catalog import known_scheme_versions
 from ui import boot, data, methodology_view, state
 from ui.guard import require_entrypoint
-from ui.text import lang, points, t
+from ui.text import labels, lang, points, t
 from ui.views import md, show_error
 
 require_entrypoint()
@@ -20,7 +20,7 @@ chosen = st.selectbox(
     t("app.methodology.pick"),
     ids,
     index=ids.index(current_id) if current_id in ids else 0,
-    format_func=lambda i: data.methodology(i).name(lang()),
+    format_func=labels(ids, lambda i: data.methodology(i).name(lang())),
     key="methodology_pick",
 )
 m = data.methodology(chosen)

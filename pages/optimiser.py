@@ -12,7 +12,7 @@ from planner.optimise import describe_target
 from ui import chartview, optimise_view, state, views
 from ui.guard import require_entrypoint
 from ui.position import current_position
-from ui.text import lang, num, points, prob, t
+from ui.text import labels, lang, num, points, prob, t
 
 require_entrypoint()
 
@@ -50,7 +50,7 @@ with st.container(border=True):
         t("app.optimiser.kind"),
         options=list(optimise_view.TARGET_KINDS),
         default=i.kind,
-        format_func=lambda k: t(f"app.optimiser.kind.{k}"),
+        format_func=labels(optimise_view.TARGET_KINDS, lambda k: t(f"app.optimiser.kind.{k}")),
         key=kind_key,
         required=True,
         on_change=_bind,
@@ -90,7 +90,7 @@ with st.container(border=True):
                 t("app.optimiser.rivals"),
                 options=["mean", "fixed"],
                 default=i.rivals,
-                format_func=lambda r: t(f"app.optimiser.rivals.{r}"),
+                format_func=labels(["mean", "fixed"], lambda r: t(f"app.optimiser.rivals.{r}")),
                 key=key,
                 required=True,
                 on_change=_bind,
@@ -116,7 +116,7 @@ with st.container(border=True):
         t("app.optimiser.locked"),
         codes,
         default=[c for c in i.locked if c in codes],
-        format_func=lambda c: f"{c} {m.item(c).node.name(lang())[:60]}",
+        format_func=labels(codes, lambda c: f"{c} {m.item(c).node.name(lang())[:60]}"),
         key=key,
         on_change=_bind_locked,
         args=(key,),
@@ -136,7 +136,7 @@ with st.expander(
             t("app.optimiser.unit"),
             ["person_days", "million_vnd", "difficulty"],
             index=["person_days", "million_vnd", "difficulty"].index(optimise_view.effort_table().unit),
-            format_func=optimise_view.unit_label,
+            format_func=labels(["person_days", "million_vnd", "difficulty"], optimise_view.unit_label),
             key=unit_key,
             on_change=optimise_view.set_unit,
             args=(unit_key,),

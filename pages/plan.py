@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from planner.errors import PlannerError
+from planner.plan import Plan
 from ui import plan_view, views
 from ui.guard import require_entrypoint
 from ui.position import current_position
@@ -17,84 +18,90 @@ st.title(t("app.plan.title"))
 position = current_position()
 m = position.methodology
 
-source = plan_view.source_picker()
-try:
-    plan, skipped = plan_view.current_plan(m, source)
-except PlannerError as exc:
-    views.show_error(exc)
-    st.stop()
 
-if plan is None:
-    st.info(t(f"app.plan.empty.{source}"))
-    st.stop()
-
-target = plan.target_vi if lang() == "vi" else (plan.target_en or plan.target_vi)
-st.markdown(
-    t(
-        "app.plan.header",
-        province=views.md(plan.province or "–"),
-        year=str(plan.year or "–"),
-        target=views.md(target or t("app.plan.no_target")),
-    )
-)
-c1, c2, c3, c4 = st.columns(4)
-c1.metric(
-    t("app.plan.total"), points(plan.planned_total), f"+{points(plan.planned_total - plan.baseline_total)}"
-)
-if plan.rank_after is not None:
-    c2.metric(
-        t("app.plan.rank"),
-        str(plan.rank_after),
-        t("app.optimiser.from_rank", rank=plan.rank_before or "–"),
-        delta_color="off",
-    )
-if plan.p_reach is not None and plan.target_rank is not None:
-    c3.metric(t("app.compare.p_rank_le", k=plan.target_rank, year=str(plan.year)), prob(plan.p_reach))
-c4.metric(
-    t("app.optimiser.effort_total", unit=t(f"effort.unit.{plan.effort_unit}")),
-    num(plan.total_effort, 1, trim=True),
-)
-if skipped:
-    st.caption(t("app.plan.skipped", codes=", ".join(skipped)))
-
-with st.container(horizontal=True):
-    st.download_button(
-        t("app.plan.download_xlsx"),
-        data=plan_view.workbook_maker(plan, m, lang()),
-        file_name=plan_view.file_name(plan, "xlsx"),
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:",
-        type="primary",
-        key="plan_download",
-    )
-    st.download_button(
-        t("app.plan.download_json"),
-        data=plan.model_dump_json(indent=2),
-        file_name=plan_view.file_name(plan, "json"),
-        mime="application/json",
-        icon=":material/data_object:",
-        key="plan_download_json",
-    )
-
-for agency, changes in plan.by_lead_agency():
-    gain = sum(c.points_gain for c in changes)
-    effort = sum(c.effort for c in changes)
-    st.subheader(
+def show(plan: Plan, skipped: list[str]) -> None:
+    """The plan's summary, downloads and one table per lead agency."""
+    target = plan.target_vi if lang() == "vi" else (plan.target_en or plan.target_vi)
+    st.markdown(
         t(
-            "app.plan.agency",
-            agency=agency or t("app.plan.no_agency"),
-            n=len(changes),
-            gain=points(gain),
-            effort=num(effort, 1, trim=True),
+            "app.plan.header",
+            province=views.md(plan.province or "–"),
+            year=str(plan.year or "–"),
+            target=views.md(target or t("app.plan.no_target")),
         )
     )
-    st.dataframe(
-        plan_view.agency_frame(changes),
-        hide_index=True,
-        width="stretch",
-        column_config=plan_view.columns(),
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(
+        t("app.plan.total"),
+        points(plan.planned_total),
+        f"+{points(plan.planned_total - plan.baseline_total)}",
     )
-if any(c.effort_is_default for c in plan.changes):
-    st.caption(t("app.optimiser.defaults_note"))
-if any(c.uses_assumption for c in plan.changes):
-    st.caption(t("app.plan.assumptions_note"))
+    if plan.rank_after is not None:
+        c2.metric(
+            t("app.plan.rank"),
+            str(plan.rank_after),
+            t("app.optimiser.from_rank", rank=plan.rank_before or "–"),
+            delta_color="off",
+        )
+    if plan.p_reach is not None and plan.target_rank is not None:
+        c3.metric(t("app.compare.p_rank_le", k=plan.target_rank, year=str(plan.year)), prob(plan.p_reach))
+    c4.metric(
+        t("app.optimiser.effort_total", unit=t(f"effort.unit.{plan.effort_unit}")),
+        num(plan.total_effort, 1, trim=True),
+    )
+    if skipped:
+        st.caption(t("app.plan.skipped", codes=", ".join(skipped)))
+
+    with st.container(horizontal=True):
+        st.download_button(
+            t("app.plan.download_xlsx"),
+            data=plan_view.workbook_maker(plan, m, lang()),
+            file_name=plan_view.file_name(plan, "xlsx"),
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/download:",
+            type="primary",
+            key="plan_download",
+        )
+        st.download_button(
+            t("app.plan.download_json"),
+            data=plan.model_dump_json(indent=2),
+            file_name=plan_view.file_name(plan, "json"),
+            mime="application/json",
+            icon=":material/data_object:",
+            key="plan_download_json",
+        )
+
+    for agency, changes in plan.by_lead_agency():
+        gain = sum(c.points_gain for c in changes)
+        effort = sum(c.effort for c in changes)
+        st.subheader(
+            t(
+                "app.plan.agency",
+                agency=agency or t("app.plan.no_agency"),
+                n=len(changes),
+                gain=points(gain),
+                effort=num(effort, 1, trim=True),
+            )
+        )
+        st.dataframe(
+            plan_view.agency_frame(changes),
+            hide_index=True,
+            width="stretch",
+            column_config=plan_view.columns(),
+        )
+    if any(c.effort_is_default for c in plan.changes):
+        st.caption(t("app.optimiser.defaults_note"))
+    if any(c.uses_assumption for c in plan.changes):
+        st.caption(t("app.plan.assumptions_note"))
+
+
+source = plan_view.source_picker()
+try:
+    chosen, skipped = plan_view.current_plan(m, source)
+except PlannerError as exc:
+    views.show_error(exc)
+else:
+    if chosen is None:
+        st.info(t(f"app.plan.empty.{source}"))
+    else:
+        show(chosen, skipped)

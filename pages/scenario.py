@@ -8,7 +8,7 @@ from planner.scoring import score_scenario
 from ui import compare, editor, scenarios, state
 from ui.guard import require_entrypoint
 from ui.position import current_position
-from ui.text import lang, t
+from ui.text import labels, lang, t
 
 require_entrypoint()
 
@@ -30,7 +30,7 @@ st.segmented_control(
     t("app.scenario.view"),
     options=list(VIEWS),
     default=view,
-    format_func=lambda v: t(f"app.scenario.view.{v}"),
+    format_func=labels(VIEWS, lambda v: t(f"app.scenario.view.{v}")),
     key="scenario_view_pick",
     required=True,
     on_change=_on_view,
@@ -69,9 +69,24 @@ if view == "edit":
         if item.area.code == area:
             editor.item_row(item, scenario, card, baseline_card, mode)
 elif view == "table":
-    st.caption(t("app.scenario.table_help"))
+    st.caption(t("app.scenario.table_help_apply"))
     frame = editor.table_frame(m, scenario, card, baseline_card)
     key = editor.table_key()
+    with st.container(horizontal=True):
+        st.button(
+            t("app.scenario.table_apply"),
+            on_click=editor.apply_table_edits,
+            args=(m, key),
+            type="primary",
+            icon=":material/done_all:",
+            key="table_apply",
+        )
+        st.button(
+            t("app.scenario.table_discard"),
+            on_click=state.bump_revision,
+            icon=":material/undo:",
+            key="table_discard",
+        )
     st.data_editor(
         frame,
         key=key,
@@ -86,8 +101,8 @@ elif view == "table":
             "max": st.column_config.NumberColumn(t("app.table.max"), format="%.2f"),
             "baseline": st.column_config.NumberColumn(t("app.table.baseline"), format="%.2f"),
         },
-        on_change=editor.apply_table_edits,
-        args=(m, key),
+        # Edits wait in the browser until Apply (no rerun per cell): a bulk edit keeps its place in the table.
+        on_change="ignore",
         height=640,
     )
 else:

@@ -15,7 +15,7 @@ from planner.errors import PlannerError
 from planner.rules import from_centi
 from ui import chartview, state, views
 from ui.position import Position, position_of
-from ui.text import lang, pct, points, prob, t
+from ui.text import labels, lang, pct, points, prob, t
 
 PICK_KEY = "compare_pick"
 K_KEY = "_compare_k"
@@ -48,7 +48,7 @@ def picker() -> list[state.Slot]:
         t("app.compare.pick"),
         list(all_slots),
         default=state.compared(),
-        format_func=lambda i: all_slots[i].name or i,
+        format_func=labels(all_slots, lambda i: all_slots[i].name or i),
         max_selections=state.MAX_COMPARE,
         key=key,
         on_change=_on_pick,

@@ -24,7 +24,7 @@ from planner.rules import YesNoRule, from_centi, to_centi
 from planner.scenario import ItemSetting, Scenario
 from planner.scoring import ScoreCard, current_option, item_options, score_scenario, setting_centi
 from ui import state
-from ui.text import lang, points, t
+from ui.text import labels, lang, points, t
 
 EditMode = Literal["level", "value", "points"]
 EDIT_MODES: tuple[EditMode, ...] = ("level", "value", "points")
@@ -57,7 +57,9 @@ def area_picker(m: Methodology, card: ScoreCard) -> str:
         t("app.scenario.area"),
         options=list(areas),
         default=chosen,
-        format_func=lambda code: f"{code} · {points(areas[code].points)}/{points(areas[code].max_points)}",
+        format_func=labels(
+            areas, lambda code: f"{code} · {points(areas[code].points)}/{points(areas[code].max_points)}"
+        ),
         key="area_pick",
         required=True,
         on_change=_copy_widget,
@@ -71,7 +73,7 @@ def mode_picker() -> EditMode:
         t("app.scenario.set_by"),
         options=list(EDIT_MODES),
         default=edit_mode(),
-        format_func=lambda mode: t(f"app.scenario.mode.{mode}"),
+        format_func=labels(EDIT_MODES, lambda mode: t(f"app.scenario.mode.{mode}")),
         key="mode_pick",
         required=True,
         on_change=_copy_widget,
@@ -83,6 +85,9 @@ def mode_picker() -> EditMode:
 def _apply(code: str, setting: ItemSetting | None, *, from_widget: bool) -> bool:
     """Set one item on the active scenario if the setting fits; otherwise queue the reason and change nothing."""
     scenario = state.current()
+    old = scenario.items.get(code)
+    if setting is not None and old is not None and old.note and not setting.note:
+        setting = setting.model_copy(update={"note": old.note})  # the item's note (its provenance) stays
     new = scenario.with_item(code, setting)
     try:
         score_scenario(_methodology(scenario), new)
@@ -152,14 +157,14 @@ def item_row(
         if mode == "level" or (mode == "value" and not takes_value):
             options = item_options(item)
             ids = [o.id for o in options]
-            labels = {o.id: _level_label(o.label(lang()), o.centi) for o in options}
+            level_labels = {o.id: _level_label(o.label(lang()), o.centi) for o in options}
             at = current_option(item, centi).id
             key = f"lv.{rev}.{code}"
             st.selectbox(
                 t("app.scenario.level"),
                 ids,
                 index=ids.index(at),
-                format_func=lambda i: labels[i],
+                format_func=level_labels.__getitem__,
                 key=key,
                 on_change=_on_level,
                 args=(code, key),
@@ -306,6 +311,9 @@ def apply_table_edits(m: Methodology, key: str) -> None:
             else:
                 continue
             setting_centi(item, setting)
+            old = scenario.items.get(item.code)
+            if old is not None and old.note:
+                setting = setting.model_copy(update={"note": old.note})
         except ScenarioError as exc:
             for message in exc.messages(lang())[1:]:
                 state.notify("app.raw", text=message)

@@ -16,7 +16,7 @@ from planner.errors import PlannerError
 from planner.field import Field
 from planner.projection import Projection
 from ui import position, state
-from ui.text import t
+from ui.text import labels, t
 
 FIELD_SIZE_WIDGET = "field_size_pick"
 MODE_WIDGET = "projection_mode_pick"
@@ -43,7 +43,7 @@ def controls() -> None:
             t("app.ranking.field_size"),
             options=[63, 34],
             default=position.field_size(),
-            format_func=lambda n: t("app.ranking.provinces", n=n),
+            format_func=labels([63, 34], lambda n: t("app.ranking.provinces", n=n)),
             key=FIELD_SIZE_WIDGET,
             required=True,
             on_change=_on_size,
@@ -53,7 +53,7 @@ def controls() -> None:
             t("app.ranking.mode"),
             options=["drift", "fixed"],
             default=position.projection_mode(),
-            format_func=lambda mode: t(f"app.ranking.mode.{mode}"),
+            format_func=labels(["drift", "fixed"], lambda mode: t(f"app.ranking.mode.{mode}")),
             key=MODE_WIDGET,
             required=True,
             on_change=_on_mode,

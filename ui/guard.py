@@ -1,22 +1,36 @@
-"""Make every page go through the entrypoint, even on the first request of a fresh server.
+"""Make every page run inside the entrypoint (navigation, session, header), however Streamlit starts it.
 
-Streamlit treats an app with a `pages/` folder as a "version 1" multipage app until the first call of
-`st.navigation` in the process. So the very first request after a server start, if it is a deep link such as
-`/ranking?w=...` (a reload after a restart), runs pages/ranking.py directly, without the session set up by
-streamlit_app.py. Each page therefore starts with `require_entrypoint()`: if the session was never set up, it
-runs the entrypoint (which calls st.navigation, switching Streamlit to the explicit page list for good, sets up
-the session and runs this same page inside it) and stops the direct run.
+Streamlit treats an app with a `pages/` folder as a "version 1" multipage app until `st.navigation` is called
+in the process, and runs the page file of the URL directly, without streamlit_app.py. That happens on the first
+request after a server start when it is a deep link (`/ranking?w=...`, a reload after a restart), and on every
+run under AppTest (which resets the flag before each run). So the entrypoint marks the run while it runs the
+page (`entered`), and each page starts with `require_entrypoint()`: unmarked, it runs the entrypoint itself
+(which calls st.navigation, sets up the session and header, and runs this same page inside the mark) and stops
+the direct run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import streamlit as st
 
-from ui import state
+MARK_KEY = "_in_entrypoint"
+
+
+@contextmanager
+def entered() -> Iterator[None]:
+    """Mark the page run as started by the entrypoint (cleared however the page ends: stop, rerun, error)."""
+    st.session_state[MARK_KEY] = True
+    try:
+        yield
+    finally:
+        st.session_state[MARK_KEY] = False
 
 
 def require_entrypoint() -> None:
-    if state.has_session():
+    if st.session_state.get(MARK_KEY):
         return
     import streamlit_app
 

@@ -21,7 +21,7 @@ from planner.plan import Plan, PlanChange
 from planner.planning import plan_from_levels
 from planner.scoring import current_option, score_scenario
 from ui import optimise_view, state
-from ui.text import lang, t
+from ui.text import labels, lang, t
 
 Source = Literal["optimiser", "scenario"]
 SOURCE_KEY = "_plan_source"
@@ -40,7 +40,7 @@ def source_picker() -> Source:
         t("app.plan.source"),
         options=["optimiser", "scenario"],
         default=chosen,
-        format_func=lambda s: t(f"app.plan.source.{s}"),
+        format_func=labels(["optimiser", "scenario"], lambda s: t(f"app.plan.source.{s}")),
         key="plan_source_pick",
         required=True,
         on_change=_on_source,

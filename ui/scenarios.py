@@ -10,7 +10,7 @@ from planner.methodology import Methodology
 from planner.scenario import Scenario, scenario_from_json
 from planner.scoring import scenario_problems
 from ui import data, persist, sidebar, state
-from ui.text import lang, t
+from ui.text import labels, lang, t
 from ui.views import show_error
 
 RENAME_KEY = "rename_text"
@@ -91,7 +91,7 @@ def store_actions() -> None:
                 t("app.store.open_label"),
                 list(options),
                 index=None,
-                format_func=lambda i: f"{options[i].name} · v{options[i].current_version}",
+                format_func=labels(options, lambda i: f"{options[i].name} · v{options[i].current_version}"),
                 key=key,
                 on_change=_open_stored,
                 args=(key,),

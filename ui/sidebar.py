@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import boot, examples, persist, share, state
-from ui.text import lang, t
+from ui.text import labels, lang, t
 
 
 def _on_pick(key: str) -> None:
@@ -27,7 +27,7 @@ def scenario_picker(*, key_prefix: str = "side") -> None:
         t("app.sidebar.active_scenario"),
         ids,
         index=ids.index(active),
-        format_func=lambda i: all_slots[i].name or i,
+        format_func=labels(all_slots, lambda i: all_slots[i].name or i),
         key=key,
         on_change=_on_pick,
         args=(key,),
@@ -51,7 +51,7 @@ def example_picker() -> None:
         t("app.sidebar.example"),
         ids,
         index=ids.index(current) if current in ids else None,
-        format_func=lambda i: all_examples[i].name(lang()),
+        format_func=labels(all_examples, lambda i: all_examples[i].name(lang())),
         key=key,
         on_change=_on_example,
         args=(key,),

@@ -7,7 +7,8 @@ under a non-widget session key, so switching it never touches the scenario.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -15,6 +16,7 @@ from planner.i18n import DEFAULT_LANG, LANGS, Lang, format_int, format_number, f
 from planner.i18n import t as core_t
 
 LANG_KEY = "_lang"
+T = TypeVar("T")
 
 
 def lang() -> Lang:
@@ -66,3 +68,13 @@ def prob(p: float | None) -> str:
     if shown == 0 and p > 0:
         return "<1%"
     return f"{shown}%"
+
+
+def labels(options: Iterable[T], make: Callable[[T], str]) -> Callable[[T], str]:
+    """A widget's `format_func` whose labels are made now, in the session's language.
+
+    Streamlit may call a format function outside the script run (AppTest does), where the session's language
+    cannot be read; labels computed during the run are always the ones the user saw.
+    """
+    table = {option: make(option) for option in options}
+    return lambda option: table.get(option, str(option))
