@@ -41,7 +41,9 @@ def active(at: AppTest) -> Scenario:
 
 
 def test_a_packed_scenario_round_trips_and_fits_in_a_url() -> None:
-    edited = LAO_CAI.with_item("6.2.3", ItemSetting(level="yes")).model_copy(update={"name": "Phương án “A” & B"})
+    edited = LAO_CAI.with_item("6.2.3", ItemSetting(level="yes")).model_copy(
+        update={"name": "Phương án “A” & B"}
+    )
     token = share.pack_scenario(edited)
     assert token.isascii() and all(ch.isalnum() or ch in "-_" for ch in token)
     assert len(token) < 4000  # Lào Cai's 84 items with their notes
@@ -65,7 +67,17 @@ def _pack_raw(payload: bytes) -> str:
         _pack_raw(json.dumps({"schema_version": 99, "methodology": "qd2636-2018"}).encode()),
         _pack_raw(b" " * (share.MAX_JSON_BYTES + 10)),  # expands beyond the bound
     ],
-    ids=["empty", "characters", "garbage", "truncated", "too-long", "not-object", "two-settings", "newer", "bomb"],
+    ids=[
+        "empty",
+        "characters",
+        "garbage",
+        "truncated",
+        "too-long",
+        "not-object",
+        "two-settings",
+        "newer",
+        "bomb",
+    ],
 )
 def test_a_damaged_or_hostile_link_is_one_clear_error(token: str) -> None:
     with pytest.raises(ScenarioError) as raised:

@@ -29,7 +29,11 @@ def upload(at: AppTest, key: str, name: str, payload: bytes, mime: str = "applic
 
 
 def snapshot(at: AppTest) -> object:
-    return (dict(at.session_state["_slots"]), at.session_state["_active"], metric(at, t("app.header.total", "vi")))
+    return (
+        dict(at.session_state["_slots"]),
+        at.session_state["_active"],
+        metric(at, t("app.header.total", "vi")),
+    )
 
 
 def test_a_methodology_with_several_problems_lists_them_all_and_changes_nothing(app: AppTest) -> None:
@@ -55,7 +59,9 @@ def test_a_file_that_is_not_a_workbook_is_refused_in_the_users_language(app: App
     assert (dict(app.session_state["_slots"]), app.session_state["_active"]) == before[:2]  # type: ignore[index]
 
 
-def test_a_valid_methodology_loads_beside_the_bundled_one_without_changing_the_scenarios(app: AppTest) -> None:
+def test_a_valid_methodology_loads_beside_the_bundled_one_without_changing_the_scenarios(
+    app: AppTest,
+) -> None:
     app.switch_page("pages/methodology.py").run()
     before = snapshot(app)
     upload(app, "methodology_upload", "mini.yaml", MINI.encode())
@@ -81,7 +87,9 @@ def test_bad_scenario_files_leave_every_scenario_intact(app: AppTest) -> None:
     upload(app, "scenario_upload", "broken.json", b"{not json")
     assert t("scenario.bad_json", "vi", detail="").split(":")[0] in app.error[0].value
     assert snapshot(app) == before
-    bad_level = b'{"methodology": "qd2636-2018", "items": {"6.2.3": {"level": "perfect"}, "9.9": {"level": "yes"}}}'
+    bad_level = (
+        b'{"methodology": "qd2636-2018", "items": {"6.2.3": {"level": "perfect"}, "9.9": {"level": "yes"}}}'
+    )
     upload(app, "scenario_upload", "bad-level.json", bad_level)
     shown = app.error[0].value
     assert "“perfect”" in shown and "“9.9”" in shown
@@ -134,10 +142,18 @@ def test_an_official_results_table_replaces_the_reconstruction_for_its_year(app:
 def test_a_bad_effort_file_leaves_the_effort_table_and_the_scenario_alone(app: AppTest) -> None:
     app.switch_page("pages/optimiser.py").run()
     before = snapshot(app)
-    upload(app, "effort_upload", "effort.csv", b"code,level_or_points,effort\n9.9,yes,3\n6.2.3,yes,-1\n", "text/csv")
+    upload(
+        app,
+        "effort_upload",
+        "effort.csv",
+        b"code,level_or_points,effort\n9.9,yes,3\n6.2.3,yes,-1\n",
+        "text/csv",
+    )
     shown = app.error[0].value
     assert "“9.9”" in shown and "“-1”" in shown  # both rows' problems, at once
     assert "_effort" not in app.session_state or app.session_state["_effort"].entries == ()
     assert snapshot(app) == before
     upload(app, "effort_upload", "effort.csv", b"code,level_or_points,effort\n6.2.3,yes,3\n", "text/csv")
-    assert [(e.code, e.level, e.effort) for e in app.session_state["_effort"].entries] == [("6.2.3", "yes", 3.0)]
+    assert [(e.code, e.level, e.effort) for e in app.session_state["_effort"].entries] == [
+        ("6.2.3", "yes", 3.0)
+    ]
