@@ -24,7 +24,8 @@ DEFAULT_LANG: Lang = "vi"
 def translations() -> dict[str, dict[str, str]]:
     """The whole translations file, loaded once. Keys are dotted names, values map language to text."""
     text = resources.files("planner").joinpath("translations.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text) or {}
+    # libyaml's safe loader when available: ten times faster, and this file is read on every app cold start.
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     return cast(dict[str, dict[str, str]], raw)
 
 
