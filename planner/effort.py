@@ -20,6 +20,7 @@ from planner.i18n import Lang, format_number, parse_number, t
 from planner.methodology import Methodology, ScoredItem
 from planner.rules import LevelOption, to_centi
 from planner.scoring import item_options
+from planner.text import fold
 
 EffortUnit = Literal["person_days", "million_vnd", "difficulty"]
 EFFORT_UNITS: tuple[EffortUnit, ...] = ("person_days", "million_vnd", "difficulty")
@@ -129,7 +130,6 @@ def resolve_level(item: ScoredItem, text: str) -> LevelOption | None:
     Ids are tried first, then labels (folded: no diacritics, any case), then points, so a label that looks like
     a number ("50%") still finds its own level.
     """
-    from planner.excel.workbook import fold  # one tolerant text match for the whole project
 
     wanted = text.strip()
     if not wanted:
@@ -196,7 +196,6 @@ def _csv_rows(data: str | bytes) -> tuple[list[str], list[list[str]]]:
 def _column_positions(
     header: list[str], aliases: dict[str, tuple[str, ...]], required: tuple[str, ...]
 ) -> dict[str, int]:
-    from planner.excel.workbook import fold
 
     positions: dict[str, int] = {}
     for index, name in enumerate(header):
@@ -222,7 +221,6 @@ def _where(row_number: int, column: str) -> dict[str, Any]:
 
 
 def _flag(text: str) -> bool | None:
-    from planner.excel.workbook import fold
 
     folded = fold(text)
     if folded in _TRUE:

@@ -27,7 +27,6 @@ from planner.excel.workbook import (
     Column,
     TableRow,
     collect_problems,
-    fold,
     open_workbook,
     read_table,
 )
@@ -35,6 +34,7 @@ from planner.field import Contradiction, Field, FieldEntry, FieldNote, params
 from planner.i18n import parse_number
 from planner.provinces import Era, match_province, province_names
 from planner.results_data import ResultRow
+from planner.text import fold
 
 #: (province text as written, score, rank or None, source row number)
 RawRow = tuple[str, float | None, int | None, int]

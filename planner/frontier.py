@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from planner.effort import EffortUnit
 from planner.effort_curve import effort_curve
-from planner.levers import LeverSet, agency_key
+from planner.levers import LeverSet
 from planner.optimise import (
     DEFAULT_TIME_LIMIT,
     ChosenChange,
@@ -36,6 +36,7 @@ from planner.optimise import (
 )
 from planner.rules import from_centi, to_centi
 from planner.targets import Competition, ProgressCallback, StopCheck, TargetMode
+from planner.text import agency_key
 
 #: The chances the probability frontier is drawn at.
 DEFAULT_PROBABILITIES: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)

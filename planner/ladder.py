@@ -18,10 +18,11 @@ from pydantic import BaseModel, ConfigDict, computed_field
 
 from planner.effort import EffortUnit
 from planner.i18n import Lang, t
-from planner.levers import Choice, Lever, LeverSet, agency_key
+from planner.levers import Choice, Lever, LeverSet
 from planner.optimise import OptimiseResult
 from planner.rules import from_centi, to_centi
 from planner.targets import Competition
+from planner.text import agency_key
 
 DifferenceKind = Literal["exact_only", "greedy_only", "exact_higher", "exact_lower"]
 

@@ -143,37 +143,6 @@ class LeverSet:
         return None
 
 
-def clean_agency(name: str) -> str:
-    """An agency name as shown: trimmed, without the trailing full stop some tables add."""
-    return " ".join(name.split()).rstrip(".").strip()
-
-
-def agency_key(name: str) -> str:
-    """The key two spellings of one agency share ("Sở Thông tin và Truyền thông." and "sở thông tin và truyền
-    thông"): no diacritics, any case, no trailing full stop. Budgets are matched to leads by this key."""
-    from planner.excel.workbook import fold
-
-    return fold(clean_agency(name))
-
-
-def lead_agencies_of(item: ScoredItem) -> tuple[str, ...]:
-    """The item's lead agencies ("Chủ trì"), falling back to its criterion's and then its area's."""
-    for node in (item.node, item.criterion, item.area):
-        leads = tuple(clean_agency(a) for a in node.lead_agencies if clean_agency(a))
-        if leads:
-            return leads
-    return ()
-
-
-def partner_agencies_of(item: ScoredItem) -> tuple[str, ...]:
-    """The item's partner agencies ("Phối hợp"), with the same fallback as the leads."""
-    for node in (item.node, item.criterion, item.area):
-        partners = tuple(clean_agency(a) for a in node.partner_agencies if clean_agency(a))
-        if partners:
-            return partners
-    return ()
-
-
 def build_levers(methodology: Methodology, baseline: Scenario, effort: EffortTable | None = None) -> LeverSet:
     """The levers of `baseline` under `methodology`, costed by `effort` (defaults where it is silent).
 
@@ -234,7 +203,7 @@ def build_levers(methodology: Methodology, baseline: Scenario, effort: EffortTab
         held_back = max(0, top - centi) if reason != "cap" else capped
         if held_back == 0:
             reason = None
-        leads = lead_agencies_of(item)
+        leads = item.lead_agencies
         levers.append(
             Lever(
                 item=item,

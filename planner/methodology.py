@@ -12,6 +12,7 @@ spreadsheet sees everything at once.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from planner.errors import MethodologyError, Problem
 from planner.i18n import Lang
 from planner.rules import Rule, rule_problems, to_centi
+from planner.text import clean_agency
 
 Assessment = Literal["self", "survey"]
 MaxBasis = Literal["source", "inference", "assumption"]
@@ -120,6 +122,25 @@ class ScoredItem:
     @property
     def is_survey(self) -> bool:
         return self.node.assessment == "survey"
+
+    @property
+    def lead_agencies(self) -> tuple[str, ...]:
+        """ "Chủ trì": the item's own lead agencies or, when the table leaves that cell empty (merged cells),
+        its criterion's and then its area's (the plan body names a lead per area)."""
+        return _first_agencies(n.lead_agencies for n in (self.node, self.criterion, self.area))
+
+    @property
+    def partner_agencies(self) -> tuple[str, ...]:
+        """ "Phối hợp", with the same fallback as the leads."""
+        return _first_agencies(n.partner_agencies for n in (self.node, self.criterion, self.area))
+
+
+def _first_agencies(candidates: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
+    for agencies in candidates:
+        cleaned = tuple(name for name in (clean_agency(a) for a in agencies) if name)
+        if cleaned:
+            return cleaned
+    return ()
 
 
 class Methodology(_Frozen):

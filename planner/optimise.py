@@ -35,11 +35,12 @@ from scipy.sparse import csr_array, vstack
 from planner.effort import EffortUnit
 from planner.errors import OptimiseError
 from planner.i18n import Lang, format_number, t
-from planner.levers import Choice, Lever, LeverSet, agency_key
+from planner.levers import Choice, Lever, LeverSet
 from planner.rules import from_centi, to_centi
 from planner.scenario import ItemSetting, Scenario
 from planner.scoring import score_scenario
 from planner.targets import Competition, TargetMode
+from planner.text import agency_key
 
 Status = Literal["optimal", "infeasible"]
 Objective = Literal["min_effort", "max_points"]

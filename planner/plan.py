@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from planner.effort import EffortUnit
 from planner.i18n import Lang
+from planner.text import agency_name
 
 
 class _Frozen(BaseModel):
@@ -90,27 +91,12 @@ class Plan(_Frozen):
     def by_lead_agency(self) -> list[tuple[str, tuple[PlanChange, ...]]]:
         """Changes grouped under each lead agency (an item with two leads appears under both), in table order.
 
-        Agencies are grouped by `agency_key`, so "Sở Kế hoạch và Đầu tư." and "Sở Kế hoạch và Đầu tư" (the
+        Agencies are grouped by `planner.text.agency_name`, so "Sở Kế hoạch và Đầu tư." and "Sở Kế hoạch và Đầu tư" (the
         table writes both) form one group; the change rows keep the table's exact text.
         """
         groups: dict[str, list[PlanChange]] = defaultdict(list)
         for change in self.changes:
-            keys = dict.fromkeys(agency_key(a) for a in change.lead_agencies) or {"": None}
+            keys = dict.fromkeys(agency_name(a) for a in change.lead_agencies) or {"": None}
             for key in keys:
                 groups[key].append(change)
         return [(agency, tuple(changes)) for agency, changes in groups.items()]
-
-
-_ROLE_SUFFIXES = ("theo dõi, đôn đốc", "theo dõi đôn đốc", "chủ trì")
-
-
-def agency_key(agency: str) -> str:
-    """The agency a lead cell names, for grouping: spaces collapsed, trailing punctuation and a trailing role
-    phrase ("... theo dõi, đôn đốc": the agency monitors rather than does) removed."""
-    text = " ".join(agency.split()).strip(" .;,-")
-    folded = text.casefold()
-    for suffix in _ROLE_SUFFIXES:
-        if folded.endswith(" " + suffix):
-            text = text[: -len(suffix)].strip(" .;,-")
-            break
-    return text

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from planner.effort import EffortTable
 from planner.errors import OptimiseError
-from planner.levers import LeverSet, build_levers, lead_agencies_of, partner_agencies_of
+from planner.levers import LeverSet, build_levers
 from planner.methodology import Methodology, ScoredItem
 from planner.optimise import OptimiseResult, describe_target
 from planner.plan import Plan, PlanChange
@@ -78,8 +78,8 @@ def build_plan(
                 to_points=from_centi(choice.centi),
                 effort=choice.effort,
                 effort_is_default=choice.effort_is_default,
-                lead_agencies=lead_agencies_of(item),
-                partner_agencies=partner_agencies_of(item),
+                lead_agencies=item.lead_agencies,
+                partner_agencies=item.partner_agencies,
                 completion_target=_text(item, "completion_target"),
                 evidence_document=_text(item, "evidence_document"),
                 evidence_content=_text(item, "evidence_content"),

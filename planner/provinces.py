@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 
 from planner.catalog import data_dir
 from planner.errors import FieldError
-from planner.excel.workbook import fold
+from planner.text import fold
 
 Era = Literal[63, 34]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from planner.plan import Plan, PlanChange, agency_key
+from planner.plan import Plan, PlanChange
+from planner.text import agency_key, agency_name
 
 
 def change(code: str, leads: tuple[str, ...], gain: float, effort: float) -> PlanChange:
@@ -43,5 +44,7 @@ def test_the_same_agency_written_two_ways_is_one_group() -> None:
 
 
 def test_agency_keys_keep_commas_inside_a_name() -> None:
-    assert agency_key("- Sở Văn hóa, Thể thao và Du lịch;") == "Sở Văn hóa, Thể thao và Du lịch"
-    assert agency_key("  Sở Thông tin\n và Truyền thông. ") == "Sở Thông tin và Truyền thông"
+    assert agency_name("- Sở Văn hóa, Thể thao và Du lịch;") == "Sở Văn hóa, Thể thao và Du lịch"
+    assert agency_name("  Sở Thông tin\n và Truyền thông. ") == "Sở Thông tin và Truyền thông"
+    assert agency_name("Văn phòng UBND tỉnh theo dõi, đôn đốc") == "Văn phòng UBND tỉnh"
+    assert agency_key("Sở Thông tin và Truyền thông.") == agency_key("so thong tin va truyen thong")

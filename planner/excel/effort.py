@@ -27,7 +27,6 @@ from planner.excel.workbook import (
     Column,
     TableRow,
     find_sheet,
-    fold,
     open_workbook,
     read_table,
 )
@@ -35,6 +34,7 @@ from planner.i18n import Lang, t
 from planner.methodology import Methodology, ScoredItem
 from planner.scenario import validation_problems
 from planner.scoring import item_options
+from planner.text import fold
 
 EFFORT_SHEET_KEY = "excel.sheet.effort"
 BUDGET_SHEET_KEY = "excel.sheet.budgets"

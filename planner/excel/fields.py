@@ -15,8 +15,9 @@ from typing import Any
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.errors import ImportFileError, Problem
-from planner.excel.workbook import Column, TableRow, fold, read_table
+from planner.excel.workbook import Column, TableRow, read_table
 from planner.i18n import LANGS, Lang, t
+from planner.text import fold
 
 
 def headers(key: str) -> tuple[str, ...]:

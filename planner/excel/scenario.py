@@ -29,7 +29,6 @@ from planner.excel.workbook import (
     Column,
     TableRow,
     find_sheet,
-    fold,
     open_workbook,
     read_table,
 )
@@ -38,6 +37,7 @@ from planner.methodology import Methodology, ScoredItem
 from planner.rules import LevelOption, ProportionalRule, SurveyRule, ThresholdRule, YesNoRule, from_centi
 from planner.scenario import SCHEMA_VERSION, ItemSetting, Scenario, validation_problems
 from planner.scoring import item_options, setting_centi
+from planner.text import fold
 
 SCENARIO_SHEET_KEY = "excel.sheet.scenario"
 INFO_SHEET_KEY = "excel.sheet.info"

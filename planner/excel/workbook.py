@@ -14,7 +14,6 @@ starts with = + - @ is stored as text, never as a live formula.
 from __future__ import annotations
 
 import io
-import unicodedata
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -30,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.errors import ImportFileError, Problem
 from planner.i18n import Lang, parse_number, t
+from planner.text import fold
 
 #: Uploads larger than this are refused (the app's uploader and Streamlit's server limit say the same).
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -103,13 +103,6 @@ def _caused_by_unsafe_xml(exc: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
-
-
-def fold(text: str) -> str:
-    """Text folded for tolerant matching: no diacritics (đ → d), lower case, single spaces."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return " ".join(stripped.casefold().replace("_", " ").split())
 
 
 def find_sheet(wb: Workbook, names: Sequence[str]) -> Worksheet:
