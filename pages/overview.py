@@ -20,13 +20,6 @@ views.example_context()
 
 left, right = st.columns([3, 2])
 with left:
-    st.subheader(t("app.overview.areas"))
-    color = views.slot_color(state.active_slot())
-    chartview.show(
-        ("area_bars", card.methodology.id, card.item_centi, lang(), color),
-        lambda: charts.area_bars(card, lang(), color=color),
-    )
-with right:
     st.subheader(t("app.overview.position"))
     st.markdown(
         t(
@@ -40,7 +33,15 @@ with right:
             max_survey=points(card.max_survey),
         )
     )
+with right:
     views.rank_gaps(position)
+
+st.subheader(t("app.overview.areas"))
+color = views.slot_color(state.active_slot())
+chartview.show(
+    ("area_bars", card.methodology.id, card.item_centi, lang(), color),
+    lambda: charts.area_bars(card, lang(), color=color),
+)
 
 st.subheader(t("app.overview.weakest"))
 st.caption(t("app.overview.weakest_help"))
@@ -54,3 +55,6 @@ if weakest:
     st.caption(t("app.overview.assumptions", n=n_assumed, total=len(card.items())))
 else:
     st.success(t("app.overview.full_marks"))
+survey_lost = sum(s.lost for s in card.items() if s.assessment == "survey")
+if survey_lost > 0:
+    st.caption(t("app.overview.survey_lost", lost=points(survey_lost), max=points(card.max_survey)))

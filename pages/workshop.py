@@ -17,10 +17,12 @@ st.html(
 <style>
 section[data-testid="stSidebar"], div[data-testid="stSidebarCollapsedControl"] { display: none; }
 div.block-container { padding-top: 1.5rem; max-width: 100%; }
-div[data-testid="stMetricValue"] { font-size: 3.2rem; }
-div[data-testid="stMetricLabel"] p { font-size: 1.3rem; }
-div.st-key-workshop h2 { font-size: 2.4rem; }
-div.st-key-workshop p, div.st-key-workshop li { font-size: 1.35rem; }
+div.st-key-workshop h2 { font-size: 2.2rem; }
+div.st-key-workshop [data-testid="stMarkdownContainer"] p, div.st-key-workshop li { font-size: 1.35rem; }
+div.st-key-workshop [data-testid="stMetricLabel"] p { font-size: 1.4rem; }
+div.st-key-workshop [data-testid="stMetricValue"], div.st-key-workshop [data-testid="stMetricValue"] p {
+  font-size: 3.6rem; line-height: 1.1;
+}
 </style>
 """
 )

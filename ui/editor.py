@@ -159,7 +159,7 @@ def item_row(
             ids = [o.id for o in options]
             level_labels = {o.id: _level_label(o.label(lang()), o.centi) for o in options}
             at = current_option(item, centi).id
-            key = f"lv.{rev}.{code}"
+            key = f"lv_{rev}_{code}"
             st.selectbox(
                 t("app.scenario.level"),
                 ids,
@@ -171,7 +171,7 @@ def item_row(
                 label_visibility="collapsed",
             )
         else:
-            key = f"{mode}.{rev}.{code}"
+            key = f"{mode}_{rev}_{code}"
             if mode == "value":
                 shown = setting.value if setting is not None and setting.value is not None else None
                 if shown is None:

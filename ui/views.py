@@ -39,8 +39,10 @@ def example_context() -> None:
 
 
 def weakest_items(card: ScoreCard, limit: int = 12) -> list[NodeScore]:
-    """The scored items losing the most points (ties broken by table order), only those losing any."""
-    items = [s for s in card.items() if s.lost > 0]
+    """The self-assessed items losing the most points (ties broken by table order), only those losing any.
+
+    Survey items are left out: they are not levers a province pulls directly (the page says what they lose)."""
+    items = [s for s in card.items() if s.lost > 0 and s.assessment != "survey"]
     items.sort(key=lambda s: -(s.max_centi - s.centi))
     return items[:limit]
 

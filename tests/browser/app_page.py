@@ -1,0 +1,73 @@
+"""A small page object for the browser tests and the benchmark: how to wait, navigate, read the header and pick
+a level in the running app. Not a test module."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+def idle(page: Any, timeout: float = 30_000) -> None:
+    """Wait until the script run triggered by the last interaction is over."""
+    page.wait_for_timeout(150)
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def open_app(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
+    idle(page)
+
+
+def nav(page: Any, url_path: str, lang: str = "vi") -> None:
+    """Click the navigation link of a page (by its title: the default page's link is the site root)."""
+    from planner.i18n import t
+    from ui import registry
+
+    title = t(registry.page(url_path).title_key, lang)  # type: ignore[arg-type]
+    # The link text starts with the icon's ligature name, so only its end is anchored.
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text=re.compile(f"{re.escape(title)}$")).click()
+    idle(page)
+
+
+def metric(page: Any, label: str) -> str:
+    """The value of the header metric labelled `label`."""
+    box = page.locator("[data-testid=stMetric]").filter(
+        has=page.locator("[data-testid=stMetricLabel]", has_text=label)
+    )
+    return str(box.first.locator("[data-testid=stMetricValue]").inner_text()).strip()
+
+
+def total(page: Any) -> str:
+    return str(page.locator(".st-key-app_header [data-testid=stMetricValue]").first.inner_text()).strip()
+
+
+def level_box(page: Any, code: str) -> Any:
+    """The level selectbox of item `code` on the Scenario page (key lv_<revision>_<code>; the class name has
+    the dots of the key as dashes)."""
+    pattern = re.compile(rf"st-key-lv_\d+_{re.escape(code.replace('.', '-'))}(\s|$)")
+    boxes = page.locator("div[class*='st-key-lv_']")
+    for i in range(boxes.count()):
+        candidate = boxes.nth(i)
+        if pattern.search(candidate.get_attribute("class") or ""):
+            return candidate
+    raise AssertionError(f"no level box for {code}")
+
+
+def choose(page: Any, box: Any, option: str) -> None:
+    """Open a selectbox and click the option whose text starts with `option` (does not wait for the run)."""
+    for _ in range(3):
+        box.locator("input").focus()
+        page.keyboard.press("ArrowDown")  # opens the list (a mouse click on the control does not, headless)
+        try:
+            page.wait_for_selector("[role=option]", timeout=3_000)
+            break
+        except Exception:  # the list did not open (focus raced a rerun): try again
+            page.keyboard.press("Escape")
+    page.locator("[role=option]").filter(has_text=re.compile("^" + re.escape(option))).first.click()
+
+
+def exceptions(page: Any) -> int:
+    return int(page.locator("[data-testid=stException]").count())

@@ -1,0 +1,46 @@
+"""Fixtures for the browser tests: the real app under `streamlit run` on a free port, and Debian's Chromium.
+
+Chromium comes from Debian (`/usr/bin/chromium`, installed by .ci/run), never from `playwright install`. When it
+is missing the tests are skipped with a loud reason, not silently passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, Server, chromium_missing, start_server, stop_server
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    reason = chromium_missing()
+    if reason:
+        pytest.skip(reason)
+    running = start_server(tmp_path_factory.mktemp("app"))
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    reason = chromium_missing()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reason = chromium_missing()
+    for item in items:
+        if "browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))

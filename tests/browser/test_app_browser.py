@@ -1,0 +1,205 @@
+"""The real app in Debian's Chromium: what AppTest cannot see (the browser, the URL, downloads, a fresh server).
+
+Each test leaves screenshots in docs/screenshots/ so the README shows the app as it is.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_page import choose, exceptions, idle, level_box, metric, nav, open_app, total
+from browser_support import SCREENSHOTS, Server, start_server, stop_server
+
+from planner.catalog import load_bundled_methodology
+from planner.i18n import t
+from planner.scoring import item_options
+from ui import registry
+
+pytestmark = pytest.mark.browser
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+@pytest.fixture
+def page(browser: Any, server: Server) -> Any:
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    tab = context.new_page()
+    open_app(tab, server.url)
+    yield tab
+    context.close()
+
+
+def shot(page: Any, name: str, *, height: int = 1000) -> None:
+    """A screenshot for docs/: the viewport made tall enough for the page (Streamlit scrolls inside <main>)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if height != VIEWPORT["height"]:
+        page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+        page.wait_for_timeout(600)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    if height != VIEWPORT["height"]:
+        page.set_viewport_size(VIEWPORT)
+
+
+def label(code: str, level: str) -> str:
+    """The Vietnamese label of an item's level, as the level picker shows it."""
+    item = load_bundled_methodology("qd2636-2018").item(code)
+    return next(o.label_vi for o in item_options(item) if o.id == level)
+
+
+def set_level(page: Any, code: str, level: str) -> None:
+    before = total(page)
+    choose(page, level_box(page, code), label(code, level))
+    page.wait_for_function(
+        "before => document.querySelector('.st-key-app_header [data-testid=stMetricValue]').innerText !== before",
+        arg=before,
+        timeout=15_000,
+    )
+    idle(page)
+
+
+def open_area(page: Any, code: str) -> None:
+    page.locator(".st-key-area_pick button").filter(has_text=f"{code} ·").click()
+    idle(page)
+
+
+def test_changing_a_sub_criterion_updates_the_total_and_the_rank(page: Any) -> None:
+    assert total(page) == "78,47 / 100"
+    rank_label = t("app.header.rank_in_field", "vi", year="2018")
+    rank_before = metric(page, rank_label)
+    assert rank_before.startswith("21/63")
+    shot(page, "overview", height=1500)
+    nav(page, "scenario")
+    open_area(page, "6")
+    set_level(page, "6.2.3", "yes")
+    assert total(page) == "78,97 / 100"
+    rank_after = metric(page, rank_label)
+    assert int(rank_after.split("/")[0]) < 21, rank_after
+    assert exceptions(page) == 0
+    shot(page, "scenario", height=1400)
+
+
+def test_every_page_opens_without_an_exception(page: Any) -> None:
+    for spec in registry.PAGES:
+        nav(page, spec.url_path)
+        assert exceptions(page) == 0, spec.url_path
+        assert page.locator("h1").first.inner_text().strip() == t(_title_key(spec.url_path), "vi")
+        if spec.url_path in ("ranking", "methodology", "data"):
+            shot(page, spec.url_path, height=1600)
+
+
+def _title_key(url_path: str) -> str:
+    return {
+        "overview": "app.overview.title",
+        "scenario": "app.scenario.title",
+        "ranking": "app.ranking.title",
+        "optimiser": "app.optimiser.title",
+        "plan": "app.plan.title",
+        "methodology": "app.methodology.title",
+        "data": "app.data.title",
+        "workshop": "app.workshop.title",
+    }[url_path]
+
+
+def test_the_optimiser_runs_and_the_plan_downloads_as_a_workbook(page: Any, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    nav(page, "optimiser")
+    page.get_by_role("button", name=t("app.optimiser.run", "vi")).click()
+    idle(page)
+    rank = metric(page, t("app.optimiser.rank_after", "vi"))
+    assert int(rank.split("/")[0]) <= 20
+    shot(page, "optimiser", height=2000)
+    page.get_by_role("button", name=t("app.optimiser.run_frontier", "vi")).click()
+    idle(page)
+    assert exceptions(page) == 0
+    nav(page, "plan")
+    shot(page, "plan", height=1200)
+    with page.expect_download() as info:
+        page.get_by_role("button", name=t("app.plan.download_xlsx", "vi")).click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx") and download.suggested_filename.isascii()
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    workbook = load_workbook(io.BytesIO(path.read_bytes()))
+    cells = {
+        str(cell.value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value
+    }
+    # Every lead agency the page lists (one heading each) is in the workbook, with the province.
+    agencies = [h.split(":")[0].strip() for h in page.locator("h3").all_inner_texts() if ":" in h]
+    assert agencies
+    assert all(any(agency in text for text in cells) for agency in agencies), agencies
+    assert any("Lào Cai" in text for text in cells)
+
+
+def test_the_share_link_reopens_the_same_scenario_in_a_new_browser(page: Any, browser: Any) -> None:
+    nav(page, "scenario")
+    open_area(page, "8")
+    set_level(page, "8.2", "yes")
+    expected = total(page)
+    assert expected == "79,47 / 100"
+    page.locator("[data-testid=stSidebar] [data-testid=stExpander]").filter(
+        has_text=t("app.sidebar.share", "vi")
+    ).click()
+    link = page.locator("[data-testid=stSidebar] [data-testid=stCode]").first.inner_text().strip()
+    assert "?sc=" in link
+    other = browser.new_context(viewport=VIEWPORT)
+    try:
+        tab = other.new_page()
+        open_app(tab, link)
+        assert total(tab) == expected
+        assert exceptions(tab) == 0
+    finally:
+        other.close()
+
+
+def test_a_reload_keeps_the_edits(page: Any) -> None:
+    nav(page, "scenario")
+    open_area(page, "6")
+    set_level(page, "6.3.1", "yes")
+    expected = total(page)
+    assert "w=" in page.url
+    page.reload()
+    page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
+    idle(page)
+    assert total(page) == expected
+
+
+def test_the_workshop_view_has_large_type_and_no_sidebar(page: Any) -> None:
+    nav(page, "workshop")
+    assert page.locator("[data-testid=stSidebar]").is_hidden()
+    size = page.locator(".st-key-workshop [data-testid=stMetricValue]").first.evaluate(
+        "e => parseFloat(getComputedStyle(e.querySelector('p') || e).fontSize)"
+    )
+    assert size >= 40
+    shot(page, "workshop", height=1300)
+
+
+def test_switching_to_english_keeps_the_scenario(page: Any) -> None:
+    nav(page, "scenario")
+    open_area(page, "6")
+    set_level(page, "6.2.3", "yes")
+    page.locator(".st-key-lang_pick button").filter(has_text="English").click()
+    idle(page)
+    assert total(page) == "78.97 / 100"
+    assert page.locator("h1").first.inner_text().strip() == "Scenario"
+
+
+def test_a_deep_link_works_on_the_first_request_to_a_fresh_server(browser: Any, tmp_path: Path) -> None:
+    """A reload of /ranking after a restart: Streamlit's pages/ folder mode must not bypass the entrypoint."""
+    fresh = start_server(tmp_path)
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        tab = context.new_page()
+        open_app(tab, fresh.url + "/ranking")
+        assert exceptions(tab) == 0
+        assert tab.locator("h1").first.inner_text().strip() == t("app.ranking.title", "vi")
+        assert total(tab) == "78,47 / 100"
+    finally:
+        context.close()
+        stop_server(fresh)
