@@ -113,6 +113,15 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
         required=True,
     )
     st.toggle(t("app.data.allow_partial"), key="results_partial", help=t("app.data.allow_partial_help"))
+st.download_button(
+    t("app.data.template"),
+    data=data_view.results_template(position.field_size(), lang()),
+    file_name=f"par-planner-ket-qua-{position.field_size()}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/table_view:",
+    key="results_template",
+    help=t("app.data.template_help"),
+)
 st.file_uploader(
     t("app.data.file"),
     type=["xlsx", "csv"],

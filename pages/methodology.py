@@ -61,6 +61,23 @@ st.dataframe(
 
 st.subheader(t("app.methodology.load"))
 st.caption(t("app.methodology.load_help"))
+with st.container(horizontal=True):
+    st.download_button(
+        t("app.methodology.download_xlsx"),
+        data=methodology_view.workbook_maker(m, lang()),
+        file_name=f"par-planner-{m.id}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        key="methodology_download_xlsx",
+    )
+    st.download_button(
+        t("app.methodology.download_yaml"),
+        data=methodology_view.yaml_maker(m),
+        file_name=f"{m.id}.yaml",
+        mime="application/x-yaml",
+        icon=":material/data_object:",
+        key="methodology_download_yaml",
+    )
 st.file_uploader(
     t("app.methodology.file"),
     type=["yaml", "yml", "json", "xlsx"],

@@ -157,3 +157,26 @@ def test_a_bad_effort_file_leaves_the_effort_table_and_the_scenario_alone(app: A
     assert [(e.code, e.level, e.effort) for e in app.session_state["_effort"].entries] == [
         ("6.2.3", "yes", 3.0)
     ]
+
+
+def test_the_methodology_workbook_the_app_offers_loads_back_as_the_same_table(app: AppTest) -> None:
+    from planner.catalog import load_bundled_methodology
+    from planner.excel.methodology import write_methodology_workbook
+
+    app.switch_page("pages/methodology.py").run()
+    workbook = write_methodology_workbook(load_bundled_methodology("qd2636-2018"), "vi")
+    upload(app, "methodology_upload", "bang-chi-so.xlsx", workbook)
+    assert app.success, [e.value for e in app.error]
+    loaded = app.session_state["_methodologies"]["qd2636-2018-upload2"]
+    assert len(loaded.scored_items) == 84 and float(loaded.total_points) == 100
+
+
+def test_the_results_workbook_the_app_offers_loads_back_as_an_official_field(app: AppTest) -> None:
+    from planner.excel.results import write_results_workbook
+
+    app.switch_page("pages/data.py").run()
+    app.number_input(key="results_year").set_value(2018).run()
+    workbook = write_results_workbook(63, bundled_field(2018), "vi")
+    upload(app, "results_upload", "ket-qua.xlsx", workbook)
+    assert app.success, [e.value for e in app.error]
+    assert app.session_state["_fields"][(2018, 63)].kind == "official"

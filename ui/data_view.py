@@ -7,6 +7,7 @@ so a bad file never changes the ranking.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -14,6 +15,7 @@ import streamlit as st
 
 from planner.errors import PlannerError
 from planner.field_io import read_results_file
+from planner.i18n import Lang
 from planner.scenario import Scenario
 from ui import position, state
 from ui.text import t
@@ -48,6 +50,17 @@ def _setting_text(setting: object) -> str:
     if value is not None:
         return f"{value:g}"
     return f"{points} đ" if points is not None else ""
+
+
+def results_template(size: int, language: Lang) -> Callable[[], bytes]:
+    """The blank results workbook for the 63 or 34 provinces (planner.excel.results), built on Download."""
+
+    def make() -> bytes:
+        from planner.excel.results import write_results_workbook
+
+        return write_results_workbook(34 if size == 34 else 63, None, language)
+
+    return make
 
 
 def on_results_upload(key: str) -> None:

@@ -7,7 +7,7 @@ change how the open scenarios are scored.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +17,9 @@ import streamlit as st
 from planner.catalog import SchemeVersion
 from planner.errors import ImportFileError, PlannerError
 from planner.excel.workbook import MAX_UPLOAD_BYTES
+from planner.i18n import Lang
 from planner.methodology import Methodology
-from planner.methodology_io import methodology_from_json, methodology_from_yaml
+from planner.methodology_io import methodology_from_json, methodology_from_yaml, methodology_to_yaml
 from planner.scenario import Scenario
 from ui import data
 from ui.text import lang, t
@@ -157,6 +158,21 @@ def on_upload(key: str) -> None:
 def last_outcome() -> UploadOutcome | None:
     value = st.session_state.get(OUTCOME_KEY)
     return value if isinstance(value, UploadOutcome) else None
+
+
+def workbook_maker(m: Methodology, language: Lang) -> Callable[[], bytes]:
+    """The methodology as the Excel template (filled), built when the user clicks Download."""
+
+    def make() -> bytes:
+        from planner.excel.methodology import write_methodology_workbook
+
+        return write_methodology_workbook(m, language)
+
+    return make
+
+
+def yaml_maker(m: Methodology) -> Callable[[], str]:
+    return lambda: methodology_to_yaml(m)
 
 
 def blank_scenario(methodology_id: str, name: str) -> Scenario:
