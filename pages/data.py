@@ -24,9 +24,9 @@ ws = state.workspace()
 example = examples.example(ws.example_id) if ws.example_id else None
 if example is not None:
     st.markdown(f"**{md(example.name(lang()))}**")
-    st.write(example.description(lang()))
+    st.markdown(md(example.description(lang())))
     if example.scenario.notes:
-        st.caption(example.scenario.notes)
+        st.caption(md(example.scenario.notes))
     noted = data_view.item_notes(example.scenario)
     if not noted.empty:
         with st.expander(t("app.data.example_items", n=len(noted))):
@@ -50,7 +50,7 @@ st.markdown(
     )
 )
 if m.source:
-    st.caption(m.source)
+    st.caption(md(m.source))
 
 # --- fields of past years ---------------------------------------------------------------------------------
 st.subheader(t("app.data.fields"))

@@ -29,10 +29,10 @@ summary, numbers = st.columns([3, 2])
 with summary:
     st.markdown(f"**{md(m.name(lang()))}**  \n{md(m.decision)}")
     if m.notes:
-        st.caption(m.notes)
+        st.caption(md(m.notes))
     if m.source:
         with st.expander(t("app.methodology.source")):
-            st.write(m.source)
+            st.markdown(md(m.source))
 with numbers:
     c1, c2, c3 = st.columns(3)
     c1.metric(t("app.methodology.total"), points(float(m.total_points)))

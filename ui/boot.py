@@ -107,6 +107,7 @@ def show_boot_error() -> None:
     exc = st.session_state.pop(BOOT_ERROR_KEY, None)
     if isinstance(exc, PlannerError):
         from ui.text import lang
+        from ui.views import md
 
         messages = exc.messages(lang())
-        st.error(t("app.share.opened_default") + "\n\n" + "\n\n".join(f"- {m}" for m in messages))
+        st.error(t("app.share.opened_default") + "\n\n" + "\n\n".join(f"- {md(m)}" for m in messages))

@@ -9,6 +9,7 @@ import streamlit as st
 
 from ui import boot, examples, persist, share, state
 from ui.text import labels, lang, t
+from ui.views import md
 
 
 def _on_pick(key: str) -> None:
@@ -91,4 +92,5 @@ def render() -> None:
 def show_notices() -> None:
     """Messages queued by callbacks (a number that could not be read, a setting that did not fit)."""
     for key, params in state.take_notices():
-        st.warning(t(key, **params), icon=":material/warning:")
+        shown = {name: md(value) if isinstance(value, str) else value for name, value in params.items()}
+        st.warning(t(key, **shown), icon=":material/warning:")

@@ -79,7 +79,7 @@ def rank_gaps(position: Position) -> None:
 def show_error(exc: PlannerError) -> None:
     """One error with its list of problems, in the user's language."""
     messages = exc.messages(lang())
-    body = messages[0]
+    body = md(messages[0])
     if len(messages) > 1:
         body += "\n\n" + "\n".join(f"- {md(m)}" for m in messages[1:30])
         if len(messages) > 31:
