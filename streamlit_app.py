@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import boot, guard, registry, sidebar
+from ui import boot, guard, persist, registry, sidebar
 from ui.header import render as render_header
 from ui.text import t
 
@@ -36,6 +36,7 @@ def run() -> None:
     sidebar.show_notices()
     with guard.entered():
         page.run()
+    persist.warm_up()
 
 
 if __name__ == "__main__":

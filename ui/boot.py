@@ -19,8 +19,7 @@ BOOT_ERROR_KEY = "_boot_error"
 
 
 def ensure_session() -> None:
-    """Start the session's state once (then autosave it under this session's token); later runs only keep the
-    working-copy token in the URL."""
+    """Start the session's state once; later runs keep the working-copy token in the URL once there is one."""
     persist.install()
     if not state.has_session():
         params = st.query_params
@@ -34,9 +33,10 @@ def ensure_session() -> None:
             opened = _open_packed(str(packed))
         elif work:
             opened = _open_work(str(work))
-        if not opened:
+        if opened:
+            persist.autosave_all()  # a link was opened: keep its scenarios under this session's token at once
+        else:
             open_example(examples.default_example_id())
-        persist.autosave_all()
     persist.sync_url()
 
 

@@ -3,52 +3,82 @@
 Three things, each with its own URL parameter:
 
 - `?w=<token>`: the session's working copies. Every change of a scenario is autosaved under "<token>.<n>" (n is
-  the scenario's colour index, unique in a session), and the URL always carries the token, so a reload or a
-  crash loses nothing. Opening a `?w=` link restores those scenarios and then continues under a *new* token, so
-  two people who open the same link never overwrite each other's work.
+  the scenario's colour index, unique in a session), and from the first change on the URL carries the token, so
+  a reload or a crash loses nothing. Opening a `?w=` link restores those scenarios and then continues under a
+  *new* token, so two people who open the same link never overwrite each other's work.
 - `?s=<id>`: a scenario saved explicitly (a version in the store's history), e.g. for a colleague.
 - `?sc=<packed>`: the scenario itself in the URL (ui.share), which works without any store.
 
-The store is optional: when it cannot be opened the app runs on session state alone and says so once.
+The store is optional: when it cannot be opened the app runs on session state alone and says so once. It is
+opened in a background thread at the end of the first run (importing SQLAlchemy and Alembic and checking the
+schema take about a second), so the first page does not wait for it and the first edit finds it ready.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from planner.errors import PlannerError, StoreError
-from planner.store import ScenarioStore, StoreConflictError, StoredScenario, database_url
 from ui import state
+
+if TYPE_CHECKING:
+    from planner.store import ScenarioStore, StoredScenario
 
 WORK_PARAM = "w"
 TOKEN_KEY = "_work_token"
 STORE_ERROR_KEY = "_store_error"
+SAVED_KEY = "_work_saved"
 OWNER = ""
+#: The environment that decides where the store is (planner.store.database_url reads these).
+_LOCATION_ENV = ("PAR_PLANNER_DATABASE_URL", "PAR_PLANNER_DATA_HOME", "XDG_DATA_HOME")
 
-_failed: dict[str, StoreError] = {}
+_opening: dict[tuple[str, ...], Future[ScenarioStore]] = {}
+_lock = threading.Lock()
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="par-store")
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _open(url: str) -> ScenarioStore:
-    return ScenarioStore.open(url)
+def _location() -> tuple[str, ...]:
+    return tuple(os.environ.get(name, "") for name in _LOCATION_ENV)
+
+
+def _open() -> ScenarioStore:
+    from planner.store import ScenarioStore, database_url
+
+    try:
+        return ScenarioStore.open(database_url())
+    except OSError as exc:  # the data folder cannot be created
+        raise StoreError("store.unavailable", url="-", detail=str(exc)) from None
+
+
+def _future() -> Future[ScenarioStore]:
+    """The store being opened (or open) for the current location: one per process and location."""
+    key = _location()
+    with _lock:
+        future = _opening.get(key)
+        if future is None:
+            future = _executor.submit(_open)
+            _opening[key] = future
+        return future
+
+
+def warm_up() -> None:
+    """Start opening the store in the background (called once the first page is drawn)."""
+    _future()
 
 
 def store() -> ScenarioStore | None:
-    """The store, opened once per process and database URL; None (and the reason remembered) if it fails."""
+    """The store, opened once per process and location; None (and the reason remembered) if it fails."""
     try:
-        url = database_url()
-    except (PlannerError, OSError):
-        return None
-    if url in _failed:
-        st.session_state.setdefault(STORE_ERROR_KEY, _failed[url])
-        return None
-    try:
-        return _open(url)
-    except StoreError as exc:
-        _failed[url] = exc
-        st.session_state.setdefault(STORE_ERROR_KEY, exc)
+        return _future().result()
+    except PlannerError as exc:
+        failure = exc if isinstance(exc, StoreError) else StoreError("store.unavailable", url="-", detail="-")
+        st.session_state.setdefault(STORE_ERROR_KEY, failure)
         return None
 
 
@@ -70,14 +100,22 @@ def _key(slot: state.Slot) -> str:
 
 
 def autosave(slot: state.Slot) -> None:
-    """Keep `slot`'s scenario as a working copy (called after every change)."""
+    """Keep `slot`'s scenario as a working copy (called after every change). The first time in a session every
+    slot is saved, so that a reload restores the whole set, not only the scenario that changed."""
     s = store()
     if s is None:
         return
+    first = not st.session_state.get(SAVED_KEY)
+    slots = list(state.slots().values()) if first else [slot]
+    if first and slot.id not in state.slots():
+        slots.append(slot)
     try:
-        s.autosave(_key(slot), slot.scenario, scenario_id=slot.store_id, base_version=slot.store_version)
+        for each in slots:
+            s.autosave(_key(each), each.scenario, scenario_id=each.store_id, base_version=each.store_version)
     except StoreError as exc:
         st.session_state[STORE_ERROR_KEY] = exc
+        return
+    st.session_state[SAVED_KEY] = True
 
 
 def forget(slot: state.Slot) -> None:
@@ -144,6 +182,8 @@ def save_active() -> None:
 
     A conflict (someone saved a newer version) writes nothing and is reported; the user may save a copy.
     """
+    from planner.store import StoreConflictError
+
     s = store()
     slot = state.active_slot()
     if s is None:
@@ -183,8 +223,8 @@ def save_active_as_copy() -> None:
 
 
 def sync_url() -> None:
-    """Keep `?w=<token>` in the URL (and drop a share parameter once its scenario is open)."""
-    if store() is None:
+    """Keep `?w=<token>` in the URL once something was autosaved (and drop a share parameter then)."""
+    if not st.session_state.get(SAVED_KEY):
         return
     wanted = token()
     params = st.query_params

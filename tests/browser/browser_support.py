@@ -50,6 +50,17 @@ class Server:
     started_in: float
 
 
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM when the test process dies, even if it is killed (no stray servers)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def server_options(port: int) -> list[str]:
     return ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
 
@@ -66,6 +77,7 @@ def start_server(tmp: Path, *, timeout: float = 60.0) -> Server:
         env=env,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
