@@ -8,6 +8,8 @@ independent Bernoulli variables with different probabilities, computed exactly b
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -67,3 +69,37 @@ def exceed_probability(
     knots = np.maximum.accumulate(knots)
     probs = np.array([0.0, 0.1, 0.5, 0.9, 1.0])
     return float(1.0 - np.interp(x, knots, probs))
+
+
+def student_t_cdf(x: FloatArray | float, df: int) -> FloatArray:
+    """P(T ≤ x) for Student's t with an integer number of degrees of freedom `df` ≥ 1, in closed form.
+
+    scipy's `stdtr` costs about 0.4 µs a value, too slow for the exact rank distribution (some 10,000 values a
+    call); for whole df the distribution function is a short sum (Abramowitz and Stegun 26.7.3-4): with
+    θ = atan(x/√df), P(|T| ≤ x) = (2/π)(θ + sin θ cos θ (1 + 2/3 cos²θ + 2·4/(3·5) cos⁴θ + …)) for odd df and
+    sin θ (1 + 1/2 cos²θ + 1·3/(2·4) cos⁴θ + …) for even df, each sum running to cos^(df-2)θ or cos^(df-3)θ.
+    With u = x/√df, cos²θ = 1/(1+u²), sin θ cos θ = u/(1+u²) and sin θ = u/√(1+u²), so one arctangent (odd df)
+    or one square root (even df) is all the trigonometry needed.
+    """
+    if df < 1 or int(df) != df:
+        raise ValueError("df must be a whole number ≥ 1")
+    u = np.asarray(x, dtype=np.float64) / math.sqrt(df)
+    cos2 = 1.0 / (1.0 + u * u)
+    if df % 2:
+        central = np.arctan(u)
+        if df > 1:
+            term = np.ones_like(u)
+            total = term.copy()
+            for j in range(1, (df - 1) // 2):
+                term = term * cos2 * (2 * j) / (2 * j + 1)
+                total += term
+            central += u * cos2 * total
+        central *= 2 / math.pi
+    else:
+        term = np.ones_like(u)
+        total = term.copy()
+        for j in range(1, df // 2):
+            term = term * cos2 * (2 * j - 1) / (2 * j)
+            total += term
+        central = u * np.sqrt(cos2) * total
+    return np.asarray(0.5 * (1.0 + central), dtype=np.float64)

@@ -1,4 +1,4 @@
-"""Poisson-binomial counts and band exceedance: the maths under every rank distribution."""
+"""Poisson-binomial counts, band exceedance and the t distribution: the maths under every rank distribution."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import itertools
 
 import numpy as np
 import pytest
+from scipy.special import stdtr
 
 from planner.rank_maths import (
     exceed_probability,
     interval_from_distribution,
     poisson_binomial,
     rank_distribution_from_counts,
+    student_t_cdf,
 )
 
 
@@ -74,3 +76,14 @@ def test_exceed_probability_follows_the_band() -> None:
     assert exceed_probability(88.0, 87.0, 89.0, 85.0, 90.0, 87.0) == pytest.approx(0.9)
     assert exceed_probability(88.0, 87.0, 89.0, 85.0, 90.0, 90.5) == 0.0
     assert exceed_probability(88.0, 87.0, 89.0, 85.0, 90.0, 84.0) == 1.0
+
+
+@pytest.mark.parametrize("df", [1, 2, 3, 4, 5, 6, 7, 10, 30])
+def test_the_closed_form_t_distribution_matches_scipy(df: int) -> None:
+    x = np.concatenate([np.linspace(-40.0, 40.0, 4001), [-1e6, -1e3, 0.0, 1e3, 1e6]])
+    assert np.max(np.abs(student_t_cdf(x, df) - stdtr(df, x))) < 1e-13
+
+
+def test_the_t_distribution_needs_whole_degrees_of_freedom() -> None:
+    with pytest.raises(ValueError):
+        student_t_cdf(1.0, 2.5)  # type: ignore[arg-type]
