@@ -68,6 +68,13 @@ class FieldEntry(_Frozen):
     #: Hard bounds the sources allow (None: no bound tighter than 0-100).
     score_min: float | None = None
     score_max: float | None = None
+    #: The band (10th to 90th percentile) of the score at the place this entry holds in the field's profile,
+    #: when it is narrower than the entry's own band: a province whose rank nobody published is unsure mostly
+    #: about *which* place it holds, and that doubt only relabels the field (someone else holds the place), so
+    #: it never changes how many provinces beat a given score. Counts of rivals (rank distributions) use this
+    #: band; the province's own score uses `score_low`-`score_high`. None: the same as the entry's own band.
+    profile_low: float | None = None
+    profile_high: float | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -86,6 +93,12 @@ class FieldEntry(_Frozen):
                 data[key] = round(float(value), 2)
         data["score_low"] = min(data["score_low"], score)
         data["score_high"] = max(data["score_high"], score)
+        low, high = data.get("profile_low"), data.get("profile_high")
+        if exact or low is None or high is None or low != low or high != high:
+            data["profile_low"] = data["profile_high"] = None
+        else:
+            data["profile_low"] = min(max(round(float(low), 2), data["score_low"]), score)
+            data["profile_high"] = max(min(round(float(high), 2), data["score_high"]), score)
         return data
 
     @property
@@ -95,6 +108,13 @@ class FieldEntry(_Frozen):
     @property
     def is_exact(self) -> bool:
         return self.score_low == self.score == self.score_high
+
+    @property
+    def profile_band(self) -> tuple[float, float]:
+        """The band that enters counts of rivals (see `profile_low`): the profile band, else the own band."""
+        if self.profile_low is None or self.profile_high is None:
+            return self.score_low, self.score_high
+        return self.profile_low, self.profile_high
 
     def status(self, lang: Lang = "vi") -> str:
         """A short label for tables: the provenance, with the published rank or the band where useful."""

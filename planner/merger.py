@@ -12,6 +12,7 @@ bands (which assumes the parts' errors move together, the cautious choice).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -20,6 +21,29 @@ from planner.errors import FieldError
 from planner.field import Field, FieldEntry, FieldNote, params
 from planner.i18n import format_number
 from planner.provinces import match_province, provinces_34
+
+
+def _merged_profile(parts: list[FieldEntry], w: list[float], total: float) -> dict[str, float]:
+    """The profile band of a merged province (see FieldEntry.profile_low): the parts' profile bands combined
+    like their own bands (errors moving together), plus what is left of the parts' doubt about which place
+    each holds. That doubt only relabels the 63 (a count of rivals among the 63 never sees it), but it does move
+    the means of the 34, as independent errors (different parts swap places with different provinces), so it
+    enters with the weights' squares rather than the weights."""
+    centre = sum(p.score * x for p, x in zip(parts, w, strict=True)) / total
+    below = sum((p.score - p.profile_band[0]) * x for p, x in zip(parts, w, strict=True)) / total
+    above = sum((p.profile_band[1] - p.score) * x for p, x in zip(parts, w, strict=True)) / total
+    relabel_low = sum(
+        max((p.score - p.score_low) ** 2 - (p.score - p.profile_band[0]) ** 2, 0.0) * x * x
+        for p, x in zip(parts, w, strict=True)
+    )
+    relabel_high = sum(
+        max((p.score_high - p.score) ** 2 - (p.profile_band[1] - p.score) ** 2, 0.0) * x * x
+        for p, x in zip(parts, w, strict=True)
+    )
+    return {
+        "profile_low": centre - math.sqrt(below**2 + relabel_low / total**2),
+        "profile_high": centre + math.sqrt(above**2 + relabel_high / total**2),
+    }
 
 
 def merged_field(
@@ -76,6 +100,7 @@ def merged_field(
                 score_high=combine([p.score_high for p in parts]),
                 score_min=combine([p.score_min if p.score_min is not None else p.score_low for p in parts]),
                 score_max=combine([p.score_max if p.score_max is not None else p.score_high for p in parts]),
+                **_merged_profile(parts, w, total),
             )
         )
     note = FieldNote(key="field.note.merged", params=params({"year": str(field.year), "kind": field.kind}))

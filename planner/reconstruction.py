@@ -905,6 +905,7 @@ def _reconstruct(data: ResultsData, year: int, n: int, extra: tuple[ResultRow, .
         column = free_scores[:, i]
         point = float(profile[positions[i]])
         half = FREE_BAND_SCALE * float(np.quantile(column, hi_q) - np.quantile(column, lo_q)) / 2
+        place = draws[:, positions[i]]
         entries.append(
             FieldEntry(
                 province=name,
@@ -914,6 +915,8 @@ def _reconstruct(data: ResultsData, year: int, n: int, extra: tuple[ResultRow, .
                 score_high=min(point + half, free_hi),
                 score_min=free_lo,
                 score_max=free_hi,
+                profile_low=float(np.quantile(place, lo_q)),
+                profile_high=float(np.quantile(place, hi_q)),
             )
         )
     exact = sum(1 for e in entries if e.provenance != "reconstructed")

@@ -67,3 +67,29 @@ def test_bands_combine_like_the_scores() -> None:
 def test_only_a_63_province_field_merges() -> None:
     with pytest.raises(FieldError):
         merged_field(merged_field(_official()))
+
+
+def test_a_merged_profile_band_keeps_the_parts_relabelling_as_independent_errors() -> None:
+    # Yên Bái's own band 85.75 ± 2 (its place unknown), its profile band ± 0.5: merged with Lào Cai (official),
+    # the profile half-width is (0.5 + 0)/2 from the profile bands moving together, plus the relabelling part
+    # √(2² - 0.5²)/2 as an independent error: √(0.25² + 0.968²) = 1.00; the own band combines as before (1.00).
+    entries = [
+        e.model_copy(
+            update={
+                "provenance": "reconstructed",
+                "score_low": e.score - 2,
+                "score_high": e.score + 2,
+                "profile_low": e.score - 0.5,
+                "profile_high": e.score + 0.5,
+            }
+        )
+        if e.province == "Yên Bái"
+        else e
+        for e in _official().entries
+    ]
+    merged = merged_field(Field(year=2024, n_provinces=63, kind="reconstructed", entries=tuple(entries)))
+    lao_cai = merged.entry("Lào Cai")
+    assert lao_cai.profile_high is not None and lao_cai.profile_low is not None
+    assert lao_cai.profile_high - lao_cai.score == pytest.approx(1.0, abs=0.011)
+    assert lao_cai.score - lao_cai.profile_low == pytest.approx(1.0, abs=0.011)
+    assert lao_cai.score_high - lao_cai.score == pytest.approx(1.0, abs=0.011)

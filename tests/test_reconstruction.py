@@ -210,3 +210,21 @@ def test_reconstruction_is_deterministic() -> None:
     c = reconstruct_field(_data(rows), 2030, samples=200)
     assert a == c
     assert [e.province for e in a.entries] == [e.province for e in b.entries]
+
+
+def test_an_unpublished_province_knows_its_place_in_the_profile_better_than_its_own_score() -> None:
+    # Its own band holds the doubt about which place it holds; the profile band only the doubt about the score
+    # at that place (what a count of rivals above a score depends on). A published entry has neither.
+    rows = [_row(NAMES[5], 90.5, 4, n=2), _row(NAMES[9], 86.0, 20, n=3)]
+    field = reconstruct_field(_data(rows), 2030)
+    free = [e for e in field.entries if e.provenance == "reconstructed" and e.published_rank is None]
+    assert free
+    for e in free:
+        low, high = e.profile_band
+        assert e.score_low <= low <= e.score <= high <= e.score_high
+    assert (
+        sum(e.profile_band[1] - e.profile_band[0] for e in free)
+        < sum(e.score_high - e.score_low for e in free) / 3
+    )
+    known = field.entry(NAMES[5])
+    assert known.profile_low is None and known.profile_band == (90.5, 90.5)
