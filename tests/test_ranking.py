@@ -117,6 +117,15 @@ def test_the_interval_is_exact_where_the_sources_pin_the_field() -> None:
     assert result.rank_interval == (2, 2)
 
 
+def test_the_interval_respects_the_published_group_counts() -> None:
+    # 2024: exactly 13 provinces scored 90 or more (the 13th between 90.00 and 90.02). Drawing every unpublished
+    # province from its own wide band gave Lào Cai at 90.00 the interval 14-26; its place in the field is what
+    # is unsure, and the profile band at each place keeps the field's shape: 13-15.
+    result = rank_in_field(bundled_field(2024), 90.0, "Lào Cai")
+    assert result.rank == 14
+    assert result.rank_interval == (13, 15)
+
+
 def test_scores_outside_0_100_are_refused() -> None:
     with pytest.raises(FieldError):
         rank_in_field(_full_field(), 101.0)
