@@ -575,10 +575,6 @@ def main() -> int:
     return 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
 class HoldoutResult(_Frozen):
     """Leave-one-out check of the reconstruction: hide one published score, reconstruct, compare."""
 
@@ -695,3 +691,7 @@ def ranking_holdout(data: ResultsData | None = None, *, min_year: int = 2018) ->
         own_band_log_score=old[1],
         own_band_mean_width=old[2],
     )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
