@@ -39,8 +39,9 @@ def browser() -> Iterator[Any]:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     reason = chromium_missing()
     for item in items:
-        if "browser" in str(item.fspath):
+        if "browser" in item.path.parent.parts[-1:]:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)  # each drives a real server and browser for several seconds
             item.add_marker(pytest.mark.xdist_group("browser"))
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
