@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,42 @@ def test_switching_pages_keeps_the_session_scenario(app: AppTest) -> None:
         app.switch_page(spec.path).run()
         no_exception(app)
     assert app.session_state["_slots"] == before
+
+
+RAW_KEY = re.compile(
+    r"\b(?:app|field|optimise|plan|store|excel|effort|ladder|methodology|scenario|errors)(?:\.[a-z_]+)+\b"
+)
+
+
+def _texts(node: object, out: list[str]) -> list[str]:
+    """Every string an element shows (value, label, help, placeholder, options), depth first."""
+    for attr in ("value", "label", "help", "placeholder"):
+        try:
+            value = getattr(node, attr, None)
+        except Exception:  # some elements compute `value` from state they do not have
+            value = None
+        if isinstance(value, str):
+            out.append(value)
+    options = getattr(node, "options", None)
+    if isinstance(options, list):
+        out.extend(str(o) for o in options)
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            _texts(child, out)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_page_shows_a_translation_key_instead_of_text(app: AppTest, lang: str) -> None:
+    if lang == "en":
+        app.segmented_control(key="lang_pick").set_value("en").run()
+    for spec in registry.PAGES:
+        app.switch_page(spec.path).run()
+        if spec.url_path == "optimiser":
+            next(b for b in app.button if b.key == "opt_run").click().run()
+        shown = _texts(app._tree, [])
+        assert len(shown) > 20, spec.url_path
+        raw = {m.group(0) for text in shown if not text.startswith("http") for m in RAW_KEY.finditer(text)}
+        raw = {key for key in raw if key.rsplit(".", 1)[-1] not in ("json", "yaml", "xlsx", "csv", "py")}
+        assert raw == set(), (spec.url_path, raw)
