@@ -98,3 +98,19 @@ def test_no_page_shows_a_translation_key_instead_of_text(app: AppTest, lang: str
         raw = {m.group(0) for text in shown if not text.startswith("http") for m in RAW_KEY.finditer(text)}
         raw = {key for key in raw if key.rsplit(".", 1)[-1] not in ("json", "yaml", "xlsx", "csv", "py")}
         assert raw == set(), (spec.url_path, raw)
+
+
+@pytest.mark.parametrize("example_id", ["quang-ngai-2025", "an-giang-2023", "lao-cai-2019-target"])
+def test_every_bundled_example_opens_on_every_page(app: AppTest, example_id: str) -> None:
+    from ui import examples
+
+    widget = next(s for s in app.selectbox if s.key and s.key.startswith("side.example."))
+    widget.set_value(example_id).run()
+    no_exception(app)
+    example = examples.all_examples()[example_id]
+    assert app.session_state["_workspace"].example_id == example_id
+    assert app.session_state["_workspace"].target_rank == example.target_rank
+    for spec in registry.PAGES:
+        app.switch_page(spec.path).run()
+        no_exception(app)
+    assert metric(app, t("app.header.total", "vi")).endswith("/ 100")
