@@ -16,7 +16,7 @@ from planner.errors import PlannerError
 from planner.field import Field
 from planner.projection import Projection
 from ui import position, state
-from ui.text import labels, t
+from ui.text import labels, num, t
 
 FIELD_SIZE_WIDGET = "field_size_pick"
 MODE_WIDGET = "projection_mode_pick"
@@ -75,9 +75,9 @@ def field_frame(f: Field, ours: str | None) -> pd.DataFrame:
             {
                 "rank": rank,
                 "province": ("★ " if e.province == ours else "") + e.province,
-                "score": e.score,
+                "score": num(e.score, 2),
                 "provenance": t(f"app.provenance.{e.provenance}"),
-                "band": "" if e.is_exact else f"{e.score_low:.2f}–{e.score_high:.2f}",
+                "band": "" if e.is_exact else f"{num(e.score_low, 2)}–{num(e.score_high, 2)}",
                 "published_rank": e.published_rank,
                 "source": e.source_url or None,
                 "note": e.note or e.basis,
@@ -90,7 +90,7 @@ def field_columns() -> dict[str, Any]:
     return {
         "rank": st.column_config.NumberColumn(t("app.ranking.col.rank"), width="small"),
         "province": st.column_config.TextColumn(t("app.ranking.col.province")),
-        "score": st.column_config.NumberColumn(t("app.ranking.col.score"), format="%.2f"),
+        "score": st.column_config.TextColumn(t("app.ranking.col.score")),
         "provenance": st.column_config.TextColumn(t("app.ranking.col.provenance")),
         "band": st.column_config.TextColumn(t("app.ranking.col.band"), help=t("app.ranking.col.band_help")),
         "published_rank": st.column_config.NumberColumn(t("app.ranking.col.published_rank"), width="small"),

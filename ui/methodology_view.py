@@ -22,7 +22,7 @@ from planner.methodology import Methodology
 from planner.methodology_io import methodology_from_json, methodology_from_yaml, methodology_to_yaml
 from planner.scenario import Scenario
 from ui import data
-from ui.text import lang, t
+from ui.text import lang, points, t
 
 OUTCOME_KEY = "_methodology_outcome"
 
@@ -82,7 +82,7 @@ def _row(
     return {
         "code": code,
         "name": ("    " * depth) + name,
-        "max": max_points,
+        "max": points(max_points),
         "max_basis": t(f"app.methodology.basis.{max_basis}"),
         "assessment": t(f"app.methodology.assessment.{item.assessment}") if item is not None else "",
         "rule": t(f"app.rule.type.{rule.type}") if rule is not None else "",
@@ -95,7 +95,7 @@ def tree_columns() -> dict[str, Any]:
     return {
         "code": st.column_config.TextColumn(t("app.table.code"), width="small"),
         "name": st.column_config.TextColumn(t("app.table.name"), width="large"),
-        "max": st.column_config.NumberColumn(t("app.table.max"), format="%.2f"),
+        "max": st.column_config.TextColumn(t("app.table.max")),
         "max_basis": st.column_config.TextColumn(t("app.methodology.max_basis")),
         "assessment": st.column_config.TextColumn(t("app.methodology.assessment")),
         "rule": st.column_config.TextColumn(t("app.methodology.rule")),

@@ -38,7 +38,7 @@ from planner.planning import plan_from_result
 from planner.scenario import Scenario
 from planner.targets import Competition, TargetMode, competition_for, default_own_sd
 from ui import position, state
-from ui.text import lang, t
+from ui.text import lang, num, points, t
 
 TargetKind = Literal["rank", "probability", "score", "budget"]
 TARGET_KINDS: tuple[TargetKind, ...] = ("rank", "probability", "score", "budget")
@@ -203,8 +203,8 @@ def changes_frame(result: OptimiseResult) -> pd.DataFrame:
                 t("app.optimiser.col.agency"): c.lead_agency,
                 t("app.optimiser.col.from"): c.from_label_vi if vi else (c.from_label_en or c.from_label_vi),
                 t("app.optimiser.col.to"): c.to_label_vi if vi else (c.to_label_en or c.to_label_vi),
-                t("app.optimiser.col.gain"): c.points_gain,
-                t("app.optimiser.col.effort"): c.effort,
+                t("app.optimiser.col.gain"): "+" + points(c.points_gain),
+                t("app.optimiser.col.effort"): num(c.effort, 1, trim=True),
                 t("app.optimiser.col.basis"): t(
                     "app.optimiser.basis.default" if c.effort_is_default else "app.optimiser.basis.user"
                 ),

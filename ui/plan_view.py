@@ -21,7 +21,7 @@ from planner.plan import Plan, PlanChange
 from planner.planning import plan_from_levels
 from planner.scoring import current_option, score_scenario
 from ui import optimise_view, state
-from ui.text import labels, lang, t
+from ui.text import labels, lang, num, points, t
 
 Source = Literal["optimiser", "scenario"]
 SOURCE_KEY = "_plan_source"
@@ -90,15 +90,15 @@ def agency_frame(changes: tuple[PlanChange, ...]) -> pd.DataFrame:
                 "stt": number,
                 "code": c.code,
                 "name": c.name(lang()),
-                "max": c.max_points,
+                "max": points(c.max_points),
                 "from": c.from_label_vi if vi else (c.from_label_en or c.from_label_vi),
                 "to": c.to_label_vi if vi else (c.to_label_en or c.to_label_vi),
-                "gain": c.points_gain,
+                "gain": "+" + points(c.points_gain),
                 "target": c.completion_target,
                 "evidence": " — ".join(x for x in (c.evidence_document, c.evidence_content) if x),
                 "partners": ", ".join(c.partner_agencies),
                 "deadline": c.deadline,
-                "effort": c.effort,
+                "effort": num(c.effort, 1, trim=True),
             }
         )
     return pd.DataFrame(rows)
@@ -109,15 +109,15 @@ def columns() -> dict[str, Any]:
         "stt": st.column_config.NumberColumn(t("app.plan.col.stt"), width="small"),
         "code": st.column_config.TextColumn(t("app.table.code"), width="small"),
         "name": st.column_config.TextColumn(t("app.table.name"), width="medium"),
-        "max": st.column_config.NumberColumn(t("app.table.max"), format="%.2f", width="small"),
+        "max": st.column_config.TextColumn(t("app.table.max"), width="small"),
         "from": st.column_config.TextColumn(t("app.optimiser.col.from")),
         "to": st.column_config.TextColumn(t("app.optimiser.col.to")),
-        "gain": st.column_config.NumberColumn(t("app.optimiser.col.gain"), format="%.2f", width="small"),
+        "gain": st.column_config.TextColumn(t("app.optimiser.col.gain"), width="small"),
         "target": st.column_config.TextColumn(t("app.plan.col.target")),
         "evidence": st.column_config.TextColumn(t("app.plan.col.evidence"), width="large"),
         "partners": st.column_config.TextColumn(t("app.plan.col.partners")),
         "deadline": st.column_config.TextColumn(t("app.plan.col.deadline")),
-        "effort": st.column_config.NumberColumn(t("app.optimiser.col.effort"), format="%.1f", width="small"),
+        "effort": st.column_config.TextColumn(t("app.optimiser.col.effort"), width="small"),
     }
 
 
