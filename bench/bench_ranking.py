@@ -57,6 +57,8 @@ def main() -> None:
     print(f"Monte Carlo, 100,000 draws x 63 rivals: median {med:.0f} ms, best {best:.0f} ms")
     med, best = _time(lambda: one_year.score_for_rank(20, 0.8, "Lào Cai"), 20)
     print(f"score_for_rank (bisection on 0.01, exact each step): median {med:.1f} ms, best {best:.1f} ms")
+    med, best = _time(lambda: project_field(field, 2025, model=model).as_field(), 5)
+    print(f"as_field (63 own intervals, fresh projection): median {med:.0f} ms, best {best:.0f} ms")
 
 
 if __name__ == "__main__":
