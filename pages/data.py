@@ -7,7 +7,7 @@ import streamlit as st
 
 from planner.catalog import data_dir
 from planner.errors import PlannerError
-from planner.field import field_for_year, field_years
+from planner.field import Field, field_for_year, field_years
 from ui import data, data_view, examples, field_view, position, state
 from ui.guard import require_entrypoint
 from ui.text import labels, lang, t
@@ -63,6 +63,7 @@ year = st.selectbox(
     key="data_year",
 )
 field_view.controls()
+f: Field | None
 try:
     f = field_for_year(year, position.field_size(), position.loaded_fields().values())
 except PlannerError as exc:

@@ -202,9 +202,8 @@ with st.expander(
 
     st.download_button(
         t("app.optimiser.effort_template"),
-        data=lambda: write_effort_workbook(
-            m, optimise_view.table_with_locks(optimise_view.effort_table(), i.locked), lang()
-        ),
+        # Every upgrade's effort, the defaults included and labelled as such, with the locks and budgets.
+        data=lambda: write_effort_workbook(m, levers.effort_table(), lang()),
         file_name="par-planner-effort.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -68,7 +69,7 @@ def on_results_upload(key: str) -> None:
     if uploaded is None:
         return
     year = int(st.session_state.get("results_year") or 0)
-    size = 34 if st.session_state.get("results_size") == 34 else 63
+    size: Literal[63, 34] = 34 if st.session_state.get("results_size") == 34 else 63
     partial = bool(st.session_state.get("results_partial"))
     name = str(getattr(uploaded, "name", "file"))
     try:

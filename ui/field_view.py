@@ -104,7 +104,7 @@ def field_columns() -> dict[str, Any]:
 def provenance_counts(f: Field) -> str:
     parts = []
     for kind in ("official", "sourced", "reconstructed", "custom", "projected"):
-        n = f.count(kind)  # type: ignore[arg-type]
+        n = f.count(kind)
         if n:
             parts.append(f"{t(f'app.provenance.{kind}')}: {n}")
     return " · ".join(parts)

@@ -12,7 +12,7 @@ An edit made through a widget does not bump it: the widget already shows the new
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -75,7 +75,7 @@ def has_session() -> bool:
     return SLOTS_KEY in st.session_state and WORKSPACE_KEY in st.session_state
 
 
-def start_session(workspace: Workspace, scenarios: list[Scenario] | list[Slot]) -> None:
+def start_session(workspace: Workspace, scenarios: Sequence[Scenario | Slot]) -> None:
     """Replace everything with a fresh workspace and its scenarios (the first becomes active)."""
     slots: dict[str, Slot] = {}
     for position, item in enumerate(scenarios[:MAX_SLOTS]):

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from planner.i18n import DEFAULT_LANG, LANGS, Lang, format_int, format_number, format_percent
+from planner.i18n import DEFAULT_LANG, LANGS, Lang, format_number, format_percent
 from planner.i18n import t as core_t
 
 LANG_KEY = "_lang"
@@ -45,10 +45,6 @@ def points(value: float | None) -> str:
     if value is None:
         return "–"
     return format_number(value, lang(), decimals=2, trim=True)
-
-
-def integer(value: int) -> str:
-    return format_int(value, lang())
 
 
 def pct(value: float | None, decimals: int = 1) -> str:
