@@ -18,7 +18,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     at = new_app().run()
     at.switch_page("pages/scenario.py").run()
     at.segmented_control(key="area_pick").set_value("6").run()
-    widget(at.selectbox, "lv.", ".6.2.3").set_value("yes").run()  # type: ignore[attr-defined]
+    widget(at.selectbox, "lv_", "_6.2.3").set_value("yes").run()  # type: ignore[attr-defined]
     return at
 
 
@@ -36,7 +36,7 @@ def test_switching_to_english_keeps_the_scenario_and_its_edits(app: AppTest) -> 
     assert metric(app, "Total") == "78.97 / 100"
     assert app.session_state["_slots"] == slots and app.session_state["_active"] == active
     # The editor is rebuilt in English from the same scenario: still on area 6, 6.2.3 still achieved.
-    level = widget(app.selectbox, "lv.", ".6.2.3")
+    level = widget(app.selectbox, "lv_", "_6.2.3")
     assert level.value == "yes"  # type: ignore[attr-defined]
     assert level.format_func("yes").startswith("Decision issued")  # type: ignore[attr-defined]
     app.segmented_control(key="lang_pick").set_value("vi").run()
@@ -61,8 +61,8 @@ def test_english_reaches_every_page_and_the_page_list(app: AppTest) -> None:
 def test_an_edit_made_in_english_is_kept_in_vietnamese(app: AppTest) -> None:
     app.segmented_control(key="lang_pick").set_value("en").run()
     app.segmented_control(key="mode_pick").set_value("points").run()
-    widget(app.text_input, "points.", ".6.3.1").set_value("0.5").run()  # type: ignore[attr-defined]
+    widget(app.text_input, "points_", "_6.3.1").set_value("0.5").run()  # type: ignore[attr-defined]
     assert metric(app, "Total") == "79.47 / 100"
     app.segmented_control(key="lang_pick").set_value("vi").run()
     assert metric(app, "Tổng điểm") == "79,47 / 100"
-    assert widget(app.text_input, "points.", ".6.3.1").value == "0,5"  # type: ignore[attr-defined]
+    assert widget(app.text_input, "points_", "_6.3.1").value == "0,5"  # type: ignore[attr-defined]

@@ -42,7 +42,7 @@ def test_choosing_a_level_changes_the_header_total_at_once(app: AppTest) -> None
     assert total(app) == "78,47 / 100"
     open_area(app, "6")
     # 6.2.3 (the 2018 regulation was only temporary) is "not achieved" in the baseline; achieving it adds 0.5.
-    level = widget(app.selectbox, "lv.", ".6.2.3")
+    level = widget(app.selectbox, "lv_", "_6.2.3")
     assert level.value == "no"  # type: ignore[attr-defined]
     level.set_value("yes").run()  # type: ignore[attr-defined]
     no_exception(app)
@@ -58,7 +58,7 @@ def test_a_raw_value_typed_the_vietnamese_way_is_scored_by_the_rule(app: AppTest
     open_area(app, "2")
     app.segmented_control(key="mode_pick").set_value("value").run()
     # 2.2: documents handled on time, proportional from 70%: 90% gives 1.35 of 1.5; 95,5% gives 1.43.
-    box = widget(app.text_input, "value.", ".2.2")
+    box = widget(app.text_input, "value_", "_2.2")
     box.set_value("95,5").run()  # type: ignore[attr-defined]
     no_exception(app)
     assert active(app).items["2.2"].value == 95.5
@@ -68,7 +68,7 @@ def test_a_raw_value_typed_the_vietnamese_way_is_scored_by_the_rule(app: AppTest
 def test_points_set_directly_override_the_rule(app: AppTest) -> None:
     open_area(app, "8")
     app.segmented_control(key="mode_pick").set_value("points").run()
-    widget(app.text_input, "points.", ".8.2").set_value("0,75").run()  # type: ignore[attr-defined]
+    widget(app.text_input, "points_", "_8.2").set_value("0,75").run()  # type: ignore[attr-defined]
     assert total(app) == "79,22 / 100"
 
 
@@ -79,13 +79,13 @@ def test_a_number_that_does_not_fit_leaves_the_scenario_unchanged_and_says_why(
     open_area(app, "8")
     app.segmented_control(key="mode_pick").set_value("points").run()
     before = active(app)
-    widget(app.text_input, "points.", ".8.2").set_value(typed).run()  # type: ignore[attr-defined]
+    widget(app.text_input, "points_", "_8.2").set_value(typed).run()  # type: ignore[attr-defined]
     no_exception(app)
     assert active(app) == before
     assert total(app) == "78,47 / 100"
     assert app.warning, "the reason is shown"
     # The input shows the scenario's value again, not the rejected text.
-    assert widget(app.text_input, "points.", ".8.2").value == "0"  # type: ignore[attr-defined]
+    assert widget(app.text_input, "points_", "_8.2").value == "0"  # type: ignore[attr-defined]
 
 
 def test_area_to_target_and_back_to_baseline(app: AppTest) -> None:
@@ -99,7 +99,7 @@ def test_area_to_target_and_back_to_baseline(app: AppTest) -> None:
     next(b for b in app.button if b.label == t("app.scenario.all_to_baseline", "vi")).click().run()
     assert total(app) == "78,47 / 100"
     # Widgets are rebuilt from the scenario after a change made by code.
-    assert widget(app.selectbox, "lv.", ".6.2.3").value == "no"  # type: ignore[attr-defined]
+    assert widget(app.selectbox, "lv_", "_6.2.3").value == "no"  # type: ignore[attr-defined]
 
 
 def test_the_table_view_applies_many_edits_at_once(app: AppTest) -> None:
@@ -159,7 +159,7 @@ def test_editing_one_scenario_leaves_the_others_alone(app: AppTest) -> None:
         i: s.scenario for i, s in app.session_state["_slots"].items() if i != app.session_state["_active"]
     }
     open_area(app, "6")
-    widget(app.selectbox, "lv.", ".6.2.3").set_value("yes").run()  # type: ignore[attr-defined]
+    widget(app.selectbox, "lv_", "_6.2.3").set_value("yes").run()  # type: ignore[attr-defined]
     for slot_id, scenario in others.items():
         assert app.session_state["_slots"][slot_id].scenario == scenario
 

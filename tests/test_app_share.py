@@ -124,7 +124,7 @@ def test_a_reload_restores_every_scenario_of_the_session_from_its_working_copies
     first = new_app().run()
     first.switch_page("pages/scenario.py").run()
     first.segmented_control(key="area_pick").set_value("6").run()
-    widget(first.selectbox, "lv.", ".6.2.3").set_value("yes").run()  # type: ignore[attr-defined]
+    widget(first.selectbox, "lv_", "_6.2.3").set_value("yes").run()  # type: ignore[attr-defined]
     token = first.session_state["_work_token"]
     assert first.query_params.get("w") == token
     # A reload (new session) with the same URL.
@@ -144,7 +144,7 @@ def test_a_saved_scenario_opens_from_its_store_id_in_a_new_session(url: str) -> 
     first = new_app().run()
     first.switch_page("pages/scenario.py").run()
     first.segmented_control(key="area_pick").set_value("8").run()
-    widget(first.selectbox, "lv.", ".8.2").set_value("yes").run()  # type: ignore[attr-defined]
+    widget(first.selectbox, "lv_", "_8.2").set_value("yes").run()  # type: ignore[attr-defined]
     next(b for b in first.button if b.label == t("app.store.save", "vi")).click().run()
     no_exception(first)
     slot = first.session_state["_slots"][first.session_state["_active"]]
@@ -172,7 +172,7 @@ def test_two_sessions_saving_the_same_scenario_do_not_overwrite_each_other(url: 
         at.run()
         at.switch_page("pages/scenario.py").run()
         at.segmented_control(key="area_pick").set_value(area).run()
-        widget(at.selectbox, "lv.", f".{code}").set_value("yes").run()  # type: ignore[attr-defined]
+        widget(at.selectbox, "lv_", f"_{code}").set_value("yes").run()  # type: ignore[attr-defined]
         sessions.append(at)
     yes, no = sessions  # both start from version 1; the first to save wins, the second is told
     next(b for b in yes.button if b.label == t("app.store.save_version", "vi")).click().run()
