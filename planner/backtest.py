@@ -32,8 +32,8 @@ from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
+from planner.base import FrozenModel
 from planner.field import Field
 from planner.projection import MeanModel, Projection, fit_drift_model, project_field
 from planner.reconstruction import reconstruct_field
@@ -48,11 +48,7 @@ INFLATION_GRID = tuple(round(0.8 + 0.05 * i, 2) for i in range(25))
 LEVEL = 0.8
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Prediction(_Frozen):
+class Prediction(FrozenModel):
     method: Method
     base_year: int
     year: int
@@ -77,7 +73,7 @@ class Prediction(_Frozen):
     rank_log_score: float | None = None
 
 
-class MethodSummary(_Frozen):
+class MethodSummary(FrozenModel):
     method: Method
     n_scores: int
     score_mae: float
@@ -95,7 +91,7 @@ class MethodSummary(_Frozen):
     rank_log_score: float | None = None
 
 
-class BacktestResult(_Frozen):
+class BacktestResult(FrozenModel):
     folds: tuple[tuple[int, int], ...]
     predictions: tuple[Prediction, ...]
     summaries: tuple[MethodSummary, ...]
@@ -303,7 +299,7 @@ def format_table(result: BacktestResult) -> str:
 # --- would a variance inflation help? ------------------------------------------------------------------------
 
 
-class InflationFold(_Frozen):
+class InflationFold(FrozenModel):
     year: int
     #: λ chosen on the other folds: the least factor whose 80% score coverage there reaches 80%.
     inflation: float
@@ -312,7 +308,7 @@ class InflationFold(_Frozen):
     coverage_80_at_1: float
 
 
-class InflationCheck(_Frozen):
+class InflationCheck(FrozenModel):
     """Widening every spread of the projection (drift, renewal, bands) by a factor λ, chosen leave-one-fold-out.
 
     Score coverage alone would ask for λ > 1, but published outcomes are selected; the rank statements (Brier
@@ -442,7 +438,7 @@ def inflation_check(
 # --- how many published outcomes should a calibrated model cover? ------------------------------------------
 
 
-class SelectionCheck(_Frozen):
+class SelectionCheck(FrozenModel):
     """The 80% score coverage the model itself expects on the published outcomes, which are not a random sample:
     whole fields of the target year are drawn from the projection, and the provinces that land on the ranks a
     source published are checked against their own intervals. `all_provinces` is the same over all 63."""
@@ -575,7 +571,7 @@ def main() -> int:
     return 0
 
 
-class HoldoutResult(_Frozen):
+class HoldoutResult(FrozenModel):
     """Leave-one-out check of the reconstruction: hide one published score, reconstruct, compare."""
 
     n: int
@@ -617,7 +613,7 @@ def reconstruction_holdout(data: ResultsData | None = None, *, min_year: int = 2
     )
 
 
-class RankingHoldout(_Frozen):
+class RankingHoldout(FrozenModel):
     """Leave-one-out check of `rank_in_field`'s interval: hide one published (score, rank), rebuild the year
     without it, rank the score among the others and see whether the published rank is inside the 80% interval.
     The `own_band_` figures draw every reconstructed rival from its own band instead (the first version)."""

@@ -20,8 +20,8 @@ import math
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
 
+from planner.base import FrozenModel
 from planner.errors import OptimiseError
 from planner.levers import LeverSet
 from planner.optimise import DEFAULT_TIME_LIMIT, OptimiseResult, compile_model, optimise_for_score, solve
@@ -34,11 +34,7 @@ DEFAULT_SAMPLES = 500
 DEFAULT_VALIDATION_SAMPLES = 5_000
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ChanceResult(_Frozen):
+class ChanceResult(FrozenModel):
     """The plan that maximises the sampled chance of rank ≤ k within a budget."""
 
     target_rank: int

@@ -13,8 +13,9 @@ import io
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from planner.base import FrozenModel
 from planner.errors import ImportFileError, Problem
 from planner.i18n import Lang, format_number, parse_number, t
 from planner.methodology import Methodology, ScoredItem
@@ -27,11 +28,7 @@ EFFORT_UNITS: tuple[EffortUnit, ...] = ("person_days", "million_vnd", "difficult
 EffortBasis = Literal["user", "default"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class EffortEntry(_Frozen):
+class EffortEntry(FrozenModel):
     """The effort to bring item `code` from its current level up to `level` (an option id of its rule)."""
 
     code: str
@@ -41,7 +38,7 @@ class EffortEntry(_Frozen):
     note: str = ""
 
 
-class ItemConstraint(_Frozen):
+class ItemConstraint(FrozenModel):
     """What the user says about one item beyond its costs."""
 
     code: str
@@ -52,7 +49,7 @@ class ItemConstraint(_Frozen):
     survey_unlocked: bool = False
 
 
-class EffortTable(_Frozen):
+class EffortTable(FrozenModel):
     """All effort inputs of one optimisation: explicit costs, constraints and agency budgets."""
 
     schema_version: int = 1

@@ -16,8 +16,9 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import model_validator
 
+from planner.base import FrozenModel
 from planner.errors import FieldError
 from planner.i18n import Lang, t
 from planner.provinces import Era, match_province, region_of
@@ -28,10 +29,6 @@ FieldKind = Literal["official", "sourced", "reconstructed", "custom", "projected
 Params = tuple[tuple[str, str | int | float], ...]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
 def params(mapping: Mapping[str, Any]) -> Params:
     """Message parameters as a hashable tuple (frozen models must hash by value)."""
     out: list[tuple[str, str | int | float]] = []
@@ -40,7 +37,7 @@ def params(mapping: Mapping[str, Any]) -> Params:
     return tuple(out)
 
 
-class FieldNote(_Frozen):
+class FieldNote(FrozenModel):
     """A remark about how a field was built, as a translation key and its parameters."""
 
     key: str
@@ -50,7 +47,7 @@ class FieldNote(_Frozen):
         return t(self.key, lang, **dict(self.params))
 
 
-class FieldEntry(_Frozen):
+class FieldEntry(FrozenModel):
     """One province's score in a field, with its provenance and, if it is not known exactly, its band."""
 
     province: str
@@ -126,7 +123,7 @@ class FieldEntry(_Frozen):
         return label
 
 
-class Contradiction(_Frozen):
+class Contradiction(FrozenModel):
     """Sources that cannot all be true, and what the field does about it."""
 
     year: int
@@ -178,7 +175,7 @@ def _order(entry: FieldEntry) -> tuple[float, int, str]:
     return (-entry.score, entry.published_rank or 10_000, entry.province)
 
 
-class Field(_Frozen):
+class Field(FrozenModel):
     """The scores of every province in one year (or a projection of one), sorted from the highest."""
 
     year: int

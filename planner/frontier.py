@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import time
 
-from pydantic import BaseModel, ConfigDict
-
+from planner.base import FrozenModel
 from planner.effort import EffortUnit
 from planner.effort_curve import effort_curve
 from planner.levers import LeverSet
@@ -80,11 +79,7 @@ class _PointSolver:
         return result_of(self.levers, selection, "optimal", "min_effort", started, target_score=target)
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class RankPoint(_Frozen):
+class RankPoint(FrozenModel):
     """The cheapest plan to rank ≤ `rank`."""
 
     rank: int
@@ -97,7 +92,7 @@ class RankPoint(_Frozen):
     changes: tuple[ChosenChange, ...] = ()
 
 
-class ProbabilityPoint(_Frozen):
+class ProbabilityPoint(FrozenModel):
     """The cheapest plan whose chance of rank ≤ k reaches `probability`."""
 
     probability: float
@@ -109,7 +104,7 @@ class ProbabilityPoint(_Frozen):
     changes: tuple[ChosenChange, ...] = ()
 
 
-class Frontier(_Frozen):
+class Frontier(FrozenModel):
     """Effort against rank, and against P(rank ≤ k) for the chosen k."""
 
     unit: EffortUnit

@@ -14,8 +14,9 @@ import math
 from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import computed_field
 
+from planner.base import FrozenModel
 from planner.effort import EffortUnit
 from planner.i18n import Lang, t
 from planner.levers import Choice, Lever, LeverSet
@@ -27,11 +28,7 @@ from planner.text import agency_key
 DifferenceKind = Literal["exact_only", "greedy_only", "exact_higher", "exact_lower"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Upgrade(_Frozen):
+class Upgrade(FrozenModel):
     """One single upgrade from the baseline (an item from its current level to one higher level)."""
 
     position: int
@@ -67,7 +64,7 @@ class Upgrade(_Frozen):
         return self.name_vi if lang == "vi" else (self.name_en or self.name_vi)
 
 
-class Rung(_Frozen):
+class Rung(FrozenModel):
     """One step of the greedy climb: an item raised from its level so far to a higher one."""
 
     step: int
@@ -96,7 +93,7 @@ class Rung(_Frozen):
         return self.name_vi if lang == "vi" else (self.name_en or self.name_vi)
 
 
-class Ladder(_Frozen):
+class Ladder(FrozenModel):
     """The ranked single upgrades and the greedy climb from the baseline."""
 
     unit: EffortUnit
@@ -291,7 +288,7 @@ def greedy_ladder(
 # ---------------------------------------------------------------------------------------------------------------
 
 
-class Difference(_Frozen):
+class Difference(FrozenModel):
     """One item on which the exact plan and the greedy plan disagree, and why."""
 
     kind: DifferenceKind
@@ -318,7 +315,7 @@ class Difference(_Frozen):
         )
 
 
-class Comparison(_Frozen):
+class Comparison(FrozenModel):
     """The exact plan against the greedy climb to the same target."""
 
     target_score: float

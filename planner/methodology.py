@@ -18,8 +18,9 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from planner.base import FrozenModel
 from planner.errors import MethodologyError, Problem
 from planner.i18n import Lang
 from planner.rules import Rule, rule_problems, to_centi
@@ -30,7 +31,9 @@ MaxBasis = Literal["source", "inference", "assumption"]
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$"
 
 
-class _Frozen(BaseModel):
+class _Frozen(FrozenModel):
+    """Node and methodology fields: hand-written YAML may give a code as a number (1.1); it is read as text."""
+
     model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
 
 

@@ -28,10 +28,10 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array, vstack
 
+from planner.base import FrozenModel
 from planner.effort import EffortUnit
 from planner.errors import OptimiseError
 from planner.i18n import Lang, format_number, t
@@ -50,11 +50,7 @@ DEFAULT_TIME_LIMIT = 30.0
 _COST_TOL = 1e-7
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ChosenChange(_Frozen):
+class ChosenChange(FrozenModel):
     """One item the plan moves: from its current level and points to a target level and points."""
 
     code: str
@@ -80,7 +76,7 @@ class ChosenChange(_Frozen):
         return self.name_vi if lang == "vi" else (self.name_en or self.name_vi)
 
 
-class Blocker(_Frozen):
+class Blocker(FrozenModel):
     """One reason a target is out of reach, with the points it holds back (when they can be counted)."""
 
     kind: BlockerKind
@@ -107,7 +103,7 @@ class Blocker(_Frozen):
         )
 
 
-class OptimiseResult(_Frozen):
+class OptimiseResult(FrozenModel):
     """What the optimiser found: the plan, where it lands, what it costs, and (if infeasible) what blocks it."""
 
     status: Status

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import Field, computed_field
 
+from planner.base import FrozenModel
 from planner.effort import EffortUnit
 from planner.i18n import Lang
 from planner.text import agency_name
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class PlanChange(_Frozen):
+class PlanChange(FrozenModel):
     """One scored item moved from its current level to a target level."""
 
     code: str
@@ -56,7 +53,7 @@ class PlanChange(_Frozen):
         return self.name_vi if lang == "vi" else (self.name_en or self.name_vi)
 
 
-class Plan(_Frozen):
+class Plan(FrozenModel):
     """A plan for one province and year, with what it aims for and what it reaches."""
 
     schema_version: int = 1

@@ -38,11 +38,11 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict
 from scipy.signal import fftconvolve
 from scipy.special import ndtr
 from scipy.stats import t as student_t
 
+from planner.base import FrozenModel
 from planner.errors import FieldError
 from planner.field import (
     Field,
@@ -94,11 +94,7 @@ DRIFT_STEP = 1 / 3
 MAX_DRIFT_NODES = 241
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class DriftModel(_Frozen):
+class DriftModel(FrozenModel):
     """How the field moves from one year to the next, learned from the published history."""
 
     mean_model: MeanModel = "constant"
@@ -154,7 +150,7 @@ def _variance_factor(df: int | None) -> float:
     return 1.0 if df is None else df / (df - 2.0)
 
 
-class _YearStats(_Frozen):
+class _YearStats(FrozenModel):
     year: int
     mean: float
     spread: float
@@ -260,7 +256,7 @@ def _spread_ratio(stats: list[_YearStats]) -> float:
     return float(np.clip(math.exp(mean), 0.8, 1.1))
 
 
-class _Renewal(_Frozen):
+class _Renewal(FrozenModel):
     rho: float
     scale: float
     df: int | None
@@ -370,7 +366,7 @@ def _blend(z: float, year: int, history: Iterable[tuple[int, float]], gamma: flo
     return total / weight
 
 
-class RivalProjection(_Frozen):
+class RivalProjection(FrozenModel):
     """One rival in the target year: its expected score and spread given the shared drift."""
 
     province: str
@@ -390,7 +386,7 @@ class RivalProjection(_Frozen):
     count_scale: float | None = None
 
 
-class Projection(_Frozen):
+class Projection(FrozenModel):
     """The field of `target_year` as a distribution, from the field of `base_year`."""
 
     base_year: int

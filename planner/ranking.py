@@ -19,8 +19,8 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict
 
+from planner.base import FrozenModel
 from planner.errors import FieldError
 from planner.field import Field, FieldEntry, FieldKind, Provenance
 from planner.provinces import region_of
@@ -35,11 +35,7 @@ Group = Literal["A", "B", "C"]
 RANK_INTERVAL_LEVEL = 0.8
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Neighbour(_Frozen):
+class Neighbour(FrozenModel):
     """A rival and the points between it and our score (always ≥ 0)."""
 
     province: str
@@ -50,7 +46,7 @@ class Neighbour(_Frozen):
     provenance: Provenance
 
 
-class RankResult(_Frozen):
+class RankResult(FrozenModel):
     """Where a score lands in a field."""
 
     year: int

@@ -14,8 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
+from planner.base import FrozenModel
 from planner.catalog import data_dir
 from planner.errors import FieldError
 from planner.provinces import match_province
@@ -42,11 +41,7 @@ BASIS_PRIORITY: dict[str, int] = {
 }
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ResultRow(_Frozen):
+class ResultRow(FrozenModel):
     """One published province-year figure: a score, a rank or both, with where it comes from."""
 
     year: int
@@ -61,7 +56,7 @@ class ResultRow(_Frozen):
     row_number: int = 0
 
 
-class NationalSummary(_Frozen):
+class NationalSummary(FrozenModel):
     """The ministry's national figures for a year: mean, top, bottom and the A/B/C group counts."""
 
     year: int
@@ -80,13 +75,13 @@ class NationalSummary(_Frozen):
     source_note: str = ""
 
 
-class RegionalMean(_Frozen):
+class RegionalMean(FrozenModel):
     year: int
     region: str
     mean: float
 
 
-class ThresholdCount(_Frozen):
+class ThresholdCount(FrozenModel):
     """ "`count` provinces scored `threshold` or more" (from group counts or a banding stated in the news)."""
 
     year: int
@@ -96,7 +91,7 @@ class ThresholdCount(_Frozen):
     note: str = ""
 
 
-class Resolution(_Frozen):
+class Resolution(FrozenModel):
     """An editor's decision on a known contradiction between sources, with its reason in both languages."""
 
     year: int
@@ -109,7 +104,7 @@ class Resolution(_Frozen):
     reason_en: str = ""
 
 
-class ResultsData(_Frozen):
+class ResultsData(FrozenModel):
     """Everything published about past results, as loaded from data/results/."""
 
     rows: tuple[ResultRow, ...] = ()

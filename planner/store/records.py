@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
-
+from planner.base import FrozenModel
 from planner.scenario import Scenario
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ScenarioSummary(_Frozen):
+class ScenarioSummary(FrozenModel):
     """One line of the scenario list: what a user needs to pick a scenario, without its content."""
 
     id: str
@@ -29,7 +24,7 @@ class ScenarioSummary(_Frozen):
     copied_from: str | None = None
 
 
-class VersionInfo(_Frozen):
+class VersionInfo(FrozenModel):
     """One entry of a scenario's history."""
 
     scenario_id: str
@@ -41,7 +36,7 @@ class VersionInfo(_Frozen):
     restored_from: int | None = None
 
 
-class StoredScenario(_Frozen):
+class StoredScenario(FrozenModel):
     """A scenario as saved: its metadata, the version read (the current one unless asked otherwise), content."""
 
     summary: ScenarioSummary
@@ -70,7 +65,7 @@ class StoredScenario(_Frozen):
         return self.version.version == self.summary.current_version
 
 
-class Autosave(_Frozen):
+class Autosave(FrozenModel):
     """A session's working scenario as last autosaved, and which stored version it started from, if any."""
 
     session_key: str
