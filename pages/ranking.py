@@ -44,22 +44,21 @@ def show(position: Position, f: Field, rank: RankResult) -> None:
         st.caption(t("app.ranking.ladder_help", rank=rank.rank, n=rank.n, lo=lo, hi=hi))
 
     with projected:
-        projection = position.projection
-        if projection is None:
+        outlook = position.outlook
+        if outlook is None:
             st.info(t("app.ranking.no_projection"))
         else:
+            projection = outlook.projection
             st.subheader(t("app.ranking.projected", year=str(projection.target_year)))
             k = target_k()
-            exclude = ours
             overrides = tuple(sorted(rival_overrides().items()))
-            p = field_view.safe_distribution(projection, card.total, exclude)
-            if p is not None:
-                expected_rank = float(sum((i + 1) * q for i, q in enumerate(p)))
+            p = outlook.distribution
+            if p.size:
                 m1, m2, m3 = st.columns(3)
-                m1.metric(t("app.ranking.p_le", k=k), prob(projection.p_rank_le(card.total, k, exclude)))
-                lo, hi = projection.rank_interval(card.total, exclude, 0.8)
+                m1.metric(t("app.ranking.p_le", k=k), prob(outlook.p_rank_le(k)))
+                lo, hi = outlook.interval(0.8)
                 m2.metric(t("app.ranking.interval80"), f"{lo}–{hi}")
-                m3.metric(t("app.ranking.expected_rank"), num(expected_rank, 1))
+                m3.metric(t("app.ranking.expected_rank"), num(outlook.expected_rank(), 1))
                 chartview.show(
                     (
                         "dist",
@@ -74,16 +73,21 @@ def show(position: Position, f: Field, rank: RankResult) -> None:
                     ),
                     lambda: charts.rank_distribution(p, lang(), target_rank=k, color=color),
                 )
-                needed = projection.score_for_rank(k, 0.8, exclude)
-                st.caption(
-                    t(
-                        "app.ranking.needed",
-                        k=k,
-                        score=points(needed),
-                        gap=points(max(0.0, needed - card.total)),
-                        mode=t(f"app.ranking.mode.{projection.mode}"),
+                needed = outlook.score_for_rank(k, 0.8)
+                if needed is None:
+                    st.caption(t("app.ranking.unreachable", k=k))
+                else:
+                    st.caption(
+                        t(
+                            "app.ranking.needed",
+                            k=k,
+                            score=points(needed),
+                            gap=points(max(0.0, needed - card.total)),
+                            mode=t(f"app.ranking.mode.{projection.mode}"),
+                        )
                     )
-                )
+                if outlook.competition is not None:
+                    st.caption(t("app.ranking.own_uncertainty", sd=points(outlook.competition.own_sd)))
 
     if position.projection is not None:
         with st.expander(t("app.ranking.overrides"), icon=":material/tune:"):

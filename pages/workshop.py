@@ -46,11 +46,9 @@ with st.container(key="workshop"):
                     t("app.header.rank_in_field", year=str(pos.field.year if pos.field else "")),
                     f"{pos.rank.rank}/{pos.rank.n}",
                 )
-            if pos.projection is not None:
-                exclude = pos.scenario.province if pos.rank is not None else None
+            if pos.outlook is not None:
                 st.metric(
-                    t("app.compare.p_rank_le", k=k, year=str(pos.plan_year)),
-                    prob(pos.projection.p_rank_le(pos.card.total, k, exclude)),
+                    t("app.compare.p_rank_le", k=k, year=str(pos.plan_year)), prob(pos.outlook.p_rank_le(k))
                 )
     if len(placed) >= 2:
         series = [

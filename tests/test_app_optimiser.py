@@ -144,3 +144,11 @@ def test_a_long_run_stops_when_the_stop_flag_is_set(tmp_path: Path, monkeypatch:
     no_exception(at)
     assert at.session_state["complete"] is False
     assert at.session_state["points"] <= 2
+
+
+def test_the_header_and_the_optimiser_quote_the_same_chance_of_the_target(app: AppTest) -> None:
+    run_optimiser(app)
+    result = app.session_state["_opt_outcome"].result
+    next(b for b in app.button if b.label == t("app.optimiser.apply", "vi")).click().run()
+    header = metric(app, t("app.header.p_target", "vi", k=20, year="2019"))
+    assert header == f"{round(100 * result.p_reach)}%"

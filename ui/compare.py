@@ -84,13 +84,10 @@ def summary_frame(placed: list[tuple[state.Slot, Position]], k: int) -> pd.DataF
             lo, hi = pos.rank.rank_interval
             interval = f" ({lo}–{hi})" if (lo, hi) != (pos.rank.rank, pos.rank.rank) else ""
             put(t("app.compare.rank"), slot, f"{pos.rank.rank}/{pos.rank.n}{interval}")
-        if pos.projection is not None:
-            exclude = pos.scenario.province if pos.rank is not None else None
-            try:
-                p = pos.projection.p_rank_le(card.total, k, exclude)
-            except PlannerError:
-                p = None
-            put(t("app.compare.p_rank_le", k=k, year=str(pos.plan_year)), slot, prob(p))
+        if pos.outlook is not None:
+            put(
+                t("app.compare.p_rank_le", k=k, year=str(pos.plan_year)), slot, prob(pos.outlook.p_rank_le(k))
+            )
         for area in card.areas():
             put(f"{area.code}. {area.name(lang())[:40]}", slot, points(area.points))
     frame = pd.DataFrame.from_dict(rows, orient="index")

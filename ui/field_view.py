@@ -12,7 +12,6 @@ import pandas as pd
 import streamlit as st
 
 from planner import charts
-from planner.errors import PlannerError
 from planner.field import Field
 from planner.projection import Projection
 from ui import position, state
@@ -184,10 +183,3 @@ def apply_overrides(key: str, provinces: list[str]) -> None:
 def clear_overrides() -> None:
     position.set_rival_overrides({})
     state.bump_revision()
-
-
-def safe_distribution(projection: Projection, score: float, exclude: str | None) -> Any:
-    try:
-        return projection.rank_distribution(score, exclude)
-    except PlannerError:
-        return None

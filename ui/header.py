@@ -76,7 +76,7 @@ def render(*, large: bool = False) -> Position | None:
 def _metrics(position: Position, *, large: bool) -> None:
     card = position.card
     base_total = _baseline_total(position)
-    cols = st.columns(4 if position.projection is not None else 3)
+    cols = st.columns(4 if position.outlook is not None else 3)
     with cols[0]:
         delta = None
         if base_total is not None and abs(card.total - base_total) >= 0.005:
@@ -112,20 +112,17 @@ def _metrics(position: Position, *, large: bool) -> None:
             group_of(card.percent),
             help=t("app.header.group_help"),
         )
-    if position.projection is not None:
+    outlook = position.outlook
+    if outlook is not None:
         with cols[3]:
-            if position.target_rank is not None and position.p_target is not None:
+            lo, hi = outlook.interval(0.8)
+            if position.target_rank is not None:
                 label = t("app.header.p_target", k=position.target_rank, year=str(position.plan_year))
-                value = prob(position.p_target)
+                value = prob(outlook.p_rank_le(position.target_rank))
             else:
                 label = t("app.header.projected_rank", year=str(position.plan_year))
-                value = "–"
-            lo_hi = position.projected_interval
-            st.metric(
-                label,
-                value,
-                help=t("app.header.projected_help", lo=lo_hi[0], hi=lo_hi[1]) if lo_hi else None,
-            )
+                value = f"{lo}–{hi}"
+            st.metric(label, value, help=t("app.header.projected_help", lo=lo, hi=hi))
 
 
 def _baseline_total(position: Position) -> float | None:

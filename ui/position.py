@@ -3,7 +3,10 @@
 The plan year Y is the scenario's `year`; the field is the latest published (or reconstructed) one before Y, and
 the projection of year Y is built from it (Lào Cai plans 2019 from the 2018 field). The rank shown in the header is
 the rank the scenario's total would have in that field, with the interval that the uncertainty of reconstructed
-rival scores allows; the Ranking page adds the projected distribution for year Y.
+rival scores allows. The outlook for year Y (P(rank ≤ k), the rank distribution, its interval) comes from the
+same `planner.targets.Competition` the optimiser uses, so the header, the Ranking page, the comparison and the
+optimiser quote one number: rivals drift as projected and our own survey result is uncertain too. With rivals
+"held fixed" the outlook is the fixed projection's (no uncertainty at all).
 
 Scoring takes ~50 µs and is recomputed on every rerun. The field and its projection are cached (immutable, shared
 by sessions); a results table loaded by the user shadows the bundled field for its year in that session only.
@@ -15,15 +18,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
 import streamlit as st
 
 from planner.errors import PlannerError
 from planner.field import Field, field_for_year, latest_field_year
 from planner.methodology import Methodology
 from planner.projection import Projection, project_field
+from planner.rank_maths import interval_from_distribution
 from planner.ranking import RankResult, rank_in_field
 from planner.scenario import Scenario
 from planner.scoring import ScoreCard, score_scenario
+from planner.targets import Competition, competition_for, default_own_sd
 from ui import data, state
 
 FIELDS_KEY = "_fields"
@@ -35,6 +42,36 @@ ProjectionMode = Literal["drift", "fixed"]
 
 
 @dataclass(frozen=True)
+class Outlook:
+    """The scenario's rank in the plan year as a distribution: p[r-1] = P(rank = r), r = 1..n."""
+
+    distribution: npt.NDArray[np.float64]
+    projection: Projection
+    competition: Competition | None
+    exclude: str | None
+    score: float
+
+    @property
+    def n(self) -> int:
+        return int(self.distribution.size)
+
+    def p_rank_le(self, k: int) -> float:
+        return float(min(1.0, max(0.0, self.distribution[: max(0, k)].sum())))
+
+    def interval(self, level: float = 0.8) -> tuple[int, int]:
+        return interval_from_distribution(self.distribution, level)
+
+    def expected_rank(self) -> float:
+        return float(np.dot(np.arange(1, self.n + 1), self.distribution))
+
+    def score_for_rank(self, k: int, p: float) -> float | None:
+        """The least score with P(rank ≤ k) ≥ p under the same model (None when no score reaches it)."""
+        if self.competition is not None:
+            return self.competition.probability_score_for_rank(k, p)
+        return self.projection.score_for_rank(k, p, self.exclude)
+
+
+@dataclass(frozen=True)
 class Position:
     """Everything the header and the pages say about one scenario."""
 
@@ -43,15 +80,23 @@ class Position:
     card: ScoreCard
     field: Field | None
     rank: RankResult | None
-    projection: Projection | None
+    outlook: Outlook | None
     plan_year: int | None
     target_rank: int | None
-    p_target: float | None
-    projected_interval: tuple[int, int] | None
 
     @property
     def province(self) -> str | None:
         return self.scenario.province
+
+    @property
+    def projection(self) -> Projection | None:
+        return self.outlook.projection if self.outlook is not None else None
+
+    @property
+    def p_target(self) -> float | None:
+        if self.outlook is None or self.target_rank is None:
+            return None
+        return self.outlook.p_rank_le(self.target_rank)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -146,6 +191,45 @@ def projection_for(f: Field, target_year: int) -> Projection:
     return hit
 
 
+_COMPETITIONS: dict[tuple[object, ...], Competition] = {}
+
+
+def competition_for_plan(m: Methodology, f: Field, plan_year: int, province: str) -> Competition:
+    """The optimiser's competition for our province in the plan year (drift, own survey uncertainty), memoised
+    by everything it depends on."""
+    overrides = tuple(sorted(rival_overrides().items()))
+    key = (_field_fingerprint(f), plan_year, province, overrides, default_own_sd(m))
+    hit = _COMPETITIONS.get(key)
+    if hit is None:
+        if len(_COMPETITIONS) > 64:
+            _COMPETITIONS.clear()
+        hit = competition_for(
+            plan_year,
+            province,
+            mode="mean",
+            provinces=f.n_provinces,
+            own_sd=default_own_sd(m),
+            overrides=dict(overrides) or None,
+            loaded=tuple(loaded_fields().values()),
+        )
+        _COMPETITIONS[key] = hit
+    return hit
+
+
+def outlook_of(m: Methodology, f: Field, plan_year: int, province: str | None, score: float) -> Outlook:
+    """The rank distribution of `score` in the plan year under the session's choice of rival model."""
+    projection = projection_for(f, plan_year)
+    competition = None
+    if projection_mode() == "drift" and province is not None:
+        competition = competition_for_plan(m, f, plan_year, province)
+        cumulative = competition.cdf(score)
+        if cumulative is not None:
+            dist = np.diff(np.concatenate([[0.0], cumulative]))
+            return Outlook(np.clip(dist, 0.0, 1.0), projection, competition, province, score)
+    dist = np.asarray(projection.rank_distribution(score, province), dtype=np.float64)
+    return Outlook(dist, projection, None, province, score)
+
+
 def position_of(scenario: Scenario) -> Position:
     """Score `scenario` and place it; ScenarioError/MethodologyError propagate for the caller to show."""
     m = data.methodology(scenario.methodology)
@@ -154,9 +238,7 @@ def position_of(scenario: Scenario) -> Position:
     plan_year = scenario.year
     f: Field | None = None
     rank: RankResult | None = None
-    projection: Projection | None = None
-    p_target: float | None = None
-    interval: tuple[int, int] | None = None
+    outlook: Outlook | None = None
     year = field_year_for(plan_year)
     if year is not None:
         f = field_for(year)
@@ -165,14 +247,10 @@ def position_of(scenario: Scenario) -> Position:
         rank = rank_in_field(f, card.total, province)
         if plan_year is not None and plan_year > f.year:
             try:
-                projection = projection_for(f, plan_year)
-                exclude = province
-                if ws.target_rank is not None:
-                    p_target = projection.p_rank_le(card.total, ws.target_rank, exclude)
-                interval = projection.rank_interval(card.total, exclude, 0.8)
+                outlook = outlook_of(m, f, plan_year, province, card.total)
             except PlannerError:
-                projection = None
-    return Position(scenario, m, card, f, rank, projection, plan_year, ws.target_rank, p_target, interval)
+                outlook = None
+    return Position(scenario, m, card, f, rank, outlook, plan_year, ws.target_rank)
 
 
 def _in_field(f: Field, province: str) -> bool:
