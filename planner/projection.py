@@ -38,9 +38,7 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.signal import fftconvolve
-from scipy.special import ndtr
-from scipy.stats import t as student_t
+from scipy.special import ndtr, stdtrit
 
 from planner.base import FrozenModel
 from planner.errors import FieldError
@@ -349,7 +347,7 @@ def _fit_t(x: FloatArray, y: FloatArray, df: int) -> tuple[float, float, int, fl
         if done:
             break
     scale = math.sqrt(scale2)
-    nll = -float(np.sum(student_t.logpdf(y - rho * x, df, scale=scale)))
+    nll = -float(np.sum(_t_logpdf(y - rho * x, df, scale)))
     return rho, scale, df, nll
 
 
@@ -748,7 +746,23 @@ def _convolve(density: FloatArray, grid: FloatArray, scale: float, df: int | Non
         return density
     u = grid / scale
     kernel = np.exp(-0.5 * u * u) if df is None else (1.0 + u * u / df) ** (-(df + 1) / 2)
-    return np.asarray(fftconvolve(density, kernel / kernel.sum(), mode="same"), dtype=np.float64)
+    return _convolve_same(density, kernel / kernel.sum())
+
+
+def _convolve_same(signal: FloatArray, kernel: FloatArray) -> FloatArray:
+    """`signal` convolved with a centred `kernel`, the output aligned with `signal` (scipy's
+    fftconvolve(mode="same")), by numpy's FFT: scipy.signal costs a second of import on every cold start."""
+    n = signal.size + kernel.size - 1
+    size = 1 << (n - 1).bit_length()
+    full = np.fft.irfft(np.fft.rfft(signal, size) * np.fft.rfft(kernel, size), size)[:n]
+    start = (kernel.size - 1) // 2
+    return np.asarray(full[start : start + signal.size], dtype=np.float64)
+
+
+def _t_logpdf(x: FloatArray, df: float, scale: float) -> FloatArray:
+    """Log density of a Student t with `df` degrees of freedom and `scale` (scipy.stats is slow to import)."""
+    const = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi) - math.log(scale)
+    return np.asarray(const - (df + 1) / 2 * np.log1p((x / scale) ** 2 / df), dtype=np.float64)
 
 
 def _normalised(weights: FloatArray) -> FloatArray:
@@ -759,13 +773,13 @@ def _normalised(weights: FloatArray) -> FloatArray:
 def _reach(df: int | None) -> float:
     """How far, in units of its scale, a part of a rival's own distribution needs to be followed (1e-4 each
     side)."""
-    return 3.72 if df is None else float(student_t.ppf(1.0 - 1e-4, df))
+    return 3.72 if df is None else float(stdtrit(df, 1.0 - 1e-4))
 
 
 @cache
 def _t_reach(df: int) -> float:
     """The t quantile that leaves DRIFT_TAIL / 2 in each tail, in units of its scale."""
-    return float(student_t.ppf(1.0 - DRIFT_TAIL / 2, df))
+    return float(stdtrit(df, 1.0 - DRIFT_TAIL / 2))
 
 
 def project_field(
