@@ -257,10 +257,21 @@ class Field(FrozenModel):
 
 def field_years() -> tuple[int, ...]:
     """Every past year for which a 63-province field can be built (published figures or a national summary)."""
-    from planner.field_io import official_table_years
+    from planner.official_tables import official_table_years
     from planner.results_data import bundled_results
 
     return tuple(sorted(set(bundled_results().years()) | set(official_table_years(63))))
+
+
+def _bundled_official_field(year: int, provinces: Era) -> Field | None:
+    """The official table bundled for `year`, read (through planner.field_io, openpyxl and all) only if one exists."""
+    from planner.official_tables import official_table_path
+
+    if official_table_path(year, provinces) is None:
+        return None
+    from planner.field_io import bundled_official_field
+
+    return bundled_official_field(year, provinces)
 
 
 def latest_field_year(before: int | None = None) -> int:
@@ -277,12 +288,11 @@ def bundled_field(year: int, provinces: Era = 63) -> Field:
     """The field of a past year from data/: a bundled official table if there is one (data/results/official/),
     else the reconstruction from the published figures. With provinces=34, the 63-province field merged by
     planner.merger (a projection marked as such), unless an official 34-province table is bundled."""
-    from planner.field_io import bundled_official_field
     from planner.merger import merged_field
     from planner.reconstruction import reconstruct_field
     from planner.results_data import bundled_results
 
-    official = bundled_official_field(year, provinces)
+    official = _bundled_official_field(year, provinces)
     if official is not None:
         return official
     if provinces == 34:

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from planner.catalog import data_dir
 from planner.errors import FieldError, ImportFileError, Problem
 from planner.excel.workbook import (
     MAX_UPLOAD_BYTES,
@@ -32,6 +31,7 @@ from planner.excel.workbook import (
 )
 from planner.field import Contradiction, Field, FieldEntry, FieldNote, params
 from planner.i18n import parse_number
+from planner.official_tables import official_table_path
 from planner.provinces import Era, match_province, province_names
 from planner.results_data import ResultRow
 from planner.text import fold
@@ -331,35 +331,7 @@ def _rank_mismatches(
 # --- official tables bundled in data/results/official/ --------------------------------------------------------
 
 
-def _official_dir() -> Path:
-    return data_dir() / "results" / "official"
-
-
-def _official_path(year: int, provinces: Era) -> Path | None:
-    stem = f"par_index_{year}" if provinces == 63 else f"par_index_{year}_34"
-    for suffix in (".csv", ".xlsx"):
-        path = _official_dir() / f"{stem}{suffix}"
-        if path.exists():
-            return path
-    return None
-
-
-def official_table_years(provinces: Era = 63) -> tuple[int, ...]:
-    """Years with a complete official table in data/results/official/ (par_index_<year>[_34].csv|.xlsx)."""
-    folder = _official_dir()
-    if not folder.exists():
-        return ()
-    years = set()
-    for path in folder.iterdir():
-        parts = path.stem.split("_")
-        if path.suffix in (".csv", ".xlsx") and len(parts) >= 3 and parts[0] == "par" and parts[2].isdigit():
-            is_34 = len(parts) == 4 and parts[3] == "34"
-            if (provinces == 34) == is_34:
-                years.add(int(parts[2]))
-    return tuple(sorted(years))
-
-
 def bundled_official_field(year: int, provinces: Era = 63) -> Field | None:
     """The official table bundled for `year`, or None."""
-    path = _official_path(year, provinces)
+    path = official_table_path(year, provinces)
     return None if path is None else read_results_file(path, year=year, provinces=provinces)

@@ -23,8 +23,17 @@ from planner.scenario import validation_problems
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_yaml(text: str | bytes) -> Any:
-    """Parse YAML safely (no arbitrary objects), with the C loader when available."""
+def read_yaml(text: str | bytes, *, allow_aliases: bool = True) -> Any:
+    """Parse YAML safely (no arbitrary objects), with the C loader when available.
+
+    With `allow_aliases=False` (files a user uploads) anchors and aliases are refused before anything is built:
+    a few lines of nested aliases ("billion laughs") expand into a tree that validation would walk for hours.
+    A methodology never needs them.
+    """
+    if not allow_aliases:
+        for event in yaml.parse(text, Loader=SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise MethodologyError("methodology.yaml_aliases")
     return yaml.load(text, Loader=SafeLoader)
 
 
@@ -58,7 +67,7 @@ def _plain(value: Any) -> Any:
 
 def methodology_from_yaml(text: str | bytes) -> Methodology:
     try:
-        data = read_yaml(text)
+        data = read_yaml(text, allow_aliases=False)
     except yaml.YAMLError as exc:
         raise MethodologyError("methodology.bad_yaml", detail=str(exc).splitlines()[0]) from None
     return methodology_from_mapping(data)

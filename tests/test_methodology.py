@@ -171,3 +171,14 @@ def test_the_validation_does_not_mutate_the_input() -> None:
     before = copy.deepcopy(data)
     methodology_from_mapping(data)
     assert data == before
+
+
+def test_yaml_aliases_in_an_uploaded_file_are_refused_before_expansion() -> None:
+    """A "billion laughs" file: nine lines that expand into 10^9 leaves if built and validated."""
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)
+    )
+    with pytest.raises(MethodologyError) as info:
+        methodology_from_yaml(bomb)
+    assert info.value.key == "methodology.yaml_aliases"
+    assert "anchor/alias" in info.value.message("vi")
