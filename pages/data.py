@@ -7,6 +7,7 @@ import streamlit as st
 
 from planner.catalog import data_dir
 from planner.errors import PlannerError
+from planner.excel.workbook import UPLOAD_LIMIT_MB
 from planner.field import Field, field_for_year, field_years
 from ui import data, data_view, examples, field_view, position, state
 from ui.guard import require_entrypoint
@@ -125,6 +126,7 @@ st.download_button(
 )
 st.file_uploader(
     t("app.data.file"),
+    max_upload_size=UPLOAD_LIMIT_MB,
     type=["xlsx", "csv"],
     key="results_upload",
     on_change=data_view.on_results_upload,

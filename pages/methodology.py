@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from planner.catalog import known_scheme_versions
+from planner.excel.workbook import UPLOAD_LIMIT_MB
 from ui import boot, data, methodology_view, state
 from ui.guard import require_entrypoint
 from ui.text import labels, lang, points, t
@@ -80,6 +81,7 @@ with st.container(horizontal=True):
     )
 st.file_uploader(
     t("app.methodology.file"),
+    max_upload_size=UPLOAD_LIMIT_MB,
     type=["yaml", "yml", "json", "xlsx"],
     key="methodology_upload",
     on_change=methodology_view.on_upload,

@@ -8,6 +8,7 @@ import streamlit as st
 
 from planner import charts
 from planner.errors import PlannerError
+from planner.excel.workbook import UPLOAD_LIMIT_MB
 from planner.optimise import describe_target
 from ui import chartview, optimise_view, state, views
 from ui.guard import require_entrypoint
@@ -189,6 +190,7 @@ with st.expander(
         )
     st.file_uploader(
         t("app.optimiser.effort_file"),
+        max_upload_size=UPLOAD_LIMIT_MB,
         type=["csv", "xlsx"],
         key="effort_upload",
         on_change=optimise_view.read_effort_upload,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from planner.errors import ImportFileError, PlannerError, ScenarioError
-from planner.excel.workbook import MAX_UPLOAD_BYTES
+from planner.excel.workbook import MAX_UPLOAD_BYTES, UPLOAD_LIMIT_MB
 from planner.methodology import Methodology
 from planner.scenario import Scenario, scenario_from_json
 from planner.scoring import scenario_problems
@@ -172,6 +172,7 @@ def file_actions() -> None:
         )
         st.file_uploader(
             t("app.scenarios.upload"),
+            max_upload_size=UPLOAD_LIMIT_MB,
             type=["json", "xlsx"],
             key=UPLOAD_KEY,
             on_change=_on_upload,

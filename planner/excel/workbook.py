@@ -33,6 +33,8 @@ from planner.text import fold
 
 #: Uploads larger than this are refused (the app's uploader and Streamlit's server limit say the same).
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+#: The same limit in megabytes, for Streamlit's uploaders (`max_upload_size`) and .streamlit/config.toml.
+UPLOAD_LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 #: A zip member may expand at most this many times; office files compress text about 5-20 times.
 MAX_COMPRESSION_RATIO = 200
 #: The whole workbook may expand to at most this many bytes. openpyxl needs about 0.35 s and 15 MB of memory
