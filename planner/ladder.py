@@ -21,6 +21,7 @@ from planner.effort import EffortUnit
 from planner.i18n import Lang, t
 from planner.levers import Choice, Lever, LeverSet
 from planner.optimise import OptimiseResult
+from planner.plan import LevelChange
 from planner.rules import from_centi, to_centi
 from planner.targets import Competition
 from planner.text import agency_key
@@ -28,22 +29,10 @@ from planner.text import agency_key
 DifferenceKind = Literal["exact_only", "greedy_only", "exact_higher", "exact_lower"]
 
 
-class Upgrade(FrozenModel):
+class Upgrade(LevelChange):
     """One single upgrade from the baseline (an item from its current level to one higher level)."""
 
     position: int
-    code: str
-    name_vi: str
-    name_en: str = ""
-    from_level: str
-    to_level: str
-    to_label_vi: str = ""
-    to_label_en: str = ""
-    from_points: float
-    to_points: float
-    points_gain: float
-    effort: float
-    effort_is_default: bool
     #: Points per unit of effort; None when the upgrade costs nothing (it ranks first).
     points_per_effort: float | None
     lead_agency: str
@@ -60,24 +49,11 @@ class Upgrade(FrozenModel):
             return None
         return self.p_after - self.p_before
 
-    def name(self, lang: Lang = "vi") -> str:
-        return self.name_vi if lang == "vi" else (self.name_en or self.name_vi)
 
-
-class Rung(FrozenModel):
+class Rung(LevelChange):
     """One step of the greedy climb: an item raised from its level so far to a higher one."""
 
     step: int
-    code: str
-    name_vi: str
-    name_en: str = ""
-    from_level: str
-    to_level: str
-    to_label_vi: str = ""
-    to_label_en: str = ""
-    from_points: float
-    to_points: float
-    points_gain: float
     #: The effort this step adds (the level's effort from the baseline minus what the item's earlier steps cost).
     effort: float
     points_per_effort: float | None
@@ -88,9 +64,6 @@ class Rung(FrozenModel):
     overtakes: tuple[str, ...] = ()
     p_reach: float | None = None
     p_change: float | None = None
-
-    def name(self, lang: Lang = "vi") -> str:
-        return self.name_vi if lang == "vi" else (self.name_en or self.name_vi)
 
 
 class Ladder(FrozenModel):
@@ -174,19 +147,8 @@ def single_upgrades(
         after = base + choice.gain_centi
         out.append(
             Upgrade(
+                **lever.change_fields(choice),
                 position=position,
-                code=lever.code,
-                name_vi=lever.item.node.name_vi,
-                name_en=lever.item.node.name_en,
-                from_level=lever.current_level,
-                to_level=choice.level,
-                to_label_vi=choice.label_vi,
-                to_label_en=choice.label_en,
-                from_points=from_centi(lever.current_centi),
-                to_points=from_centi(choice.centi),
-                points_gain=choice.gain,
-                effort=choice.effort,
-                effort_is_default=choice.effort_is_default,
                 points_per_effort=None if math.isinf(ratio) else round(ratio, 6),
                 lead_agency=lever.lead_agency,
                 score_after=from_centi(after),
@@ -255,11 +217,12 @@ def greedy_ladder(
                 name_en=lever.item.node.name_en,
                 from_level=previous.level if previous is not None else lever.current_level,
                 to_level=choice.level,
+                from_label_vi=previous.label_vi if previous is not None else lever.current_label_vi,
                 to_label_vi=choice.label_vi,
+                from_label_en=previous.label_en if previous is not None else lever.current_label_en,
                 to_label_en=choice.label_en,
                 from_points=from_centi(previous.centi if previous is not None else lever.current_centi),
                 to_points=from_centi(choice.centi),
-                points_gain=from_centi(gain),
                 effort=round(added, 9),
                 points_per_effort=None if math.isinf(ratio) else round(ratio, 6),
                 lead_agency=lever.lead_agency,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 from planner.effort import EffortEntry, EffortTable, EffortUnit, ItemConstraint, default_effort
 from planner.errors import OptimiseError
@@ -70,6 +70,25 @@ class Lever:
     @property
     def max_gain_centi(self) -> int:
         return max((c.gain_centi for c in self.upgrades), default=0)
+
+    def change_fields(self, choice: Choice) -> dict[str, Any]:
+        """The `planner.plan.LevelChange` fields of moving this item from its current level to `choice`."""
+        node = self.item.node
+        return {
+            "code": self.code,
+            "name_vi": node.name_vi,
+            "name_en": node.name_en,
+            "from_level": self.current_level,
+            "to_level": choice.level,
+            "from_label_vi": self.current_label_vi,
+            "to_label_vi": choice.label_vi,
+            "from_label_en": self.current_label_en,
+            "to_label_en": choice.label_en,
+            "from_points": from_centi(self.current_centi),
+            "to_points": from_centi(choice.centi),
+            "effort": choice.effort,
+            "effort_is_default": choice.effort_is_default,
+        }
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from planner.effort import EffortUnit
 from planner.errors import OptimiseError
 from planner.i18n import Lang, format_number, t
 from planner.levers import Choice, Lever, LeverSet
+from planner.plan import LevelChange
 from planner.rules import from_centi, to_centi
 from planner.scenario import ItemSetting, Scenario
 from planner.scoring import score_scenario
@@ -50,30 +51,13 @@ DEFAULT_TIME_LIMIT = 30.0
 _COST_TOL = 1e-7
 
 
-class ChosenChange(FrozenModel):
+class ChosenChange(LevelChange):
     """One item the plan moves: from its current level and points to a target level and points."""
 
-    code: str
-    name_vi: str
-    name_en: str = ""
     area_code: str
     criterion_code: str
-    from_level: str
-    to_level: str
-    from_label_vi: str = ""
-    to_label_vi: str = ""
-    from_label_en: str = ""
-    to_label_en: str = ""
-    from_points: float
-    to_points: float
-    points_gain: float
-    effort: float
-    effort_is_default: bool
     lead_agency: str
     is_survey: bool = False
-
-    def name(self, lang: Lang = "vi") -> str:
-        return self.name_vi if lang == "vi" else (self.name_en or self.name_vi)
 
 
 class Blocker(FrozenModel):
@@ -637,25 +621,11 @@ def changes_of(levers: LeverSet, selection: Selection) -> tuple[ChosenChange, ..
         choice = selection.chosen.get(lever.code)
         if choice is None:
             continue
-        node = lever.item.node
         out.append(
             ChosenChange(
-                code=lever.code,
-                name_vi=node.name_vi,
-                name_en=node.name_en,
+                **lever.change_fields(choice),
                 area_code=lever.item.area.code,
                 criterion_code=lever.item.criterion.code,
-                from_level=lever.current_level,
-                to_level=choice.level,
-                from_label_vi=lever.current_label_vi,
-                to_label_vi=choice.label_vi,
-                from_label_en=lever.current_label_en,
-                to_label_en=choice.label_en,
-                from_points=from_centi(lever.current_centi),
-                to_points=from_centi(choice.centi),
-                points_gain=from_centi(choice.gain_centi),
-                effort=choice.effort,
-                effort_is_default=choice.effort_is_default,
                 lead_agency=lever.lead_agency,
                 is_survey=lever.item.is_survey,
             )

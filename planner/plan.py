@@ -17,15 +17,13 @@ from planner.i18n import Lang
 from planner.text import agency_name
 
 
-class PlanChange(FrozenModel):
-    """One scored item moved from its current level to a target level."""
+class LevelChange(FrozenModel):
+    """A scored item raised from one level of its rule to a higher one: what an optimiser answer, a ladder step
+    and a plan row have in common (`planner.levers.Lever.change_fields` fills these fields)."""
 
     code: str
     name_vi: str
     name_en: str = ""
-    area_code: str
-    criterion_code: str
-    max_points: float
     from_level: str | None = None
     to_level: str
     from_label_vi: str = ""
@@ -36,13 +34,6 @@ class PlanChange(FrozenModel):
     to_points: float
     effort: float = 0.0
     effort_is_default: bool = False
-    lead_agencies: tuple[str, ...] = ()
-    partner_agencies: tuple[str, ...] = ()
-    completion_target: str = ""
-    evidence_document: str = ""
-    evidence_content: str = ""
-    deadline: str = ""
-    uses_assumption: bool = False
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -51,6 +42,21 @@ class PlanChange(FrozenModel):
 
     def name(self, lang: Lang = "vi") -> str:
         return self.name_vi if lang == "vi" else (self.name_en or self.name_vi)
+
+
+class PlanChange(LevelChange):
+    """One row of the plan: the change with the columns of the Lào Cai appendix."""
+
+    area_code: str
+    criterion_code: str
+    max_points: float
+    lead_agencies: tuple[str, ...] = ()
+    partner_agencies: tuple[str, ...] = ()
+    completion_target: str = ""
+    evidence_document: str = ""
+    evidence_content: str = ""
+    deadline: str = ""
+    uses_assumption: bool = False
 
 
 class Plan(FrozenModel):

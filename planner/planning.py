@@ -62,22 +62,10 @@ def build_plan(
         item = lever.item
         changes.append(
             PlanChange(
-                code=item.code,
-                name_vi=item.node.name_vi,
-                name_en=item.node.name_en,
+                **lever.change_fields(choice),
                 area_code=item.area.code,
                 criterion_code=item.criterion.code,
                 max_points=from_centi(item.max_centi),
-                from_level=lever.current_level,
-                to_level=choice.level,
-                from_label_vi=lever.current_label_vi,
-                to_label_vi=choice.label_vi,
-                from_label_en=lever.current_label_en,
-                to_label_en=choice.label_en,
-                from_points=from_centi(lever.current_centi),
-                to_points=from_centi(choice.centi),
-                effort=choice.effort,
-                effort_is_default=choice.effort_is_default,
                 lead_agencies=item.lead_agencies,
                 partner_agencies=item.partner_agencies,
                 completion_target=_text(item, "completion_target"),
