@@ -7,9 +7,11 @@ that least score is depends on how the rivals are assumed to move this year, whi
 - `fixed`: every rival keeps its last published score (the World Bank Doing Business simulator's assumption);
   the target is the k-th best rival's score, which a tie reaches (rank = 1 + the number of rivals strictly
   higher, as the ministry ranks).
-- `mean`: every rival scores its projected mean (the field's drift model); the target is the k-th best projected
-  score. This is the rank of the expected field, which is not the same as P(rank ≤ k) = 0.5: we say "you would be
-  k-th if every rival scored as projected".
+- `mean` (the rivals projected): the least score whose *median* projected rank is k or better, i.e. P(rank ≤ k)
+  ≥ 1/2 with the rivals as the drift model projects them. The rank reported under a projection is that median
+  rank too, as planner.projection and the `rank` command report it. (Ranking a score against the rivals'
+  projected means instead flatters a strong score: regression towards the mean draws those means together, so
+  81.37 points were "8th" among Lào Cai's 2019 rivals' means while their chance of the top 20 was 81%.)
 - `probability`: the least score whose chance of rank ≤ k reaches p, with the rivals uncertain as the drift model
   says and our own survey result uncertain too (see below).
 
@@ -105,7 +107,15 @@ class Competition:
         return len(self.names) + 1
 
     def rank(self, score: float) -> int:
-        """Our rank with `score` against the central rival scores: 1 + the rivals strictly higher."""
+        """Our rank with `score`: against the rivals' last scores in mode "fixed" (1 + the rivals strictly
+        higher), else the median of the projected rank distribution (the least k with P(rank ≤ k) ≥ 1/2)."""
+        cumulative = self.cdf(score) if self.mode != "fixed" else None
+        if cumulative is None:
+            return self.central_rank(score)
+        return min(int(np.searchsorted(cumulative, 0.5 - 1e-12)) + 1, self.n)
+
+    def central_rank(self, score: float) -> int:
+        """1 + the rivals whose central score (last or projected mean) is strictly higher than `score`."""
         centi = to_centi(score)
         return 1 + int(np.count_nonzero(self._central_centi > centi))
 
@@ -206,6 +216,8 @@ class Competition:
             raise ValueError("k must be at least 1")
         if self.mode == "probability":
             return self.probability_score_for_rank(k, self.confidence, max_score=max_score)
+        if self.mode == "mean" and self.drift is not None:
+            return self.probability_score_for_rank(k, 0.5, max_score=max_score)
         score = self.central_score_for_rank(k)
         return score if score <= max_score + 1e-9 else None
 

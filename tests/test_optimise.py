@@ -272,10 +272,13 @@ def test_rank_targets_come_from_the_field_mode() -> None:
     baseline = realistic_baseline(rng, m, survey_percent=70)
     levers = build_levers(m, baseline)
     ranked = sorted(rivals.means, reverse=True)
-    fixed = optimise_for_rank(levers, _competition(rivals, "mean"), 5)
+    fixed = optimise_for_rank(levers, _competition(rivals, "fixed"), 5)
     assert fixed.target_score == ranked[4]
     assert fixed.status == "optimal" and fixed.rank is not None and fixed.rank <= 5
     assert fixed.score >= ranked[4]
+    median = optimise_for_rank(levers, _competition(rivals, "mean"), 5)
+    assert median.target_score is not None and median.rank is not None and median.rank <= 5
+    assert rivals.p_rank_le(median.target_score, 5) >= 0.5 > rivals.p_rank_le(median.target_score - 0.01, 5)
     probable = optimise_for_rank(levers, _competition(rivals, "probability", confidence=0.9), 5)
     assert probable.target_score is not None
     assert rivals.p_rank_le(probable.target_score, 5) >= 0.9

@@ -34,7 +34,13 @@ def test_projected_means_come_from_the_drift_projection() -> None:
     competition = competition_for(2019, "Lào Cai", mode="mean")
     expected = planning_projection(2019, 63).expected_scores(exclude="Lào Cai")
     assert dict(zip(competition.names, competition.central, strict=True)) == expected
-    assert competition.target_score(20) == sorted(expected.values(), reverse=True)[19]
+    # The projected target is the least score whose median rank is 20 (P(rank ≤ 20) ≥ 1/2), the projection's
+    # own score_for_rank at p = 0.5; the rank reported is that median rank, as the `rank` command reports it.
+    target = competition.target_score(20)
+    assert target == competition.probability_score_for_rank(20, 0.5)
+    assert target is not None
+    assert competition.rank(target) <= 20 < competition.rank(target - 0.01)
+    assert (competition.p_rank_le(target, 20) or 0) >= 0.5 > (competition.p_rank_le(target - 0.01, 20) or 0)
 
 
 def test_without_own_uncertainty_the_probability_target_is_the_projections() -> None:
