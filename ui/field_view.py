@@ -77,8 +77,9 @@ def field_frame(f: Field, ours: str | None) -> pd.DataFrame:
                 "score": num(e.score, 2),
                 "provenance": t(f"app.provenance.{e.provenance}"),
                 "band": "" if e.is_exact else f"{num(e.score_low, 2)}–{num(e.score_high, 2)}",
-                "published_rank": e.published_rank,
-                "source": e.source_url or None,
+                # Text, not numbers with None: the grid shows a missing value as a grey "None".
+                "published_rank": "" if e.published_rank is None else str(e.published_rank),
+                "source": e.source_url,
                 "note": e.note or e.basis,
             }
         )
@@ -92,7 +93,7 @@ def field_columns() -> dict[str, Any]:
         "score": st.column_config.TextColumn(t("app.ranking.col.score")),
         "provenance": st.column_config.TextColumn(t("app.ranking.col.provenance")),
         "band": st.column_config.TextColumn(t("app.ranking.col.band"), help=t("app.ranking.col.band_help")),
-        "published_rank": st.column_config.NumberColumn(t("app.ranking.col.published_rank"), width="small"),
+        "published_rank": st.column_config.TextColumn(t("app.ranking.col.published_rank"), width="small"),
         "source": st.column_config.LinkColumn(
             t("app.ranking.col.source"), display_text=t("app.ranking.col.open")
         ),
