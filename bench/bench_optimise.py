@@ -185,7 +185,7 @@ def bench_frontier() -> dict[str, Any]:
     for label, baseline, table in (
         ("Lào Cai 2019", lao_cai, None),
         ("bottom of the table", bottom, None),
-        ("bottom of the table, 2 binding agency budgets (MILP per point)", bottom, budgets),
+        ("bottom of the table, 2 binding agency budgets", bottom, budgets),
     ):
         out[label] = _bench_frontier_of(m, baseline, label, table)
     return out

@@ -8,19 +8,24 @@ plan can be read back. For a target of at least `need` hundredths the plan is th
 and among plans of that effort the one with the most points, the same rule the MILP applies
 (planner.optimise.solve), so both give the same effort and points; tests/test_effort_curve.py holds them equal.
 
-The curve carries no budget rows: with agency budgets (a second dimension) the frontier solves each point with
-the MILP instead.
+Agency budgets keep it exact (`budgeted_effort_curve`): an item's effort counts against one agency only (its
+first lead), so the budgets are separable. Each budgeted agency gets its own curve over its items, cut off where
+its effort passes its budget; the agencies' curves are then combined by a min-plus convolution (the least total
+effort for each total gain), and the unbudgeted items follow as ordinary steps. Every total gain keeps what
+produced it, so a plan is read back exactly as without budgets.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from planner.levers import Choice
 from planner.optimise import KnapsackModel, Selection
+from planner.text import agency_key
 
 _TIE = 1e-7
 
@@ -66,23 +71,129 @@ class EffortCurve:
         return Selection(chosen, gain, effort)
 
 
+def _item_step(
+    model: KnapsackModel, best: npt.NDArray[np.float64], group: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int32]]:
+    """`best` extended by one item (group): the least effort for every exact gain, and the level chosen for it."""
+    top = len(best) - 1
+    new = np.full_like(best, np.inf)
+    pick = np.full(top + 1, -1, dtype=np.int32)
+    for index in np.flatnonzero(model.group_of == group):  # the "stay" variable comes first, so it wins ties
+        gain = int(model.gain[index])
+        if gain > top:
+            continue
+        candidate = np.full_like(best, np.inf)
+        candidate[gain:] = best[: top + 1 - gain] + model.cost[index]
+        better = candidate < new
+        new[better] = candidate[better]
+        pick[better] = int(index)
+    return new, pick
+
+
 def effort_curve(model: KnapsackModel) -> EffortCurve:
     """The least effort for every exact gain, over the undominated levels of `model` (budgets ignored)."""
-    top = model.max_gain_centi
-    best = np.full(top + 1, np.inf)
+    best = np.full(model.max_gain_centi + 1, np.inf)
     best[0] = 0.0
     picks: list[npt.NDArray[np.int32]] = []
     for group in range(len(model.groups)):
-        variables = np.flatnonzero(model.group_of == group)
-        new = np.full_like(best, np.inf)
-        pick = np.full(top + 1, -1, dtype=np.int32)
-        for index in variables:  # the "stay" variable comes first, so it wins exact ties
-            gain = int(model.gain[index])
-            candidate = np.full_like(best, np.inf)
-            candidate[gain:] = best[: top + 1 - gain] + model.cost[index]
-            better = candidate < new
-            new[better] = candidate[better]
-            pick[better] = int(index)
-        best = new
+        best, pick = _item_step(model, best, group)
         picks.append(pick)
     return EffortCurve(model, best, tuple(picks))
+
+
+@dataclass(frozen=True)
+class _AgencyBlock:
+    """One budgeted agency's items: its own curve's choices, and, per total gain, the gain it contributes."""
+
+    groups: tuple[int, ...]
+    picks: tuple[npt.NDArray[np.int32], ...]
+    share: npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class BudgetedCurve:
+    """Like EffortCurve, with every agency budget kept: the same `selection_for`."""
+
+    model: KnapsackModel
+    best: npt.NDArray[np.float64]
+    blocks: tuple[_AgencyBlock, ...]
+    free_groups: tuple[int, ...]
+    free_picks: tuple[npt.NDArray[np.int32], ...] = field(default=())
+
+    @property
+    def max_gain_centi(self) -> int:
+        finite = np.flatnonzero(np.isfinite(self.best))
+        return int(finite.max()) if finite.size else 0
+
+    def selection_for(self, need_centi: int) -> Selection | None:
+        need = max(0, need_centi)
+        if need >= len(self.best):
+            return None
+        tail = self.best[need:]
+        least = float(tail.min())
+        if not np.isfinite(least):
+            return None
+        tolerance = 1e-9 * max(1.0, abs(least)) + _TIE
+        gain = int(np.flatnonzero(tail <= least + tolerance).max()) + need
+        return self._read_back(gain)
+
+    def _read_back(self, gain: int) -> Selection:
+        chosen: dict[str, Choice] = {}
+        g = gain
+        for group, pick in zip(reversed(self.free_groups), reversed(self.free_picks), strict=True):
+            g -= self._take(chosen, group, int(pick[g]))
+        for block in reversed(self.blocks):
+            own = int(block.share[g])
+            g -= own
+            for group, pick in zip(reversed(block.groups), reversed(block.picks), strict=True):
+                own -= self._take(chosen, group, int(pick[own]))
+            assert own == 0
+        assert g == 0
+        return Selection(chosen, gain, sum(c.effort for c in chosen.values()))
+
+    def _take(self, chosen: dict[str, Choice], group: int, index: int) -> int:
+        choice = self.model.choices[index]
+        if choice is None:
+            return 0
+        chosen[self.model.groups[group].code] = choice
+        return choice.gain_centi
+
+
+def budgeted_effort_curve(model: KnapsackModel, budgets: Mapping[str, float]) -> BudgetedCurve:
+    """The least effort for every exact gain with each agency's efforts within its budget.
+
+    `budgets` maps agency keys (planner.text.agency_key) to budgets; an item counts against the budget of its
+    first lead agency, as in planner.optimise.
+    """
+    top = model.max_gain_centi
+    by_agency: dict[str, list[int]] = {}
+    free: list[int] = []
+    for group, lever in enumerate(model.groups):
+        key = agency_key(lever.lead_agency)
+        (by_agency.setdefault(key, []) if key in budgets else free).append(group)
+    total = np.full(top + 1, np.inf)
+    total[0] = 0.0
+    blocks: list[_AgencyBlock] = []
+    for key, groups in by_agency.items():
+        own = np.full(top + 1, np.inf)
+        own[0] = 0.0
+        picks: list[npt.NDArray[np.int32]] = []
+        for group in groups:
+            own, pick = _item_step(model, own, group)
+            picks.append(pick)
+        own[own > budgets[key] + 1e-7] = np.inf  # the agency's plans over its budget are not allowed
+        combined = np.full(top + 1, np.inf)
+        share = np.zeros(top + 1, dtype=np.int64)
+        for g_own in np.flatnonzero(np.isfinite(own)):  # min-plus convolution, zero share first to win ties
+            candidate = np.full(top + 1, np.inf)
+            candidate[g_own:] = total[: top + 1 - g_own] + own[g_own]
+            better = candidate < combined
+            combined[better] = candidate[better]
+            share[better] = g_own
+        total = combined
+        blocks.append(_AgencyBlock(tuple(groups), tuple(picks), share))
+    free_picks: list[npt.NDArray[np.int32]] = []
+    for group in free:
+        total, pick = _item_step(model, total, group)
+        free_picks.append(pick)
+    return BudgetedCurve(model, total, tuple(blocks), tuple(free), tuple(free_picks))

@@ -20,18 +20,15 @@ import time
 
 from planner.base import FrozenModel
 from planner.effort import EffortUnit
-from planner.effort_curve import effort_curve
+from planner.effort_curve import BudgetedCurve, EffortCurve, budgeted_effort_curve, effort_curve
 from planner.levers import LeverSet
 from planner.optimise import (
     DEFAULT_TIME_LIMIT,
     ChosenChange,
     KnapsackModel,
     OptimiseResult,
-    Selection,
     compile_model,
-    optimise_for_score,
     result_of,
-    solve,
 )
 from planner.rules import from_centi, to_centi
 from planner.targets import Competition, ProgressCallback, StopCheck, TargetMode
@@ -43,39 +40,23 @@ DEFAULT_PROBABILITIES: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0
 
 class _PointSolver:
     """The least-effort plan for each target score of a sweep, read from one dynamic-programming pass over the
-    gains (planner.effort_curve, the same optimum as the MILP's). With agency budgets the curve's plan is used
-    when it keeps within every budget (the optimum without those budgets is then also the optimum with them);
-    otherwise that point is one exact MILP solve."""
+    gains (planner.effort_curve: the same optimum as the MILP's, agency budgets included)."""
 
     def __init__(self, levers: LeverSet, model: KnapsackModel, time_limit: float) -> None:
         self.levers = levers
-        self.model = model
-        self.time_limit = time_limit
-        self.budgets = {agency_key(a): b for a, b in levers.agency_budgets.items() if a in model.agency_rows}
-        self.curve = effort_curve(model)
+        budgets = {agency_key(a): b for a, b in levers.agency_budgets.items() if a in model.agency_rows}
+        self.curve: EffortCurve | BudgetedCurve = (
+            budgeted_effort_curve(model, budgets) if budgets else effort_curve(model)
+        )
 
     def best_score(self) -> float:
-        if not self.budgets:
-            return from_centi(self.levers.baseline_centi + self.curve.max_gain_centi)
-        best = solve(self.model, objective="max_points", time_limit=self.time_limit)
-        assert best is not None
-        return from_centi(self.levers.baseline_centi + best.gain_centi)
-
-    def _within_budgets(self, selection: Selection) -> bool:
-        spent: dict[str, float] = {}
-        for code, choice in selection.chosen.items():
-            key = agency_key(self.levers.by_code[code].lead_agency)
-            spent[key] = spent.get(key, 0.0) + choice.effort
-        return all(spent.get(key, 0.0) <= budget + 1e-7 for key, budget in self.budgets.items())
+        return from_centi(self.levers.baseline_centi + self.curve.max_gain_centi)
 
     def __call__(self, target: float) -> OptimiseResult | None:
         started = time.perf_counter()
         selection = self.curve.selection_for(to_centi(target) - self.levers.baseline_centi)
         if selection is None:
             return None
-        if self.budgets and not self._within_budgets(selection):
-            result = optimise_for_score(self.levers, target, model=self.model, time_limit=self.time_limit)
-            return result if result.status == "optimal" else None
         return result_of(self.levers, selection, "optimal", "min_effort", started, target_score=target)
 
 

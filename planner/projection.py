@@ -33,7 +33,7 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Literal
 
 import numpy as np
@@ -512,22 +512,7 @@ class Projection(FrozenModel):
         assert df is not None
         narrow = scale[follows & (scale > 0)]
         finest = float(narrow.min()) if narrow.size else t_scale
-        step = min(finest, t_scale) * DRIFT_STEP
-        half = _t_reach(df) * t_scale + 6.0 * extra
-        count = int(min(max(math.ceil(2 * half / step) + 1, 25), MAX_DRIFT_NODES))
-        nodes = np.linspace(-half, half, count)
-        if extra > 0:  # the t's density smoothed by the normal (Gauss-Hermite, exact to ~1e-9 at this width)
-            points, gh = np.polynomial.hermite_e.hermegauss(40)
-            shifted = (nodes[:, None] - extra * points[None, :]) / t_scale
-            density = ((1.0 + shifted**2 / df) ** (-(df + 1) / 2)) @ gh
-        else:
-            u = nodes / t_scale
-            density = (1.0 + u * u / df) ** (-(df + 1) / 2)
-        tail = DRIFT_TAIL
-        weights = density / density.sum() * (1.0 - tail)
-        weights[0] += tail / 2
-        weights[-1] += tail / 2
-        return nodes, weights
+        return _t_drift_grid(t_scale, extra, df, finest)
 
     def _normal_drift_nodes(
         self, sd: float, scale: FloatArray, follows: NDArray[np.bool_]
@@ -747,6 +732,40 @@ def _convolve(density: FloatArray, grid: FloatArray, scale: float, df: int | Non
     u = grid / scale
     kernel = np.exp(-0.5 * u * u) if df is None else (1.0 + u * u / df) ** (-(df + 1) / 2)
     return _convolve_same(density, kernel / kernel.sum())
+
+
+@lru_cache(maxsize=256)
+def _t_drift_grid(t_scale: float, extra: float, df: int, finest: float) -> tuple[FloatArray, FloatArray]:
+    """Nodes and weights over a t drift (scale `t_scale`, `df` degrees of freedom) plus a normal of sd `extra`,
+    spaced for rivals as narrow as `finest` (see Projection._drift_nodes). They depend only on these four
+    numbers, not on our score, so one grid serves every rank distribution of a projection: a frontier asks for
+    hundreds."""
+    step = min(finest, t_scale) * DRIFT_STEP
+    half = _t_reach(df) * t_scale + 6.0 * extra
+    count = int(min(max(math.ceil(2 * half / step) + 1, 25), MAX_DRIFT_NODES))
+    nodes = np.linspace(-half, half, count)
+    if extra > 0:  # the t's density smoothed by the normal (Gauss-Hermite, exact to ~1e-9 at this width)
+        points, gh = _hermite_nodes(40)
+        shifted = (nodes[:, None] - extra * points[None, :]) / t_scale
+        density = ((1.0 + shifted**2 / df) ** (-(df + 1) / 2)) @ gh
+    else:
+        u = nodes / t_scale
+        density = (1.0 + u * u / df) ** (-(df + 1) / 2)
+    tail = DRIFT_TAIL
+    weights = density / density.sum() * (1.0 - tail)
+    weights[0] += tail / 2
+    weights[-1] += tail / 2
+    nodes.flags.writeable = False
+    weights.flags.writeable = False
+    return nodes, weights
+
+
+@cache
+def _hermite_nodes(n: int) -> tuple[FloatArray, FloatArray]:
+    points, weights = np.polynomial.hermite_e.hermegauss(n)
+    points.flags.writeable = False
+    weights.flags.writeable = False
+    return points, weights
 
 
 def _convolve_same(signal: FloatArray, kernel: FloatArray) -> FloatArray:
