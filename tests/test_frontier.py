@@ -90,7 +90,8 @@ def test_agency_budgets_cap_the_best_rank() -> None:
         EffortTable(agency_budgets={"Văn phòng UBND tỉnh": 0, "Sở Nội vụ": 0}),
     )
     free = frontier(levers, competition)
-    tight = frontier(capped, competition)  # read from the budgeted effort curve, checked against the MILP below
+    # Read from the budgeted effort curve, and checked against the MILP below.
+    tight = frontier(capped, competition)
     assert tight.best_score < free.best_score
     assert tight.best_rank >= free.best_rank
     for point in tight.ranks[::3]:

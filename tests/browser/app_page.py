@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlparse
 
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
@@ -26,9 +27,14 @@ def nav(page: Any, url_path: str, lang: str = "vi") -> None:
     from planner.i18n import t
     from ui import registry
 
-    title = t(registry.page(url_path).title_key, lang)  # type: ignore[arg-type]
+    spec = registry.page(url_path)
+    title = t(spec.title_key, lang)  # type: ignore[arg-type]
     # The link text starts with the icon's ligature name, so only its end is anchored.
     page.locator("[data-testid=stSidebarNav] a").filter(has_text=re.compile(f"{re.escape(title)}$")).click()
+    # Wait for the address to change before waiting for the run: on a loaded machine the new run may not have
+    # started 150 ms after the click, and the previous run's "not running" state would then pass for this one.
+    path = "" if spec.default else url_path
+    page.wait_for_url(lambda url: urlparse(url).path.rstrip("/").endswith(path), timeout=30_000)
     idle(page)
 
 

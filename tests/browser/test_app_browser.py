@@ -172,8 +172,19 @@ def test_a_reload_keeps_the_edits(page: Any) -> None:
 
 def test_the_workshop_view_has_large_type_and_no_sidebar(page: Any) -> None:
     nav(page, "workshop")
-    assert page.locator("[data-testid=stSidebar]").is_hidden()
-    size = page.locator(".st-key-workshop [data-testid=stMetricValue]").first.evaluate(
+    # The page's CSS can land a moment after the run reports idle on a loaded machine: wait for its effects
+    # (a timeout here is the failure).
+    page.locator("[data-testid=stSidebar]").wait_for(state="hidden", timeout=15_000)
+    value = ".st-key-workshop [data-testid=stMetricValue]"
+    page.wait_for_function(
+        """selector => {
+            const e = document.querySelector(selector);
+            return e !== null && parseFloat(getComputedStyle(e.querySelector('p') || e).fontSize) >= 40;
+        }""",
+        arg=value,
+        timeout=15_000,
+    )
+    size = page.locator(value).first.evaluate(
         "e => parseFloat(getComputedStyle(e.querySelector('p') || e).fontSize)"
     )
     assert size >= 40
