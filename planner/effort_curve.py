@@ -30,6 +30,20 @@ from planner.text import agency_key
 _TIE = 1e-7
 
 
+def _best_gain(best: npt.NDArray[np.float64], need_centi: int) -> int | None:
+    """The exact gain of the plan to read for "at least `need_centi`": the least effort over every gain from
+    `need_centi` up and, among gains at that effort, the largest (the MILP's tie-break); None if unreachable."""
+    need = max(0, need_centi)
+    if need >= len(best):
+        return None
+    tail = best[need:]
+    least = float(tail.min())
+    if not np.isfinite(least):
+        return None
+    tolerance = 1e-9 * max(1.0, abs(least)) + _TIE
+    return int(np.flatnonzero(tail <= least + tolerance).max()) + need
+
+
 @dataclass(frozen=True)
 class EffortCurve:
     """best[g] and the choice per item behind it, for one compiled knapsack."""
@@ -45,16 +59,8 @@ class EffortCurve:
 
     def selection_for(self, need_centi: int) -> Selection | None:
         """The least-effort plan gaining at least `need_centi` (then the most points at that effort)."""
-        need = max(0, need_centi)
-        if need > self.max_gain_centi:
-            return None
-        tail = self.best[need:]
-        least = float(tail.min())
-        if not np.isfinite(least):
-            return None
-        tolerance = 1e-9 * max(1.0, abs(least)) + _TIE
-        gain = int(np.flatnonzero(tail <= least + tolerance).max()) + need
-        return self._read_back(gain)
+        gain = _best_gain(self.best, need_centi)
+        return None if gain is None else self._read_back(gain)
 
     def _read_back(self, gain: int) -> Selection:
         chosen: dict[str, Choice] = {}
@@ -126,16 +132,8 @@ class BudgetedCurve:
         return int(finite.max()) if finite.size else 0
 
     def selection_for(self, need_centi: int) -> Selection | None:
-        need = max(0, need_centi)
-        if need >= len(self.best):
-            return None
-        tail = self.best[need:]
-        least = float(tail.min())
-        if not np.isfinite(least):
-            return None
-        tolerance = 1e-9 * max(1.0, abs(least)) + _TIE
-        gain = int(np.flatnonzero(tail <= least + tolerance).max()) + need
-        return self._read_back(gain)
+        gain = _best_gain(self.best, need_centi)
+        return None if gain is None else self._read_back(gain)
 
     def _read_back(self, gain: int) -> Selection:
         chosen: dict[str, Choice] = {}
