@@ -4,6 +4,7 @@
     python3 tasks.py start     # create .venv, install, start the app on the bundled data
     python3 tasks.py test      # create .venv, install, lint, type-check, run every test
     python3 tasks.py bench     # run the benchmarks under bench/ and print their numbers
+    python3 tasks.py screenshots  # browser tests writing docs/screenshots/ (the README's pictures)
 
 Only the standard library is used here, so it runs before anything is installed.
 """
@@ -57,6 +58,13 @@ def test(extra: list[str]) -> None:
     run(PY, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *extra)
 
 
+def screenshots(extra: list[str]) -> None:
+    """Run the browser tests with their screenshots going to docs/screenshots/ (the README's pictures)."""
+    setup()
+    env = {**os.environ, "PAR_PLANNER_SCREENSHOTS": "1"}
+    run(PY, "-m", "pytest", "-p", "no:cacheprovider", "tests/browser", *extra, env=env)
+
+
 def bench(extra: list[str]) -> None:
     setup()
     for script in sorted((ROOT / "bench").glob("bench_*.py")):
@@ -75,6 +83,8 @@ def main() -> None:
         test(extra)
     elif command == "bench":
         bench(extra)
+    elif command == "screenshots":
+        screenshots(extra)
     else:
         print(__doc__)
         sys.exit(0 if command in ("help", "-h", "--help") else 2)

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -23,7 +24,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+#: Where the browser tests put their screenshots: docs/screenshots/ (the README's) when PAR_PLANNER_SCREENSHOTS
+#: is set (`python3 tasks.py screenshots`), else a scratch folder, so a test run leaves the checkout clean.
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("PAR_PLANNER_SCREENSHOTS")
+    else Path(tempfile.gettempdir()) / "par-planner-screenshots"
+)
 
 
 def chromium_missing() -> str | None:

@@ -32,7 +32,8 @@ def page(browser: Any, server: Server) -> Any:
 
 
 def shot(page: Any, name: str, *, height: int = 1000) -> None:
-    """A screenshot for docs/: the viewport made tall enough for the page (Streamlit scrolls inside <main>)."""
+    """A screenshot (for docs/ with PAR_PLANNER_SCREENSHOTS set): the viewport made tall enough for the page
+    (Streamlit scrolls inside <main>)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     if height != VIEWPORT["height"]:
         page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
