@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 from optimiser_fixtures import qd2636, random_baseline, random_effort, random_methodology
 
-from planner.effort_curve import budgeted_effort_curve, effort_curve
+from planner.effort_curve import BudgetedCurve, EffortCurve, budgeted_effort_curve, effort_curve
 from planner.levers import build_levers
-from planner.optimise import compile_model, solve
+from planner.optimise import KnapsackModel, Selection, compile_model, solve
 from planner.planning import planned_scenario
 from planner.scoring import score_scenario
 from planner.text import agency_key
+
+
+def _match_the_milp(
+    rng: np.random.Generator, model: KnapsackModel, curve: EffortCurve | BudgetedCurve
+) -> Iterator[Selection]:
+    """For 8 random targets: the curve's plan has the MILP's least effort and points (or both find none);
+    yields each plan read from the curve for further checks."""
+    for need in sorted({int(x) for x in rng.integers(0, model.max_gain_centi + 2, size=8)}):
+        exact = solve(model, min_gain_centi=need)
+        read = curve.selection_for(need)
+        if exact is None:
+            assert read is None
+            continue
+        assert read is not None
+        assert read.effort == pytest.approx(exact.effort, abs=1e-6)
+        assert read.gain_centi == exact.gain_centi
+        yield read
 
 
 def test_every_target_matches_the_milp_on_random_instances() -> None:
@@ -25,15 +44,7 @@ def test_every_target_matches_the_milp_on_random_instances() -> None:
         )
         curve = effort_curve(model)
         assert curve.max_gain_centi == model.max_gain_centi
-        for need in sorted({int(x) for x in rng.integers(0, model.max_gain_centi + 2, size=8)}):
-            exact = solve(model, min_gain_centi=need)
-            read = curve.selection_for(need)
-            if exact is None:
-                assert read is None
-                continue
-            assert read is not None
-            assert read.effort == pytest.approx(exact.effort, abs=1e-6)
-            assert read.gain_centi == exact.gain_centi
+        for read in _match_the_milp(rng, model, curve):
             assert sum(c.gain_centi for c in read.chosen.values()) == read.gain_centi
 
 
@@ -81,15 +92,7 @@ def test_with_agency_budgets_every_target_matches_the_milp_on_random_instances()
         curve = budgeted_effort_curve(model, {agency_key(a): b for a, b in budgets.items()})
         most = solve(model, objective="max_points")
         assert most is not None and curve.max_gain_centi == most.gain_centi
-        for need in sorted({int(x) for x in rng.integers(0, model.max_gain_centi + 2, size=8)}):
-            exact = solve(model, min_gain_centi=need)
-            read = curve.selection_for(need)
-            if exact is None:
-                assert read is None
-                continue
-            assert read is not None
-            assert read.effort == pytest.approx(exact.effort, abs=1e-6)
-            assert read.gain_centi == exact.gain_centi
+        for read in _match_the_milp(rng, model, curve):
             spent: dict[str, float] = {}
             for code, choice in read.chosen.items():
                 key = agency_key(levers.by_code[code].lead_agency)
