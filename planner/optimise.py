@@ -471,37 +471,29 @@ def optimise_for_score(
     started = time.perf_counter()
     model = model or compile_model(levers)
     need = to_centi(target_score) - levers.baseline_centi
-    if need <= 0:
-        selection = solve(model, min_gain_centi=0, objective="min_effort", time_limit=time_limit)
-        assert selection is not None
-        return result_of(
-            levers,
-            selection,
-            "optimal",
-            "min_effort",
-            started,
-            target_score=target_score,
-            budget=budget,
-            competition=competition,
-            target_rank=target_rank,
-            already_met=True,
-        )
+    already_met = need <= 0
+    # Already met: the least effort is staying put (with any free upgrades), whatever the budget.
     selection = solve(
-        model, min_gain_centi=need, budget=budget, objective="min_effort", time_limit=time_limit
+        model,
+        min_gain_centi=max(need, 0),
+        budget=None if already_met else budget,
+        objective="min_effort",
+        time_limit=time_limit,
     )
-    if selection is not None:
-        return result_of(
-            levers,
-            selection,
-            "optimal",
-            "min_effort",
-            started,
-            target_score=target_score,
-            budget=budget,
-            competition=competition,
-            target_rank=target_rank,
-        )
-    return _infeasible(levers, model, target_score, budget, competition, target_rank, started, time_limit)
+    if selection is None:
+        return _infeasible(levers, model, target_score, budget, competition, target_rank, started, time_limit)
+    return result_of(
+        levers,
+        selection,
+        "optimal",
+        "min_effort",
+        started,
+        target_score=target_score,
+        budget=budget,
+        competition=competition,
+        target_rank=target_rank,
+        already_met=already_met,
+    )
 
 
 def optimise_within_budget(
