@@ -3,20 +3,21 @@ effort for each chance of reaching a chosen rank.
 
 Leaders ask "what does each extra place cost?", and the answer is rarely linear: a cluster of rivals a few
 hundredths apart is cheap to pass, a gap of two points to the next group is not. Each point of the frontier is
-an exact least-effort plan for one target: all read from one dynamic-programming pass over the points gained
-(planner.effort_curve, the same optimum as the MILP's, in milliseconds); with agency budgets, a point whose
-curve plan breaks one is one exact MILP solve (planner.optimise). A plan that already reaches the next target is
-reused. Agency budgets
-and locks hold; the total budget does not limit the frontier (so leaders see what more budget would buy) but
-each point says whether it fits.
+an exact least-effort plan for one target: the rank and the probability sweeps both read from one
+dynamic-programming pass over the points gained (planner.effort_curve, the same optimum as the MILP's, agency
+budgets included, in milliseconds), so `time_limit` bounds nothing here and is kept for callers. A plan that
+already reaches the next target is reused. Agency budgets and locks hold; the total budget does not limit the
+frontier (so leaders see what more budget would buy) but each point says whether it fits.
 
-The loops check `should_stop` between solves and report progress in [0, 1], so the app can show a progress bar
+The sweeps check `should_stop` between points and report progress in [0, 1], so the app can show a progress bar
 and a Stop button; a stopped frontier is returned with what it has and `complete=False`.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from planner.base import FrozenModel
 from planner.effort import EffortUnit
@@ -25,7 +26,6 @@ from planner.levers import LeverSet
 from planner.optimise import (
     DEFAULT_TIME_LIMIT,
     ChosenChange,
-    KnapsackModel,
     OptimiseResult,
     compile_model,
     result_of,
@@ -42,8 +42,9 @@ class _PointSolver:
     """The least-effort plan for each target score of a sweep, read from one dynamic-programming pass over the
     gains (planner.effort_curve: the same optimum as the MILP's, agency budgets included)."""
 
-    def __init__(self, levers: LeverSet, model: KnapsackModel, time_limit: float) -> None:
+    def __init__(self, levers: LeverSet) -> None:
         self.levers = levers
+        model = compile_model(levers)
         budgets = {agency_key(a): b for a, b in levers.agency_budgets.items() if a in model.agency_rows}
         self.curve: EffortCurve | BudgetedCurve = (
             budgeted_effort_curve(model, budgets) if budgets else effort_curve(model)
@@ -58,6 +59,44 @@ class _PointSolver:
         if selection is None:
             return None
         return result_of(self.levers, selection, "optimal", "min_effort", started, target_score=target)
+
+
+Key = TypeVar("Key", int, float)
+
+
+def _sweep(
+    point_solver: _PointSolver,
+    keys: Sequence[Key],
+    target_of: Callable[[Key], float | None],
+    should_stop: StopCheck | None,
+    progress: ProgressCallback | None,
+) -> tuple[list[tuple[Key, float, OptimiseResult]], bool]:
+    """For each key in turn (a rank, a chance), its target score and the least-effort plan reaching it; a plan
+    that already reaches the next target is reused. Ends at the first key no plan reaches; returns the points
+    and whether the sweep ran to the end (False when `should_stop` said so)."""
+    points: list[tuple[Key, float, OptimiseResult]] = []
+    last: OptimiseResult | None = None
+    for done, key in enumerate(keys):
+        if should_stop is not None and should_stop():
+            return points, False
+        target = target_of(key)
+        if target is None:
+            break
+        if last is not None and to_centi(last.score) >= to_centi(target):
+            result = last  # the cheaper plan already reaches this target too
+        else:
+            solved = point_solver(target)
+            if solved is None:
+                break
+            result = last = solved
+        points.append((key, target, result))
+        if progress is not None:
+            progress((done + 1) / len(keys))
+    return points, True
+
+
+def _within(budget: float | None, effort: float) -> bool:
+    return budget is None or effort <= budget + 1e-9
 
 
 class RankPoint(FrozenModel):
@@ -117,40 +156,39 @@ def rank_frontier_points(
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> tuple[tuple[RankPoint, ...], float, bool]:
     """The rank points (current rank first), the best reachable score, and whether the loop ran to the end."""
-    point_solver = _PointSolver(levers, compile_model(levers), time_limit)
+    return _rank_points(_PointSolver(levers), competition, budget, should_stop, progress)
+
+
+def _rank_points(
+    point_solver: _PointSolver,
+    competition: Competition,
+    budget: float | None,
+    should_stop: StopCheck | None,
+    progress: ProgressCallback | None,
+) -> tuple[tuple[RankPoint, ...], float, bool]:
     max_score = point_solver.best_score()
-    start = competition.rank(levers.baseline_score)
-    points: list[RankPoint] = []
-    last = None
-    ranks = list(range(start, 0, -1))
-    for done, k in enumerate(ranks):
-        if should_stop is not None and should_stop():
-            return tuple(points), max_score, False
-        target = competition.target_score(k, max_score=max_score)
-        if target is None:
-            break
-        if last is not None and to_centi(last.score) >= to_centi(target):
-            result = last  # the cheaper plan already reaches this rank too
-        else:
-            solved = point_solver(target)
-            if solved is None:
-                break
-            result = last = solved
-        points.append(
-            RankPoint(
-                rank=k,
-                target_score=target,
-                score=result.score,
-                achieved_rank=competition.rank(result.score),
-                effort=result.effort,
-                p_reach=competition.p_rank_le(result.score, k),
-                within_budget=budget is None or result.effort <= budget + 1e-9,
-                changes=result.changes,
-            )
+    start = competition.rank(point_solver.levers.baseline_score)
+    swept, complete = _sweep(
+        point_solver,
+        range(start, 0, -1),
+        lambda k: competition.target_score(k, max_score=max_score),
+        should_stop,
+        progress,
+    )
+    points = tuple(
+        RankPoint(
+            rank=k,
+            target_score=target,
+            score=result.score,
+            achieved_rank=competition.rank(result.score),
+            effort=result.effort,
+            p_reach=competition.p_rank_le(result.score, k),
+            within_budget=_within(budget, result.effort),
+            changes=result.changes,
         )
-        if progress is not None:
-            progress((done + 1) / len(ranks))
-    return tuple(points), max_score, True
+        for k, target, result in swept
+    )
+    return points, max_score, complete
 
 
 def probability_frontier_points(
@@ -167,37 +205,41 @@ def probability_frontier_points(
     """For each chance p, the least effort to P(rank ≤ k) ≥ p (stopping at the first p no plan reaches)."""
     if competition.drift is None:
         return (), True
-    point_solver = _PointSolver(levers, compile_model(levers), time_limit)
+    return _probability_points(
+        _PointSolver(levers), competition, k, probabilities, budget, should_stop, progress
+    )
+
+
+def _probability_points(
+    point_solver: _PointSolver,
+    competition: Competition,
+    k: int,
+    probabilities: tuple[float, ...],
+    budget: float | None,
+    should_stop: StopCheck | None,
+    progress: ProgressCallback | None,
+) -> tuple[tuple[ProbabilityPoint, ...], bool]:
     max_score = point_solver.best_score()
-    points: list[ProbabilityPoint] = []
-    last = None
-    for done, p in enumerate(sorted(probabilities)):
-        if should_stop is not None and should_stop():
-            return tuple(points), False
-        target = competition.probability_score_for_rank(k, p, max_score=max_score)
-        if target is None:
-            break
-        if last is not None and to_centi(last.score) >= to_centi(target):
-            result = last
-        else:
-            solved = point_solver(target)
-            if solved is None:
-                break
-            result = last = solved
-        points.append(
-            ProbabilityPoint(
-                probability=p,
-                target_score=target,
-                score=result.score,
-                effort=result.effort,
-                p_reach=competition.p_rank_le(result.score, k),
-                within_budget=budget is None or result.effort <= budget + 1e-9,
-                changes=result.changes,
-            )
+    swept, complete = _sweep(
+        point_solver,
+        sorted(probabilities),
+        lambda p: competition.probability_score_for_rank(k, p, max_score=max_score),
+        should_stop,
+        progress,
+    )
+    points = tuple(
+        ProbabilityPoint(
+            probability=p,
+            target_score=target,
+            score=result.score,
+            effort=result.effort,
+            p_reach=competition.p_rank_le(result.score, k),
+            within_budget=_within(budget, result.effort),
+            changes=result.changes,
         )
-        if progress is not None:
-            progress((done + 1) / len(probabilities))
-    return tuple(points), True
+        for p, target, result in swept
+    )
+    return points, complete
 
 
 def frontier(
@@ -224,25 +266,12 @@ def frontier(
         if progress is not None:
             progress(share + (1 - share) * x)
 
-    ranks, best_score, complete = rank_frontier_points(
-        levers,
-        competition,
-        budget=budget,
-        should_stop=should_stop,
-        progress=rank_progress,
-        time_limit=time_limit,
-    )
+    point_solver = _PointSolver(levers)  # one pass over the gains serves both sweeps
+    ranks, best_score, complete = _rank_points(point_solver, competition, budget, should_stop, rank_progress)
     probability_points: tuple[ProbabilityPoint, ...] = ()
     if complete and has_probabilities and target_rank is not None:
-        probability_points, complete = probability_frontier_points(
-            levers,
-            competition,
-            target_rank,
-            probabilities=probabilities,
-            budget=budget,
-            should_stop=should_stop,
-            progress=p_progress,
-            time_limit=time_limit,
+        probability_points, complete = _probability_points(
+            point_solver, competition, target_rank, probabilities, budget, should_stop, p_progress
         )
     best_p = competition.p_rank_le(best_score, target_rank) if target_rank is not None else None
     return Frontier(
