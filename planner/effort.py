@@ -21,6 +21,7 @@ from planner.i18n import Lang, format_number, parse_number, t
 from planner.methodology import Methodology, ScoredItem
 from planner.rules import LevelOption, to_centi
 from planner.scoring import item_options
+from planner.tables import check_upload_size
 from planner.text import fold
 
 EffortUnit = Literal["person_days", "million_vnd", "difficulty"]
@@ -167,16 +168,12 @@ _AGENCY_ALIASES: dict[str, tuple[str, ...]] = {
 }
 _TRUE = ("1", "x", "yes", "y", "true", "co", "khoa", "locked")
 _FALSE = ("", "0", "no", "n", "false", "khong")
-MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
 def _csv_rows(data: str | bytes) -> tuple[list[str], list[list[str]]]:
     """Header and rows of a small CSV, comma or semicolon separated (Vietnamese Excel writes semicolons)."""
     raw = data if isinstance(data, bytes) else data.encode("utf-8")
-    if len(raw) > MAX_CSV_BYTES:
-        raise ImportFileError(
-            "excel.too_large", size_mb=round(len(raw) / 1_048_576, 1), limit_mb=MAX_CSV_BYTES // 1_048_576
-        )
+    check_upload_size(len(raw))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -22,7 +22,6 @@ from typing import Literal
 
 from planner.errors import FieldError, ImportFileError, Problem
 from planner.excel.workbook import (
-    MAX_UPLOAD_BYTES,
     Column,
     TableRow,
     collect_problems,
@@ -34,6 +33,7 @@ from planner.i18n import parse_number
 from planner.official_tables import official_table_path
 from planner.provinces import Era, match_province, province_names
 from planner.results_data import ResultRow
+from planner.tables import check_upload_size
 from planner.text import fold
 
 #: (province text as written, score, rank or None, source row number)
@@ -111,12 +111,7 @@ def read_results_file(
     else:
         path = Path(path_or_bytes)
         name = filename or path.name
-        if path.stat().st_size > MAX_UPLOAD_BYTES:
-            raise ImportFileError(
-                "excel.too_large",
-                size_mb=round(path.stat().st_size / 1_048_576, 1),
-                limit_mb=MAX_UPLOAD_BYTES // 1_048_576,
-            )
+        check_upload_size(path.stat().st_size)
         data = path.read_bytes()
     is_xlsx = name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK"
     rows = read_xlsx_rows(data) if is_xlsx else read_csv_rows(data)
@@ -158,10 +153,7 @@ def _read_xlsx_row(row: TableRow) -> RawRow | None:
 
 def read_csv_rows(data: bytes) -> list[RawRow]:
     """The (province, score, rank, row) rows of a CSV table (header row found among the first 15 lines)."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(
-            "excel.too_large", size_mb=round(len(data) / 1_048_576, 1), limit_mb=MAX_UPLOAD_BYTES // 1_048_576
-        )
+    check_upload_size(len(data))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

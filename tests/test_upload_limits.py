@@ -6,7 +6,12 @@ import ast
 import tomllib
 from pathlib import Path
 
+import pytest
+
+from planner.effort import agency_budgets_from_csv
+from planner.errors import ImportFileError
 from planner.excel.workbook import MAX_UPLOAD_BYTES, UPLOAD_LIMIT_MB
+from planner.field_io import read_results_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,3 +39,15 @@ def test_every_uploader_has_the_per_uploader_limit() -> None:
 def test_the_server_limit_equals_the_gate_limit() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] == UPLOAD_LIMIT_MB == MAX_UPLOAD_BYTES // 2**20
+
+
+def test_the_csv_readers_refuse_at_the_same_limit_as_the_xlsx_gate() -> None:
+    too_big = b"x" * (MAX_UPLOAD_BYTES + 1)
+    readers = (
+        lambda: agency_budgets_from_csv(too_big),
+        lambda: read_results_file(too_big, "ket_qua.csv", year=2024),
+    )
+    for read in readers:
+        with pytest.raises(ImportFileError) as info:
+            read()
+        assert (info.value.key, info.value.params["limit_mb"]) == ("excel.too_large", UPLOAD_LIMIT_MB)

@@ -29,12 +29,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.errors import ImportFileError, Problem
 from planner.i18n import Lang, parse_number, t
+from planner.tables import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES  # the limit lives there; re-exported
+from planner.tables import UPLOAD_LIMIT_MB as UPLOAD_LIMIT_MB
+from planner.tables import check_upload_size
 from planner.text import fold
 
-#: Uploads larger than this are refused (the app's uploader and Streamlit's server limit say the same).
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-#: The same limit in megabytes, for Streamlit's uploaders (`max_upload_size`) and .streamlit/config.toml.
-UPLOAD_LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 #: A zip member may expand at most this many times; office files compress text about 5-20 times.
 MAX_COMPRESSION_RATIO = 200
 #: The whole workbook may expand to at most this many bytes. openpyxl needs about 0.35 s and 15 MB of memory
@@ -48,10 +47,7 @@ _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
 def check_xlsx_bytes(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
     """Refuse anything that is not a modest, well-formed .xlsx, without decompressing it."""
-    if len(data) > max_bytes:
-        raise ImportFileError(
-            "excel.too_large", size_mb=round(len(data) / 1_048_576, 1), limit_mb=max_bytes // 1_048_576
-        )
+    check_upload_size(len(data), max_bytes)
     if not data:
         raise ImportFileError("excel.empty_file")
     if data.startswith(_OLE_MAGIC):
