@@ -21,7 +21,7 @@ from planner.i18n import Lang, format_number, parse_number, t
 from planner.methodology import Methodology, ScoredItem
 from planner.rules import LevelOption, to_centi
 from planner.scoring import item_options
-from planner.tables import check_upload_size
+from planner.tables import check_upload_size, parse_yes_no
 from planner.text import fold
 
 EffortUnit = Literal["person_days", "million_vnd", "difficulty"]
@@ -166,8 +166,6 @@ _AGENCY_ALIASES: dict[str, tuple[str, ...]] = {
     "agency": ("agency", "lead_agency", "co quan", "co quan chu tri", "chu tri"),
     "budget": ("budget", "capacity", "ngan sach", "nang luc", "han muc"),
 }
-_TRUE = ("1", "x", "yes", "y", "true", "co", "khoa", "locked")
-_FALSE = ("", "0", "no", "n", "false", "khong")
 
 
 def _csv_rows(data: str | bytes) -> tuple[list[str], list[list[str]]]:
@@ -212,16 +210,6 @@ def _cell(row: list[str], positions: dict[str, int], key: str) -> str:
 
 def _where(row_number: int, column: str) -> dict[str, Any]:
     return {"sheet": "CSV", "row": row_number, "column": column}
-
-
-def _flag(text: str) -> bool | None:
-
-    folded = fold(text)
-    if folded in _TRUE:
-        return True
-    if folded in _FALSE:
-        return False
-    return None
 
 
 def effort_table_from_csv(
@@ -280,7 +268,7 @@ def effort_table_from_csv(
         for key, store in (("locked", locked), ("survey_unlocked", unlocked)):
             text = _cell(row, positions, key)
             if text:
-                flag = _flag(text)
+                flag = parse_yes_no(text)
                 if flag is None:
                     problems.append(
                         Problem("excel.not_a_boolean", {**_where(row_number, key), "value": text[:40]})

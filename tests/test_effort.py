@@ -128,6 +128,13 @@ def test_every_bad_row_is_reported_with_its_row_and_column(tmp_path: Path) -> No
     assert any("Dòng 3" in line and "maybe" in line for line in messages)
 
 
+def test_yes_no_cells_take_the_same_words_as_in_the_workbooks(tmp_path: Path) -> None:
+    data = _write(tmp_path, "flags.csv", "code,level,effort,locked\n4.1.2,,,Đúng\n2.1.1,,,Sai\n")
+    table = effort_table_from_csv(data, qd2636())
+    assert table.constraint("4.1.2").locked
+    assert not table.constraint("2.1.1").locked
+
+
 def test_missing_columns_and_non_utf8_files_are_refused(tmp_path: Path) -> None:
     m = qd2636()
     with pytest.raises(ImportFileError) as info:

@@ -31,7 +31,7 @@ from planner.errors import ImportFileError, Problem
 from planner.i18n import Lang, parse_number, t
 from planner.tables import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES  # the limit lives there; re-exported
 from planner.tables import UPLOAD_LIMIT_MB as UPLOAD_LIMIT_MB
-from planner.tables import check_upload_size
+from planner.tables import check_upload_size, parse_yes_no
 from planner.text import fold
 
 #: A zip member may expand at most this many times; office files compress text about 5-20 times.
@@ -198,7 +198,7 @@ class TableRow:
         return number
 
     def boolean(self, key: str) -> bool:
-        """Yes/no cells: có/không, x, yes/no, true/false, 1/0; empty is no."""
+        """Yes/no cells: numbers (0 is no) or the words of `planner.tables.parse_yes_no`; empty is no."""
         if self.is_formula(key):
             raise self.error(key, "excel.formula_not_allowed")
         value = self.raw(key)
@@ -208,12 +208,10 @@ class TableRow:
             return value
         if isinstance(value, int | float):
             return value != 0
-        folded = fold(str(value))
-        if folded in ("co", "x", "yes", "y", "true", "1", "dung", "khoa", "locked"):
-            return True
-        if folded in ("khong", "no", "n", "false", "0", "sai", ""):
-            return False
-        raise self.error(key, "excel.not_a_boolean", value=str(value)[:40])
+        flag = parse_yes_no(str(value))
+        if flag is None:
+            raise self.error(key, "excel.not_a_boolean", value=str(value)[:40])
+        return flag
 
 
 def read_table(
