@@ -10,6 +10,7 @@ import streamlit as st
 
 from planner.errors import PlannerError
 from planner.i18n import LANGS
+from planner.ranking import group_of
 from planner.rules import from_centi
 from ui import state
 from ui.position import Position, current_position
@@ -36,11 +37,6 @@ def language_switch() -> None:
         on_change=_on_lang,
         label_visibility="collapsed",
     )
-
-
-def group_of(percent: float) -> str:
-    """The ministry's groups: A at 90% and above, B from 80% to 90%, C below 80%."""
-    return "A" if percent >= 90 else ("B" if percent >= 80 else "C")
 
 
 def who_line(position: Position) -> str:
@@ -109,7 +105,7 @@ def _metrics(position: Position, *, large: bool) -> None:
     with cols[2]:
         st.metric(
             t("app.header.group"),
-            group_of(card.percent),
+            group_of(card.total),
             help=t("app.header.group_help"),
         )
     outlook = position.outlook
