@@ -36,6 +36,12 @@ import numpy as np
 from planner.base import FrozenModel
 from planner.field import Field
 from planner.projection import MeanModel, Projection, fit_drift_model, project_field
+from planner.rank_maths import (
+    exceed_probability,
+    interval_from_distribution,
+    poisson_binomial,
+    rank_distribution_from_counts,
+)
 from planner.reconstruction import reconstruct_field
 from planner.results_data import ResultRow, ResultsData, bundled_results
 
@@ -207,7 +213,7 @@ def _rank_statements(
     """With the actual score: is the actual rank inside the 80% interval, the mean Brier score of the statements
     P(rank ≤ k), and log P(rank = actual) (floored at 1e-9)."""
     dist = projection.rank_distribution(min(max(score, 0.0), 100.0), province)
-    low, high = projection.rank_interval(min(max(score, 0.0), 100.0), province, LEVEL)
+    low, high = interval_from_distribution(dist, LEVEL)
     cdf = np.minimum(np.cumsum(dist), 1.0)
     ks = [k for k in STATEMENT_RANKS if k <= dist.size]
     brier = float(np.mean([(cdf[k - 1] - (1.0 if rank <= k else 0.0)) ** 2 for k in ks]))
@@ -220,11 +226,9 @@ def _median_ranks(projection: Projection, expected: dict[str, float]) -> dict[st
     the app shows. (The first version used the expected rank 1 + Σ_j P(S_j > S_i), a mean, which is the best
     guess for squared errors but not for absolute ones, and which counted each reconstructed rival's doubt
     about its place as if the field itself were that wide.)"""
-    out = {}
-    for name, score in expected.items():
-        cdf = np.cumsum(projection.rank_distribution(min(max(score, 0.0), 100.0), name))
-        out[name] = int(np.searchsorted(cdf, 0.5 - 1e-12, side="left")) + 1
-    return out
+    return {
+        name: projection.median_rank(min(max(score, 0.0), 100.0), name) for name, score in expected.items()
+    }
 
 
 def _point_ranks(expected: dict[str, float]) -> dict[str, int]:
@@ -629,12 +633,6 @@ class RankingHoldout(FrozenModel):
 
 def ranking_holdout(data: ResultsData | None = None, *, min_year: int = 2018) -> RankingHoldout:
     """See RankingHoldout (each year's top and bottom are skipped: the national summary states them anyway)."""
-    from planner.rank_maths import (
-        exceed_probability,
-        interval_from_distribution,
-        poisson_binomial,
-        rank_distribution_from_counts,
-    )
     from planner.ranking import RANK_INTERVAL_LEVEL, rank_distribution_in_field
 
     data = data if data is not None else bundled_results()

@@ -55,6 +55,8 @@ from planner.field import (
 from planner.provinces import Era, match_province, provinces_34
 from planner.rank_maths import (
     interval_from_distribution,
+    mean_rank,
+    median_rank,
     poisson_binomial,
     rank_distribution_from_counts,
     student_t_cdf,
@@ -608,9 +610,12 @@ class Projection(FrozenModel):
         """The central `level` interval of our rank."""
         return interval_from_distribution(self.rank_distribution(score, exclude), level)
 
+    def median_rank(self, score: float, exclude: str | None = None) -> int:
+        """The median of our rank: the rank a projection reports."""
+        return median_rank(self.rank_distribution(score, exclude))
+
     def expected_rank(self, score: float, exclude: str | None = None) -> float:
-        dist = self.rank_distribution(score, exclude)
-        return float(np.dot(np.arange(1, dist.size + 1), dist))
+        return mean_rank(self.rank_distribution(score, exclude))
 
     # --- one rival's own score -----------------------------------------------------------------------------
 

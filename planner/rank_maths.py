@@ -48,14 +48,27 @@ def rank_distribution_from_counts(counts: FloatArray, n: int) -> FloatArray:
     return dist
 
 
+def rank_quantile(cdf: FloatArray, q: float) -> int:
+    """The least rank r (from 1) with P(rank ≤ r) ≥ q, from the cumulative distribution `cdf` (capped at n)."""
+    return min(int(np.searchsorted(cdf, q - 1e-12, side="left")) + 1, len(cdf))
+
+
+def median_rank(dist: FloatArray) -> int:
+    """The median of a rank distribution (ranks from 1): the least r with P(rank ≤ r) ≥ 1/2, the rank every
+    projected statement reports."""
+    return rank_quantile(np.cumsum(dist), 0.5)
+
+
+def mean_rank(dist: FloatArray) -> float:
+    """The expected rank of a rank distribution (ranks from 1)."""
+    return float(np.dot(np.arange(1, len(dist) + 1), dist))
+
+
 def interval_from_distribution(dist: FloatArray, level: float) -> tuple[int, int]:
     """The central `level` interval of a rank distribution (ranks from 1)."""
     cdf = np.cumsum(dist)
     tail = (1.0 - level) / 2
-    lo = int(np.searchsorted(cdf, tail - 1e-12, side="left")) + 1
-    hi = int(np.searchsorted(cdf, 1.0 - tail - 1e-12, side="left")) + 1
-    n = len(dist)
-    return min(lo, n), min(hi, n)
+    return rank_quantile(cdf, tail), rank_quantile(cdf, 1.0 - tail)
 
 
 def exceed_probability(

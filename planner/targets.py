@@ -35,6 +35,7 @@ import numpy.typing as npt
 
 from planner.errors import OptimiseError
 from planner.methodology import Methodology
+from planner.rank_maths import rank_quantile
 from planner.rules import from_centi, to_centi
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ class Competition:
         cumulative = self.cdf(score) if self.mode != "fixed" else None
         if cumulative is None:
             return self.central_rank(score)
-        return min(int(np.searchsorted(cumulative, 0.5 - 1e-12)) + 1, self.n)
+        return rank_quantile(cumulative, 0.5)
 
     def central_rank(self, score: float) -> int:
         """1 + the rivals whose central score (last or projected mean) is strictly higher than `score`."""

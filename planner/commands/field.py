@@ -24,7 +24,8 @@ from planner.i18n import Lang, format_number, parse_number, t
 from planner.merger import merged_field
 from planner.projection import Projection, project_field
 from planner.provinces import Era, match_province
-from planner.ranking import group_of, rank_in_field
+from planner.rank_maths import interval_from_distribution, mean_rank, median_rank
+from planner.ranking import RANK_INTERVAL_LEVEL, group_of, rank_in_field
 
 #: The first year ranked among the 34 provinces formed on 1 July 2025.
 FIRST_34_YEAR = 2025
@@ -150,8 +151,6 @@ def _projection_json(
     projection: Projection, base: Field, score: float, province: str | None, project_from: int
 ) -> dict[str, Any]:
     dist = projection.rank_distribution(score, province)
-    cdf = dist.cumsum()
-    median = int((cdf >= 0.5 - 1e-12).argmax()) + 1
     ties: list[str] = []
     if projection.mode == "fixed":
         ties = [
@@ -160,17 +159,17 @@ def _projection_json(
     return {
         "year": projection.target_year,
         "score": round(score, 2),
-        "rank": median,
+        "rank": median_rank(dist),
         "n": len(dist),
         "field": _kind_for_json(base),
         "ties": ties,
-        "rank_interval": list(projection.rank_interval(score, province)),
+        "rank_interval": list(interval_from_distribution(dist, RANK_INTERVAL_LEVEL)),
         "province": province,
         "provinces": projection.n_provinces,
         "group": group_of(score),
         "project_from": project_from,
         "mode": projection.mode,
-        "expected_rank": round(projection.expected_rank(score, province), 2),
+        "expected_rank": round(mean_rank(dist), 2),
         "expected_mean": round(projection.expected_mean, 2),
         "p_rank_le": {str(k): round(float(dist[:k].sum()), 4) for k in P_RANK_LEVELS if k <= len(dist)},
     }
