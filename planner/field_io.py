@@ -33,7 +33,7 @@ from planner.i18n import parse_number
 from planner.official_tables import official_table_path
 from planner.provinces import Era, match_province, province_names
 from planner.results_data import ResultRow
-from planner.tables import check_upload_size
+from planner.tables import check_upload_size, find_header
 from planner.text import fold
 
 #: (province text as written, score, rank or None, source row number)
@@ -163,25 +163,8 @@ def read_csv_rows(data: bytes) -> list[RawRow]:
     head = "\n".join(text.splitlines()[:15])
     delimiter = max((";", ",", "\t"), key=head.count)
     lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    wanted = {
-        key: {fold(h) for h in headers}
-        for key, headers in (("province", PROVINCE_HEADERS), ("score", SCORE_HEADERS), ("rank", RANK_HEADERS))
-    }
-    header_at, positions = None, {}
-    for i, line in enumerate(lines[:15]):
-        found: dict[str, int] = {}
-        for j, cell in enumerate(line):
-            folded = fold(cell)
-            for key, names in wanted.items():
-                if key not in found and folded in names:
-                    found[key] = j
-        if "province" in found and "score" in found:
-            header_at, positions = i, found
-            break
-    if header_at is None:
-        raise ImportFileError(
-            "excel.missing_columns", sheet="CSV", columns=f"{PROVINCE_HEADERS[0]}, {SCORE_HEADERS[0]}"
-        )
+    top = {i: dict(enumerate(line)) for i, line in enumerate(lines[:15])}
+    header_at, positions = find_header(top, COLUMNS, sheet="CSV")
     rows: list[RawRow] = []
     problems: list[Problem] = []
     for i, line in enumerate(lines[header_at + 1 :], start=header_at + 2):

@@ -1,10 +1,14 @@
-"""What every table a user uploads shares, whatever its format: the size limit and the yes/no words.
+"""What every table a user uploads shares, whatever its format: the size limit, columns found by their
+headers, and the yes/no words.
 
 Kept apart from planner.excel.workbook (which opens .xlsx files with openpyxl) so that the CSV readers of the
 core use the same rules without importing openpyxl.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from planner.errors import ImportFileError
 from planner.text import fold
@@ -37,3 +41,42 @@ def parse_yes_no(text: str) -> bool | None:
     if folded in NO_WORDS:
         return False
     return None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a reader expects, found by any of its header names (folded), in any position."""
+
+    key: str
+    headers: tuple[str, ...]
+    required: bool = True
+
+
+def find_header(
+    grid: Mapping[int, Mapping[int, str]], columns: Sequence[Column], *, sheet: str, header_rows: int = 1
+) -> tuple[int, dict[str, int]]:
+    """The header row of a table given as text by row then column number, and the column of each key found.
+
+    The header row is the first row of `grid` that holds every required column (the caller passes the top
+    rows; instructions or a title may sit above the header). With `header_rows=2` a column's header may also
+    be in the row above (a merged header over two rows next to a group header with sub-headers, as in the Lào
+    Cai appendix). When no row holds them all, one error names the required columns missing from the row
+    that holds the most.
+    """
+    wanted = {c.key: {fold(h) for h in c.headers} for c in columns}
+    required = [c.key for c in columns if c.required]
+    best: dict[str, int] = {}
+    for row_number in sorted(grid):
+        found: dict[str, int] = {}
+        for above in range(header_rows - 1, -1, -1):
+            for column, text in sorted(grid.get(row_number - above, {}).items()):
+                folded = fold(text)
+                for key, headers in wanted.items():
+                    if key not in found and folded in headers:
+                        found[key] = column
+        if all(key in found for key in required):
+            return row_number, found
+        if sum(key in found for key in required) > sum(key in best for key in required):
+            best = found
+    missing = [c.headers[0] for c in columns if c.required and c.key not in best]
+    raise ImportFileError("excel.missing_columns", sheet=sheet, columns=", ".join(missing))

@@ -142,6 +142,12 @@ def test_a_table_without_the_columns_names_them() -> None:
     assert info.value.key == "excel.missing_columns"
 
 
+def test_a_table_with_a_province_column_but_no_score_names_only_the_score() -> None:
+    with pytest.raises(PlannerError) as info:
+        read_results_file(_csv([["Tỉnh", "Ghi chú"], ["Hà Nội", "x"]]), "x.csv", year=2024)
+    assert (info.value.key, info.value.params["columns"]) == ("excel.missing_columns", "Điểm")
+
+
 def test_an_empty_csv_is_refused() -> None:
     with pytest.raises(PlannerError):
         read_results_file(b"", "x.csv", year=2024)

@@ -31,7 +31,8 @@ from planner.errors import ImportFileError, Problem
 from planner.i18n import Lang, parse_number, t
 from planner.tables import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES  # the limit lives there; re-exported
 from planner.tables import UPLOAD_LIMIT_MB as UPLOAD_LIMIT_MB
-from planner.tables import check_upload_size, parse_yes_no
+from planner.tables import Column as Column  # moved there with the header search; re-exported
+from planner.tables import check_upload_size, find_header, parse_yes_no
 from planner.text import fold
 
 #: A zip member may expand at most this many times; office files compress text about 5-20 times.
@@ -126,15 +127,6 @@ class CellProblem(Problem):
         return t(self.key, lang, **self.params, detail=inner)
 
 
-@dataclass(frozen=True)
-class Column:
-    """A column a reader expects, found by any of its header names (folded), in any position."""
-
-    key: str
-    headers: tuple[str, ...]
-    required: bool = True
-
-
 @dataclass
 class TableRow:
     """One data row: its Excel row number and the cells by column key."""
@@ -219,31 +211,16 @@ def read_table(
 ) -> list[TableRow]:
     """The data rows under the header row of `ws`, columns found by header name in any order.
 
-    The header row is the first of the top rows that holds every required column; instructions or a title may
-    sit above it. With `header_rows=2` a column's header may also be in the row above (a merged header over two
-    rows next to a group header with sub-headers, as in the Lào Cai appendix). Entirely empty rows are
-    skipped. Missing required columns raise one error naming them all.
+    The header row is found among the top `header_search_rows` rows by `planner.tables.find_header` (with
+    `header_rows=2` a header may sit in the row above). Entirely empty rows are skipped.
     """
-    wanted = {c.key: {fold(h) for h in c.headers} for c in columns}
     grid = _cells_by_row(ws)
-    header_row = None
-    positions: dict[str, int] = {}
-    for row_number in sorted(r for r in grid if r <= header_search_rows):
-        found: dict[str, int] = {}
-        for above in range(header_rows - 1, -1, -1):
-            for col_index, cell in sorted(grid.get(row_number - above, {}).items()):
-                if cell.value is None:
-                    continue
-                folded = fold(str(cell.value))
-                for key, headers in wanted.items():
-                    if key not in found and folded in headers:
-                        found[key] = col_index
-        if all(c.key in found for c in columns if c.required):
-            header_row, positions = row_number, found
-            break
-    if header_row is None:
-        required = [c.headers[0] for c in columns if c.required]
-        raise ImportFileError("excel.missing_columns", sheet=ws.title, columns=", ".join(required))
+    top = {
+        row: {column: str(cell.value) for column, cell in cells.items() if cell.value is not None}
+        for row, cells in grid.items()
+        if row <= header_search_rows
+    }
+    header_row, positions = find_header(top, columns, sheet=ws.title, header_rows=header_rows)
     letters = {key: get_column_letter(col) for key, col in positions.items()}
     rows: list[TableRow] = []
     for row_number in sorted(r for r in grid if r > header_row):
