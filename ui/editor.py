@@ -25,6 +25,7 @@ from planner.scenario import ItemSetting, Scenario
 from planner.scoring import ScoreCard, current_option, item_options, score_scenario, setting_centi
 from ui import state
 from ui.text import labels, lang, points, t
+from ui.views import md
 
 EditMode = Literal["level", "value", "points"]
 EDIT_MODES: tuple[EditMode, ...] = ("level", "value", "points")
@@ -151,7 +152,7 @@ def item_row(
         if item.rule.is_assumption and not (setting is not None and setting.points is not None):
             badges.append(t("app.scenario.badge_assumption"))
         suffix = f"  \n:gray[{' · '.join(badges)}]" if badges else ""
-        st.markdown(f"**{code}** {_plain(node.name(lang()))}{suffix}", help=_rule_help(item))
+        st.markdown(f"**{code}** {md(node.name(lang()), colons=True)}{suffix}", help=_rule_help(item))
     with middle:
         takes_value = item.rule.takes_value and not isinstance(item.rule, YesNoRule)
         if mode == "level" or (mode == "value" and not takes_value):
@@ -197,14 +198,6 @@ def item_row(
         if delta < 0:
             shown_delta = f" :red[−{points(from_centi(-delta))}]"
         st.markdown(f"{points(from_centi(centi))} / {points(from_centi(item.max_centi))}{shown_delta}")
-
-
-def _plain(text: str) -> str:
-    """Text from data shown in markdown with markdown's active characters neutralised."""
-    out = text
-    for ch in "\\`*_[]<>#|$~:":
-        out = out.replace(ch, "\\" + ch)
-    return out
 
 
 def _rule_help(item: ScoredItem) -> str:

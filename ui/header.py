@@ -15,6 +15,7 @@ from planner.rules import from_centi
 from ui import state
 from ui.position import Position, current_position
 from ui.text import lang, points, prob, set_lang, t
+from ui.views import md
 
 LANG_WIDGET = "lang_pick"
 
@@ -62,7 +63,7 @@ def render(*, large: bool = False) -> Position | None:
             slot = state.active_slot()
             ws = state.workspace()
             badge = f" :orange-badge[{t('app.header.illustrative')}]" if ws.illustrative else ""
-            st.markdown(f"**{_md(who_line(position))}** — {_md(slot.name or '–')}{badge}")
+            st.markdown(f"**{md(who_line(position))}** — {md(slot.name or '–')}{badge}")
         with top_right:
             language_switch()
         _metrics(position, large=large)
@@ -129,10 +130,3 @@ def _baseline_total(position: Position) -> float | None:
     except PlannerError:
         return None
     return from_centi(card.total_centi)
-
-
-def _md(text: str) -> str:
-    out = text
-    for ch in "\\`*_[]<>#|$~":
-        out = out.replace(ch, "\\" + ch)
-    return out

@@ -17,10 +17,12 @@ def slot_color(slot: state.Slot) -> str:
     return charts.scenario_color(slot.color)
 
 
-def md(text: str) -> str:
-    """Text from data or from the user, with markdown's active characters escaped."""
+def md(text: str, *, colons: bool = False) -> str:
+    """Text from data or from the user, with markdown's active characters escaped. With `colons`, colons too, so
+    a name cannot open Streamlit's `:color[...]` or `:emoji:` syntax (left off by default: an escaped colon also
+    stops a URL in a source or note from becoming a link)."""
     out = text
-    for ch in "\\`*_[]<>#|$~":
+    for ch in "\\`*_[]<>#|$~" + (":" if colons else ""):
         out = out.replace(ch, "\\" + ch)
     return out
 
