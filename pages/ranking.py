@@ -35,7 +35,7 @@ def show(position: Position, f: Field, rank: RankResult) -> None:
     ladder, projected = st.columns(2)
     with ladder:
         st.subheader(t("app.ranking.ladder", year=str(f.year)))
-        rungs = field_view.ladder_rungs(f, card.total, ours)
+        rungs = field_view.ladder_rungs(f, rank)
         chartview.show(
             ("ladder", field_key(f), card.total_centi, ours, lang(), color),
             lambda: charts.rank_ladder(rungs, lang(), color=color),

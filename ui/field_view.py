@@ -14,6 +14,7 @@ import streamlit as st
 from planner import charts
 from planner.field import Field
 from planner.projection import Projection
+from planner.ranking import Neighbour, RankResult
 from ui import position, state
 from ui.text import labels, num, t
 
@@ -110,36 +111,25 @@ def provenance_counts(f: Field) -> str:
     return " · ".join(parts)
 
 
-def ladder_rungs(
-    f: Field, score: float, province: str | None, above: int = 6, below: int = 4
-) -> list[charts.LadderRung]:
-    """Our scenario among the field, `above` provinces over it and `below` under it, ranked by score."""
-    rivals = [e for e in f.entries if e.province != province]
-    ours_cents = round(score * 100)
-    rows: list[tuple[int, str, float, bool, Any]] = []
-    for e in rivals:
-        rows.append((round(e.score * 100), e.province, e.score, False, e))
-    rows.append((ours_cents, province or t("app.ranking.our_scenario"), score, True, None))
-    rows.sort(key=lambda r: (-r[0], not r[3], r[1]))
-    out: list[charts.LadderRung] = []
-    for cents, name, value, ours, entry in rows:
-        rank = 1 + sum(1 for r in rows if r[0] > cents)
-        if entry is None:
-            out.append(charts.LadderRung(rank, name, value, True, t("app.ranking.our_scenario")))
-        else:
-            out.append(
-                charts.LadderRung(
-                    rank,
-                    name,
-                    value,
-                    ours,
-                    t(f"app.provenance.{entry.provenance}"),
-                    None if entry.is_exact else entry.score_low,
-                    None if entry.is_exact else entry.score_high,
-                )
-            )
-    where = next(i for i, r in enumerate(out) if r.ours)
-    return out[max(0, where - above) : where + below + 1]
+def ladder_rungs(f: Field, rank: RankResult, above: int = 6, below: int = 4) -> list[charts.LadderRung]:
+    """Our scenario among the field, `above` provinces over it and `below` under it, at the ranks
+    planner.ranking gave them (the header's rank for ours); a reconstructed rival carries its band."""
+    entries = {e.province: e for e in f.entries}
+
+    def rung(n: Neighbour) -> charts.LadderRung:
+        entry = entries[n.province]
+        band = (None, None) if entry.is_exact else (entry.score_low, entry.score_high)
+        return charts.LadderRung(
+            n.rank, n.province, n.score, False, t(f"app.provenance.{n.provenance}"), *band
+        )
+
+    over = sorted(rank.above, key=lambda n: (n.rank, n.province))  # highest first, ties by name
+    ours = t("app.ranking.our_scenario")
+    return [
+        *(rung(n) for n in over[max(0, len(over) - above) :]),
+        charts.LadderRung(rank.rank, rank.province or ours, rank.score, True, ours),
+        *(rung(n) for n in rank.below[:below]),
+    ]
 
 
 def overrides_frame(projection: Projection, exclude: str | None) -> pd.DataFrame:
