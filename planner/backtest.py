@@ -42,6 +42,7 @@ from planner.rank_maths import (
     poisson_binomial,
     rank_distribution_from_counts,
 )
+from planner.ranking import RANK_INTERVAL_LEVEL, rank_distribution_in_field, rank_of, ranks_of
 from planner.reconstruction import reconstruct_field
 from planner.results_data import ResultRow, ResultsData, bundled_results
 
@@ -232,8 +233,7 @@ def _median_ranks(projection: Projection, expected: dict[str, float]) -> dict[st
 
 
 def _point_ranks(expected: dict[str, float]) -> dict[str, int]:
-    cents = {name: round(score * 100) for name, score in expected.items()}
-    return {name: 1 + sum(1 for other in cents.values() if other > mine) for name, mine in cents.items()}
+    return dict(zip(expected, ranks_of(list(expected.values())), strict=True))
 
 
 def _share(values: Sequence[bool]) -> float | None:
@@ -603,7 +603,7 @@ def reconstruction_holdout(data: ResultsData | None = None, *, min_year: int = 2
         entry = field.entry(row.province)
         out.append((row.year, row.province, row.score, entry.score, entry.score_low, entry.score_high))
         if row.rank is not None:
-            position = 1 + sum(1 for e in field.entries if e.score > entry.score)
+            position = rank_of(entry.score, (e.score for e in field.entries))
             rank_errors.append(abs(position - row.rank))
     errors = np.array([point - actual for _, _, actual, point, _, _ in out])
     covered = [low <= actual <= high for _, _, actual, _, low, high in out]
@@ -633,8 +633,6 @@ class RankingHoldout(FrozenModel):
 
 def ranking_holdout(data: ResultsData | None = None, *, min_year: int = 2018) -> RankingHoldout:
     """See RankingHoldout (each year's top and bottom are skipped: the national summary states them anyway)."""
-    from planner.ranking import RANK_INTERVAL_LEVEL, rank_distribution_in_field
-
     data = data if data is not None else bundled_results()
     found: dict[bool, list[tuple[bool, float, int]]] = {True: [], False: []}
     for row in data.rows:

@@ -15,6 +15,7 @@ profile-band ones 76%, four times narrower (planner.backtest.ranking_holdout).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 import numpy as np
@@ -30,6 +31,7 @@ from planner.rank_maths import (
     poisson_binomial,
     rank_distribution_from_counts,
 )
+from planner.rules import from_centi, to_centi
 
 Group = Literal["A", "B", "C"]
 RANK_INTERVAL_LEVEL = 0.8
@@ -81,12 +83,21 @@ class RankResult(FrozenModel):
 
 def group_of(score: float) -> Group:
     """The ministry's groups: A from 90, B from 80 to under 90, C under 80."""
-    cents = round(score * 100)
+    cents = to_centi(score)
     return "A" if cents >= 9000 else "B" if cents >= 8000 else "C"
 
 
-def _cents(value: float) -> int:
-    return round(value * 100)
+def ranks_of(scores: Sequence[float]) -> list[int]:
+    """Each score's rank among all of `scores` by the ministry's rule: 1 + the number strictly higher, compared
+    in hundredths (the published precision), so equal scores share a rank."""
+    cents = [to_centi(s) for s in scores]
+    return [1 + sum(1 for other in cents if other > mine) for mine in cents]
+
+
+def rank_of(score: float, others: Iterable[float]) -> int:
+    """The rank of `score` among `others` (see `ranks_of`): 1 + the number of them strictly higher."""
+    mine = to_centi(score)
+    return 1 + sum(1 for other in others if to_centi(other) > mine)
 
 
 def rank_in_field(field: Field, score: float, province: str | None = None) -> RankResult:
@@ -98,51 +109,35 @@ def rank_in_field(field: Field, score: float, province: str | None = None) -> Ra
     name = field.entry(province).province if province is not None else None
     rivals = [e for e in field.entries if e.province != name]
     n = len(field.entries)
-    x = _cents(score)
-    higher = [e for e in rivals if _cents(e.score) > x]
-    rank = min(1 + len(higher), n)
-    ties = tuple(e.province for e in rivals if _cents(e.score) == x)
+    # Our rank and each rival's, in the field with our score in it (ours first).
+    ours, *theirs = ranks_of([score, *(e.score for e in rivals)])
+    x = to_centi(score)
+    placed = [(to_centi(e.score), min(r, n), e) for r, e in zip(theirs, rivals, strict=True)]
+    ties = tuple(e.province for c, _, e in placed if c == x)
+
+    def neighbour(c: int, r: int, e: FieldEntry) -> Neighbour:
+        return Neighbour(
+            province=e.province, score=e.score, rank=r, gap=from_centi(abs(c - x)), provenance=e.provenance
+        )
+
     above = tuple(
-        Neighbour(
-            province=e.province,
-            score=e.score,
-            rank=i,
-            gap=round((_cents(e.score) - x) / 100, 2),
-            provenance=e.provenance,
-        )
-        for i, e in sorted(
-            ((1 + sum(1 for o in rivals if _cents(o.score) > _cents(e.score)), e) for e in higher),
-            key=lambda pair: (_cents(pair[1].score), pair[1].province),
-        )
+        neighbour(*p) for p in sorted((p for p in placed if p[0] > x), key=lambda p: (p[0], p[2].province))
     )
-    not_above = [e for e in rivals if _cents(e.score) <= x]
     below = tuple(
-        Neighbour(
-            province=e.province,
-            score=e.score,
-            rank=min(
-                1
-                + sum(1 for o in rivals if _cents(o.score) > _cents(e.score))
-                + (1 if _cents(e.score) < x else 0),
-                n,
-            ),
-            gap=round((x - _cents(e.score)) / 100, 2),
-            provenance=e.provenance,
-        )
-        for e in sorted(not_above, key=lambda e: (-_cents(e.score), e.province))
+        neighbour(*p) for p in sorted((p for p in placed if p[0] <= x), key=lambda p: (-p[0], p[2].province))
     )
     region = region_of(name) if name is not None else None
     region_rank = region_n = None
     if region is not None:
-        mates = [e for e in rivals if region_of(e.province) == region]
-        region_rank = 1 + sum(1 for e in mates if _cents(e.score) > x)
+        mates = [e.score for e in rivals if region_of(e.province) == region]
+        region_rank = rank_of(score, mates)
         region_n = len(mates) + 1
     return RankResult(
         year=field.year,
         field_kind=field.kind,
         province=name,
         score=round(score, 2),
-        rank=rank,
+        rank=min(ours, n),
         n=n,
         ties=ties,
         above=above,
@@ -151,7 +146,7 @@ def rank_in_field(field: Field, score: float, province: str | None = None) -> Ra
         region=region,
         region_rank=region_rank,
         region_n=region_n,
-        rank_interval=rank_interval_in_field(rivals, score, n, rank),
+        rank_interval=rank_interval_in_field(rivals, score, n, min(ours, n)),
         reconstructed_rivals=sum(1 for e in rivals if e.provenance == "reconstructed"),
     )
 

@@ -26,6 +26,7 @@ from planner.projection import Projection, project_field
 from planner.provinces import Era, match_province
 from planner.rank_maths import interval_from_distribution, mean_rank, median_rank
 from planner.ranking import RANK_INTERVAL_LEVEL, group_of, rank_in_field
+from planner.rules import to_centi
 
 #: The first year ranked among the 34 provinces formed on 1 July 2025.
 FIRST_34_YEAR = 2025
@@ -153,9 +154,7 @@ def _projection_json(
     dist = projection.rank_distribution(score, province)
     ties: list[str] = []
     if projection.mode == "fixed":
-        ties = [
-            n for n, s in projection.expected_scores(province).items() if round(s * 100) == round(score * 100)
-        ]
+        ties = [n for n, s in projection.expected_scores(province).items() if to_centi(s) == to_centi(score)]
     return {
         "year": projection.target_year,
         "score": round(score, 2),
