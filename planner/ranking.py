@@ -34,6 +34,9 @@ from planner.rank_maths import (
 from planner.rules import from_centi, to_centi
 
 Group = Literal["A", "B", "C"]
+#: The ministry's groups: A from 90 points, B from 80 to under 90, C under 80.
+GROUP_A_FROM = 90.0
+GROUP_B_FROM = 80.0
 RANK_INTERVAL_LEVEL = 0.8
 
 
@@ -84,7 +87,7 @@ class RankResult(FrozenModel):
 def group_of(score: float) -> Group:
     """The ministry's groups: A from 90, B from 80 to under 90, C under 80."""
     cents = to_centi(score)
-    return "A" if cents >= 9000 else "B" if cents >= 8000 else "C"
+    return "A" if cents >= to_centi(GROUP_A_FROM) else "B" if cents >= to_centi(GROUP_B_FROM) else "C"
 
 
 def ranks_of(scores: Sequence[float]) -> list[int]:

@@ -45,6 +45,7 @@ from scipy.special import ndtr, ndtri
 from planner.field import Contradiction, Field, FieldEntry, FieldNote, Provenance, params
 from planner.i18n import format_number
 from planner.provinces import province_names, region_of
+from planner.ranking import GROUP_A_FROM, GROUP_B_FROM
 from planner.results_data import BASIS_PRIORITY, ResultRow, ResultsData
 
 SAMPLES = 600
@@ -321,11 +322,11 @@ def _thresholds(data: ResultsData, year: int, n: int, work: _Work) -> list[tuple
         a, b, c = summary.group_a, summary.group_b, summary.group_c
         source = summary.source_note
         if a is not None:
-            out.append((90.0, a, source))
+            out.append((GROUP_A_FROM, a, source))
         if a is not None and b is not None:
-            out.append((80.0, a + b, source))
+            out.append((GROUP_B_FROM, a + b, source))
         elif c is not None:
-            out.append((80.0, n - c, source))
+            out.append((GROUP_B_FROM, n - c, source))
         if a is not None and b is not None and c is not None and a + b + c != n:
             work.notes.append(
                 FieldNote(key="field.note.groups_do_not_sum", params=params({"a": a, "b": b, "c": c, "n": n}))
