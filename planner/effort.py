@@ -21,7 +21,7 @@ from planner.i18n import Lang, format_number, parse_number, t
 from planner.methodology import Methodology, ScoredItem
 from planner.rules import LevelOption, to_centi
 from planner.scoring import item_options
-from planner.tables import check_upload_size, parse_yes_no
+from planner.tables import Column, CsvRow, parse_yes_no, read_csv_table
 from planner.text import fold
 
 EffortUnit = Literal["person_days", "million_vnd", "difficulty"]
@@ -154,58 +154,27 @@ def resolve_level(item: ScoredItem, text: str) -> LevelOption | None:
 # CSV: `code,level_or_points,effort[,locked][,feasible_max][,survey_unlocked]` and `agency,budget`.
 # ---------------------------------------------------------------------------------------------------------------
 
-_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "code": ("code", "ma", "ma tieu chi", "item"),
-    "level_or_points": ("level_or_points", "level", "points", "muc", "muc hoac diem", "diem"),
-    "effort": ("effort", "cong suc", "chi phi", "cost"),
-    "locked": ("locked", "khoa", "khong thay doi"),
-    "feasible_max": ("feasible_max", "feasible_max_level", "muc toi da kha thi", "toi da kha thi"),
-    "survey_unlocked": ("survey_unlocked", "mo khoa khao sat"),
-}
-_AGENCY_ALIASES: dict[str, tuple[str, ...]] = {
-    "agency": ("agency", "lead_agency", "co quan", "co quan chu tri", "chu tri"),
-    "budget": ("budget", "capacity", "ngan sach", "nang luc", "han muc"),
-}
+_CSV_COLUMNS = (
+    Column("code", ("code", "ma", "ma tieu chi", "item")),
+    Column("level_or_points", ("level_or_points", "level", "points", "muc", "muc hoac diem", "diem")),
+    Column("effort", ("effort", "cong suc", "chi phi", "cost")),
+    Column("locked", ("locked", "khoa", "khong thay doi"), required=False),
+    Column(
+        "feasible_max",
+        ("feasible_max", "feasible_max_level", "muc toi da kha thi", "toi da kha thi"),
+        required=False,
+    ),
+    Column("survey_unlocked", ("survey_unlocked", "mo khoa khao sat"), required=False),
+)
+_AGENCY_COLUMNS = (
+    Column("agency", ("agency", "lead_agency", "co quan", "co quan chu tri", "chu tri")),
+    Column("budget", ("budget", "capacity", "ngan sach", "nang luc", "han muc")),
+)
 
 
-def _csv_rows(data: str | bytes) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a small CSV, comma or semicolon separated (Vietnamese Excel writes semicolons)."""
-    raw = data if isinstance(data, bytes) else data.encode("utf-8")
-    check_upload_size(len(raw))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError("effort.csv_not_utf8") from None
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise ImportFileError("excel.empty_file")
-    first = lines[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
-    return rows[0], rows[1:]
-
-
-def _column_positions(
-    header: list[str], aliases: dict[str, tuple[str, ...]], required: tuple[str, ...]
-) -> dict[str, int]:
-
-    positions: dict[str, int] = {}
-    for index, name in enumerate(header):
-        folded = fold(name)
-        for key, names in aliases.items():
-            if key not in positions and folded in {fold(n) for n in names}:
-                positions[key] = index
-    missing = [key for key in required if key not in positions]
-    if missing:
-        raise ImportFileError("excel.missing_columns", sheet="CSV", columns=", ".join(missing))
-    return positions
-
-
-def _cell(row: list[str], positions: dict[str, int], key: str) -> str:
-    index = positions.get(key)
-    if index is None or index >= len(row):
-        return ""
-    return row[index].strip()
+def _csv_rows(data: str | bytes, columns: tuple[Column, ...]) -> list[CsvRow]:
+    """The rows of an effort or budget CSV (planner.tables.read_csv_table), refused in the effort words."""
+    return read_csv_table(data, columns, not_utf8=ImportFileError("effort.csv_not_utf8"))
 
 
 def _where(row_number: int, column: str) -> dict[str, Any]:
@@ -227,8 +196,7 @@ def effort_table_from_csv(
     problem of every row is collected and raised together as one ImportFileError, so nothing is half-imported.
     Rows add to (and override) `base`, whose agency budgets and notes are kept.
     """
-    header, rows = _csv_rows(data)
-    positions = _column_positions(header, _COLUMN_ALIASES, ("code", "level_or_points", "effort"))
+    rows = _csv_rows(data, _CSV_COLUMNS)
     problems: list[Problem] = []
     entries: dict[tuple[str, str], EffortEntry] = {}
     if base is not None:
@@ -236,8 +204,9 @@ def effort_table_from_csv(
     locked: dict[str, bool] = {}
     unlocked: dict[str, bool] = {}
     caps: dict[str, str] = {}
-    for row_number, row in enumerate(rows, start=2):
-        code = _cell(row, positions, "code")
+    for row in rows:
+        row_number = row.row_number
+        code = row.text("code")
         if not code:
             problems.append(Problem("excel.missing_value", _where(row_number, "code")))
             continue
@@ -245,8 +214,8 @@ def effort_table_from_csv(
             problems.append(Problem("effort.unknown_code", {**_where(row_number, "code"), "code": code}))
             continue
         item = methodology.item(code)
-        level_text = _cell(row, positions, "level_or_points")
-        effort_text = _cell(row, positions, "effort")
+        level_text = row.text("level_or_points")
+        effort_text = row.text("effort")
         if level_text or effort_text:
             option = resolve_level(item, level_text) if level_text else None
             if option is None:
@@ -266,7 +235,7 @@ def effort_table_from_csv(
             if option is not None and effort is not None:
                 entries[(code, option.id)] = EffortEntry(code=code, level=option.id, effort=effort)
         for key, store in (("locked", locked), ("survey_unlocked", unlocked)):
-            text = _cell(row, positions, key)
+            text = row.text(key)
             if text:
                 flag = parse_yes_no(text)
                 if flag is None:
@@ -275,7 +244,7 @@ def effort_table_from_csv(
                     )
                 else:
                     store[code] = store.get(code, False) or flag
-        cap_text = _cell(row, positions, "feasible_max")
+        cap_text = row.text("feasible_max")
         if cap_text:
             cap = resolve_level(item, cap_text)
             if cap is None:
@@ -345,13 +314,13 @@ def _effort_number(text: str, row_number: int, problems: list[Problem]) -> float
 
 def agency_budgets_from_csv(data: str | bytes) -> dict[str, float]:
     """Budgets per lead agency from CSV rows `agency,budget` (same unit as the efforts)."""
-    header, rows = _csv_rows(data)
-    positions = _column_positions(header, _AGENCY_ALIASES, ("agency", "budget"))
+    rows = _csv_rows(data, _AGENCY_COLUMNS)
     problems: list[Problem] = []
     budgets: dict[str, float] = {}
-    for row_number, row in enumerate(rows, start=2):
-        agency = _cell(row, positions, "agency")
-        text = _cell(row, positions, "budget")
+    for row in rows:
+        row_number = row.row_number
+        agency = row.text("agency")
+        text = row.text("budget")
         if not agency:
             problems.append(Problem("excel.missing_value", _where(row_number, "agency")))
             continue

@@ -14,8 +14,6 @@ A complete table becomes an `official` (or `custom`) field. With allow_partial=T
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -33,7 +31,7 @@ from planner.i18n import parse_number
 from planner.official_tables import official_table_path
 from planner.provinces import Era, match_province, province_names
 from planner.results_data import ResultRow
-from planner.tables import check_upload_size, find_header
+from planner.tables import check_upload_size, read_csv_table
 from planner.text import fold
 
 #: (province text as written, score, rank or None, source row number)
@@ -153,41 +151,27 @@ def _read_xlsx_row(row: TableRow) -> RawRow | None:
 
 def read_csv_rows(data: bytes) -> list[RawRow]:
     """The (province, score, rank, row) rows of a CSV table (header row found among the first 15 lines)."""
-    check_upload_size(len(data))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FieldError("field.table.encoding") from None
-    if not text.strip():
-        raise ImportFileError("excel.empty_file")
-    head = "\n".join(text.splitlines()[:15])
-    delimiter = max((";", ",", "\t"), key=head.count)
-    lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    top = {i: dict(enumerate(line)) for i, line in enumerate(lines[:15])}
-    header_at, positions = find_header(top, COLUMNS, sheet="CSV")
     rows: list[RawRow] = []
     problems: list[Problem] = []
-    for i, line in enumerate(lines[header_at + 1 :], start=header_at + 2):
-        cells = {key: (line[j].strip() if j < len(line) else "") for key, j in positions.items()}
-        if not any(cells.values()):
-            continue
-        province = cells["province"]
+    for row in read_csv_table(data, COLUMNS, not_utf8=FieldError("field.table.encoding")):
+        i, province = row.row_number, row.text("province")
+        score_text, rank_text = row.text("score"), row.text("rank")
         if fold(province) in SUMMARY_LABELS:
             rows.append((province, None, None, i))
             continue
         score = rank = None
         try:
-            score = parse_number(cells["score"]) if cells["score"] else None
+            score = parse_number(score_text) if score_text else None
         except ValueError:
-            problems.append(Problem("field.table.not_a_number", {"row": i, "value": cells["score"][:40]}))
-        if cells.get("rank"):
+            problems.append(Problem("field.table.not_a_number", {"row": i, "value": score_text[:40]}))
+        if rank_text:
             try:
-                value = parse_number(cells["rank"])
+                value = parse_number(rank_text)
                 if not value.is_integer():
                     raise ValueError(value)
                 rank = int(value)
             except ValueError:
-                problems.append(Problem("field.table.bad_rank", {"row": i, "value": cells["rank"][:40]}))
+                problems.append(Problem("field.table.bad_rank", {"row": i, "value": rank_text[:40]}))
         rows.append((province, score, rank, i))
     if problems:
         raise FieldError("field.table_invalid", problems=problems)

@@ -1,5 +1,5 @@
 """What every table a user uploads shares, whatever its format: the size limit, columns found by their
-headers, and the yes/no words.
+headers, the yes/no words, and the one reader of small CSV tables.
 
 Kept apart from planner.excel.workbook (which opens .xlsx files with openpyxl) so that the CSV readers of the
 core use the same rules without importing openpyxl.
@@ -7,10 +7,12 @@ core use the same rules without importing openpyxl.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from planner.errors import ImportFileError
+from planner.errors import ImportFileError, PlannerError
 from planner.text import fold
 
 #: Uploads larger than this are refused (the app's uploaders and Streamlit's server limit say the same).
@@ -80,3 +82,63 @@ def find_header(
             best = found
     missing = [c.headers[0] for c in columns if c.required and c.key not in best]
     raise ImportFileError("excel.missing_columns", sheet=sheet, columns=", ".join(missing))
+
+
+#: Separators a CSV may use: Vietnamese Excel writes semicolons (the comma is its decimal mark), others commas
+#: or tabs.
+CSV_DELIMITERS = (";", ",", "\t")
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One data row of a CSV table: its row number (as a spreadsheet shows it) and its cells by column key."""
+
+    row_number: int
+    cells: Mapping[str, str]
+
+    def text(self, key: str) -> str:
+        """The cell's text, stripped; empty when the cell or its optional column is absent."""
+        return self.cells.get(key, "")
+
+
+def read_csv_table(
+    data: str | bytes,
+    columns: Sequence[Column],
+    *,
+    not_utf8: PlannerError,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    header_search_rows: int = 15,
+) -> list[CsvRow]:
+    """The data rows of a small CSV table under its header row, columns found by header name in any order.
+
+    The file is UTF-8 with or without BOM (anything else raises `not_utf8`, worded by each reader) and at most
+    `max_bytes`. The separator is the first of ; , tab (the most frequent in the top lines first) under which
+    the header row is found among the top `header_search_rows` rows: a semicolon file whose numbers carry
+    decimal commas may hold more commas than semicolons. Rows empty in every column read are skipped.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    check_upload_size(len(raw), max_bytes)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise not_utf8 from None
+    if not text.strip():
+        raise ImportFileError("excel.empty_file")
+    head = "\n".join(text.splitlines()[:header_search_rows])
+    first_error: ImportFileError | None = None
+    for delimiter in sorted(CSV_DELIMITERS, key=head.count, reverse=True):
+        records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        top = {n: dict(enumerate(record)) for n, record in enumerate(records[:header_search_rows], start=1)}
+        try:
+            header_row, positions = find_header(top, columns, sheet="CSV")
+        except ImportFileError as exc:
+            first_error = first_error or exc
+            continue
+        rows = []
+        for n, record in enumerate(records[header_row:], start=header_row + 1):
+            cells = {key: record[i].strip() if i < len(record) else "" for key, i in positions.items()}
+            if any(cells.values()):
+                rows.append(CsvRow(n, cells))
+        return rows
+    assert first_error is not None
+    raise first_error

@@ -135,6 +135,13 @@ def test_yes_no_cells_take_the_same_words_as_in_the_workbooks(tmp_path: Path) ->
     assert not table.constraint("2.1.1").locked
 
 
+def test_a_problem_names_the_row_a_spreadsheet_shows_blank_lines_included(tmp_path: Path) -> None:
+    data = _write(tmp_path, "gaps.csv", "code,level,effort\n\n2.1.1,yes,1\n\n9.9.9,yes,1\n")
+    with pytest.raises(ImportFileError) as info:
+        effort_table_from_csv(data, qd2636())
+    assert [(p.key, p.params["row"]) for p in info.value.problems] == [("effort.unknown_code", 5)]
+
+
 def test_missing_columns_and_non_utf8_files_are_refused(tmp_path: Path) -> None:
     m = qd2636()
     with pytest.raises(ImportFileError) as info:

@@ -48,6 +48,15 @@ def test_semicolons_bom_decimal_commas_and_usual_spellings_are_read() -> None:
     assert [n.key for n in field.notes] == ["field.note.rows_skipped"]
 
 
+def test_a_semicolon_table_is_read_even_where_decimal_commas_outnumber_the_semicolons() -> None:
+    rows = [["Tỉnh", "Điểm", "Ghi chú"]]
+    rows += [
+        [name, f"{score:.2f}".replace(".", ","), "tăng 1,5 điểm, lên 2 bậc"] for name, score in _scores()
+    ]
+    field = read_results_file(_csv(rows, ";"), "ket_qua.csv", year=2024)
+    assert field.entry("Hà Nội").score == dict(_scores())["Hà Nội"]
+
+
 def test_an_excel_table_is_read_through_the_safety_gate(tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active
