@@ -18,7 +18,7 @@ from planner.i18n import Lang
 from planner.levers import build_levers
 from planner.methodology import Methodology
 from planner.plan import Plan, PlanChange
-from planner.planning import plan_from_levels
+from planner.planning import build_plan
 from planner.scoring import current_option, score_scenario
 from ui import optimise_view, state
 from ui.text import labels, lang, num, points, t
@@ -55,28 +55,23 @@ def current_plan(m: Methodology, source: Source) -> tuple[Plan | None, list[str]
         return (plan if isinstance(plan, Plan) and plan.changes else None), []
     baseline = state.baseline()
     scenario = state.current()
-    base_card = score_scenario(m, baseline)
+    levers = build_levers(m, baseline, optimise_view.table_with_locks(optimise_view.effort_table(), ()))
     card = score_scenario(m, scenario)
-    table = optimise_view.table_with_locks(optimise_view.effort_table(), ())
-    levers = {lever.code: lever for lever in build_levers(m, baseline, table).levers}
     chosen: dict[str, str] = {}
     skipped: list[str] = []
     for item in m.scored_items:
         centi = card.centi_of(item.code)
-        if centi <= base_card.centi_of(item.code):
+        if centi <= levers.card.centi_of(item.code):
             continue
         option = current_option(item, centi)
-        lever = levers.get(item.code)
-        upgrade = None if lever is None else next((c for c in lever.upgrades if c.level == option.id), None)
-        if upgrade is None or option.centi != centi:
+        if option.centi != centi or levers.choice(item.code, option.id) is None:
             skipped.append(item.code)
             continue
         chosen[item.code] = option.id
     if not chosen:
         return None, skipped
-    ws = state.workspace()
     competition = optimise_view.competition(m, baseline, optimise_view.inputs())
-    plan = plan_from_levels(m, baseline, chosen, table, target_rank=ws.target_rank, competition=competition)
+    plan = build_plan(levers, chosen, target_rank=state.workspace().target_rank, competition=competition)
     return plan.model_copy(update={"scenario_name": scenario.name}), skipped
 
 
