@@ -56,7 +56,8 @@ _COLUMNS: tuple[tuple[str, str, float], ...] = (
 _POS = {key: index for index, (key, _, _) in enumerate(_COLUMNS, start=1)}
 
 
-def _unit_key(unit: str) -> str:
+def unit_key(unit: str) -> str:
+    """The translation key of an effort unit's label, as the effort and plan workbooks write and read it."""
     return f"excel.unit.{unit}"
 
 
@@ -221,7 +222,7 @@ def _write_info(ws: Worksheet, table: EffortTable, lang: Lang, lists: styles.Lis
         ws, 1, (t("excel.col.field", lang), t("excel.col.item", lang), t("excel.col.value", lang))
     )
     rows: tuple[tuple[str, str, Any, bool], ...] = (
-        ("unit", "excel.effort.info.unit", t(_unit_key(table.unit), lang), True),
+        ("unit", "excel.effort.info.unit", t(unit_key(table.unit), lang), True),
         ("notes", "excel.effort.info.notes", table.notes, True),
         ("schema_version", "excel.effort.info.schema_version", table.schema_version, False),
     )
@@ -237,7 +238,7 @@ def _write_info(ws: Worksheet, table: EffortTable, lang: Lang, lists: styles.Lis
         )
         if field == "unit":
             styles.list_validation(
-                ws, lists.add([t(_unit_key(u), lang) for u in EFFORT_UNITS]), [f"C{row}"], lang
+                ws, lists.add([t(unit_key(u), lang) for u in EFFORT_UNITS]), [f"C{row}"], lang
             )
     ws.column_dimensions["A"].hidden = True
     styles.set_widths(ws, {1: 14, 2: 40, 3: 40})
@@ -261,7 +262,7 @@ _BUDGET_COLUMNS = (
     Column("budget", headers("excel.effort.col.budget")),
 )
 _INFO_READERS: dict[str, Callable[[TableRow], Any]] = {
-    "unit": lambda r: choice(r, "value", EFFORT_UNITS, _unit_key),
+    "unit": lambda r: choice(r, "value", EFFORT_UNITS, unit_key),
     "notes": lambda r: r.text("value"),
     "schema_version": whole_number,
 }

@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from planner.effort import EFFORT_UNITS, EffortUnit
 from planner.errors import ImportFileError
 from planner.excel import styles
+from planner.excel.effort import unit_key
 from planner.excel.fields import LIST_SEPARATOR, choice, headers, read_info_rows, split_list, whole_number
 from planner.excel.workbook import (
     MAX_UPLOAD_BYTES,
@@ -131,7 +132,7 @@ _DERIVED_SUMMARY = frozenset({"points_gain", "total_effort", "changes"})
 
 
 def effort_unit_label(unit: EffortUnit, lang: Lang) -> str:
-    return t(f"excel.unit.{unit}", lang)
+    return t(unit_key(unit), lang)
 
 
 # --------------------------------------------------------------------------------------------------- writing
@@ -523,10 +524,6 @@ def _read_change(row: TableRow) -> tuple[int, dict[str, Any]] | None:
     return int(seq), data
 
 
-def _unit_key(unit: str) -> str:
-    return f"excel.unit.{unit}"
-
-
 _SUMMARY_READERS: dict[str, Callable[[TableRow], Any]] = {
     "province": lambda r: r.text("value") or None,
     "year": whole_number,
@@ -541,7 +538,7 @@ _SUMMARY_READERS: dict[str, Callable[[TableRow], Any]] = {
     "rank_before": whole_number,
     "rank_after": whole_number,
     "p_reach": lambda r: r.number("value", required=False),
-    "effort_unit": lambda r: choice(r, "value", EFFORT_UNITS, _unit_key),
+    "effort_unit": lambda r: choice(r, "value", EFFORT_UNITS, unit_key),
     "notes": lambda r: r.text("value"),
     "schema_version": whole_number,
 }
