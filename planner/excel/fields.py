@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.errors import ImportFileError, Problem
 from planner.excel.workbook import Column, TableRow, read_table
-from planner.i18n import LANGS, Lang, t
+from planner.i18n import LANGS, t
 from planner.text import fold
 
 
@@ -70,10 +70,6 @@ def choice(row: TableRow, key: str, options: Sequence[str], label_key: Callable[
         value=text[:40],
         allowed=", ".join(t(label_key(o), "vi") for o in options),
     )
-
-
-def choice_label(option: str, label_key: Callable[[str], str], lang: Lang) -> str:
-    return t(label_key(option), lang)
 
 
 def split_list(text: str) -> tuple[str, ...]:

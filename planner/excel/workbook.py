@@ -267,9 +267,3 @@ def write_text(cell: Cell, value: str) -> None:
     if value.startswith(_FORMULA_PREFIXES):
         cell.data_type = "s"
         cell.quotePrefix = True
-
-
-def workbook_bytes(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
