@@ -25,7 +25,6 @@ import numpy.typing as npt
 
 from planner.levers import Choice
 from planner.optimise import KnapsackModel, Selection
-from planner.text import agency_key
 
 _TIE = 1e-7
 
@@ -160,14 +159,14 @@ class BudgetedCurve:
 def budgeted_effort_curve(model: KnapsackModel, budgets: Mapping[str, float]) -> BudgetedCurve:
     """The least effort for every exact gain with each agency's efforts within its budget.
 
-    `budgets` maps agency keys (planner.text.agency_key) to budgets; an item counts against the budget of its
-    first lead agency, as in planner.optimise.
+    `budgets` maps agency keys (`LeverSet.budgets_by_key`) to budgets; an item counts against the budget of
+    its `Lever.budget_key`, as in planner.optimise.
     """
     top = model.max_gain_centi
     by_agency: dict[str, list[int]] = {}
     free: list[int] = []
     for group, lever in enumerate(model.groups):
-        key = agency_key(lever.lead_agency)
+        key = lever.budget_key
         (by_agency.setdefault(key, []) if key in budgets else free).append(group)
     total = np.full(top + 1, np.inf)
     total[0] = 0.0

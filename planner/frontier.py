@@ -32,7 +32,6 @@ from planner.optimise import (
 )
 from planner.rules import from_centi, to_centi
 from planner.targets import Competition, ProgressCallback, StopCheck, TargetMode
-from planner.text import agency_key
 
 #: The chances the probability frontier is drawn at.
 DEFAULT_PROBABILITIES: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
@@ -45,7 +44,8 @@ class _PointSolver:
     def __init__(self, levers: LeverSet) -> None:
         self.levers = levers
         model = compile_model(levers)
-        budgets = {agency_key(a): b for a, b in levers.agency_budgets.items() if a in model.agency_rows}
+        leads = {lever.budget_key for lever in model.groups}
+        budgets = {key: b for key, b in levers.budgets_by_key.items() if key in leads}
         self.curve: EffortCurve | BudgetedCurve = (
             budgeted_effort_curve(model, budgets) if budgets else effort_curve(model)
         )

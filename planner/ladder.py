@@ -24,7 +24,6 @@ from planner.optimise import OptimiseResult
 from planner.plan import LevelChange
 from planner.rules import from_centi, to_centi
 from planner.targets import Competition
-from planner.text import agency_key
 
 DifferenceKind = Literal["exact_only", "greedy_only", "exact_higher", "exact_lower"]
 
@@ -172,7 +171,7 @@ def greedy_ladder(
     per unit of added effort, skipping steps that would break the total `budget` or an agency budget, until no
     step is left. Also lists every single upgrade from the baseline."""
     p_of = _Probabilities(competition, k)
-    budgets = {agency_key(a): b for a, b in levers.agency_budgets.items()}
+    budgets = levers.budgets_by_key
     spent_by_agency: dict[str, float] = {}
     at: dict[str, Choice | None] = {lever.code: None for lever in levers.movable}
     order = {lever.code: i for i, lever in enumerate(levers.levers)}
@@ -185,7 +184,7 @@ def greedy_ladder(
             current = at[lever.code]
             paid = current.effort if current is not None else 0.0
             floor = current.centi if current is not None else lever.current_centi
-            key = agency_key(lever.lead_agency)
+            key = lever.budget_key
             for choice in lever.upgrades:
                 if choice.centi <= floor:
                     continue
@@ -205,7 +204,7 @@ def greedy_ladder(
         previous = at[lever.code]
         score += gain
         spent += added
-        key = agency_key(lever.lead_agency)
+        key = lever.budget_key
         spent_by_agency[key] = spent_by_agency.get(key, 0.0) + added
         at[lever.code] = choice
         p_before, p_after = p_of(before), p_of(score)

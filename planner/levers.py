@@ -24,6 +24,7 @@ from planner.methodology import Methodology, ScoredItem
 from planner.rules import from_centi
 from planner.scenario import Scenario
 from planner.scoring import ScoreCard, current_option, item_options, score_scenario
+from planner.text import agency_key
 
 HoldReason = Literal["locked", "survey", "cap"]
 
@@ -70,6 +71,12 @@ class Lever:
     @property
     def max_gain_centi(self) -> int:
         return max((c.gain_centi for c in self.upgrades), default=0)
+
+    @property
+    def budget_key(self) -> str:
+        """The agency whose budget this item's effort counts against (its first lead), as a
+        `planner.text.agency_key`."""
+        return agency_key(self.lead_agency)
 
     def change_fields(self, choice: Choice) -> dict[str, Any]:
         """The `planner.plan.LevelChange` fields of moving this item from its current level to `choice`."""
@@ -119,6 +126,16 @@ class LeverSet:
     @cached_property
     def by_code(self) -> dict[str, Lever]:
         return {lever.code: lever for lever in self.levers}
+
+    @cached_property
+    def budgets_by_key(self) -> dict[str, float]:
+        """The agency budgets by `planner.text.agency_key`, as `Lever.budget_key` meets them; two spellings of
+        one agency keep the tighter budget (the exact solver enforces both)."""
+        out: dict[str, float] = {}
+        for agency, budget in self.agency_budgets.items():
+            key = agency_key(agency)
+            out[key] = min(budget, out.get(key, budget))
+        return out
 
     @property
     def max_gain_centi(self) -> int:

@@ -261,7 +261,7 @@ def compile_model(levers: LeverSet) -> KnapsackModel:
     group_arr = np.array(group_of, dtype=np.int64)
     one = csr_array((np.ones(n), (group_arr, np.arange(n))), shape=(len(groups), n))
     agency_rows: dict[str, npt.NDArray[np.float64]] = {}
-    keys = [agency_key(groups[g].lead_agency) for g in group_of]
+    keys = [groups[g].budget_key for g in group_of]
     for agency in levers.agency_budgets:
         mask = np.array([key == agency_key(agency) for key in keys], dtype=bool)
         if mask.any():
@@ -697,7 +697,7 @@ def blockers_for(
         used = sum(
             c.effort
             for code, c in best.chosen.items()
-            if agency_key(levers.by_code[code].lead_agency) == agency_key(agency)
+            if levers.by_code[code].budget_key == agency_key(agency)
         )
         if lost > 0:
             out.append(

@@ -92,6 +92,20 @@ def test_the_climb_never_breaks_the_total_or_an_agency_budget() -> None:
     assert spent <= 40.0 + 1e-9
 
 
+def test_two_spellings_of_one_agency_keep_the_tighter_budget_as_the_exact_solver_does() -> None:
+    m = qd2636()
+    baseline = random_baseline(np.random.default_rng(6), m)
+    levers = build_levers(m, baseline, EffortTable(agency_budgets={"Sở Nội vụ": 10.0, "sở nội vụ.": 500.0}))
+    assert list(levers.budgets_by_key.values()) == [10.0]
+    final = levels_after(greedy_ladder(levers).rungs)
+    spent = sum(
+        _effort(levers, c, lv) for c, lv in final.items() if levers.by_code[c].lead_agency == "Sở Nội vụ"
+    )
+    exact = optimise_within_budget(levers, None)
+    exact_spent = sum(c.effort for c in exact.changes if c.lead_agency == "Sở Nội vụ")
+    assert spent <= 10.0 + 1e-9 and exact_spent <= 10.0 + 1e-9
+
+
 @pytest.mark.slow
 def test_the_greedy_is_never_better_than_the_exact_answer() -> None:
     for seed in range(150):
