@@ -34,7 +34,7 @@ def show(plan: Plan, skipped: list[str]) -> None:
     c1.metric(
         t("app.plan.total"),
         points(plan.planned_total),
-        f"+{points(plan.planned_total - plan.baseline_total)}",
+        f"+{points(plan.points_gain)}",
     )
     if plan.rank_after is not None:
         c2.metric(
@@ -72,15 +72,14 @@ def show(plan: Plan, skipped: list[str]) -> None:
         )
 
     for agency, changes in plan.by_lead_agency():
-        gain = sum(c.points_gain for c in changes)
-        effort = sum(c.effort for c in changes)
+        share = plan.model_copy(update={"changes": changes})  # the agency's part, totalled as the plan is
         st.subheader(
             t(
                 "app.plan.agency",
                 agency=agency or t("app.plan.no_agency"),
                 n=len(changes),
-                gain=points(gain),
-                effort=num(effort, 1, trim=True),
+                gain=points(share.points_gain),
+                effort=num(share.total_effort, 1, trim=True),
             )
         )
         st.dataframe(
