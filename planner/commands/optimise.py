@@ -40,6 +40,7 @@ from planner.planning import plan_from_result
 from planner.scenario import Scenario
 from planner.scenario_files import read_scenario_file
 from planner.targets import Competition, TargetMode, competition_for, default_own_sd
+from planner.text import agency_name
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -335,7 +336,7 @@ def _print_result(result: OptimiseResult, levers: LeverSet, lang: Lang) -> None:
     agencies: dict[str, list[str]] = {}
     for change in result.changes:
         default = " *" if change.effort_is_default else ""
-        agencies.setdefault(change.lead_agency or "-", []).append(
+        agencies.setdefault(agency_name(change.lead_agency) or "-", []).append(
             f"  {change.code:<8} {format_number(change.from_points, lang):>5} → {format_number(change.to_points, lang):<5}"
             f" (+{format_number(change.points_gain, lang)})  {change.to_label_vi if lang == 'vi' else change.to_label_en or change.to_label_vi}"
             f"  [{format_number(change.effort, lang)}{default}]"
