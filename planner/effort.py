@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from pydantic import Field
@@ -151,6 +152,62 @@ def resolve_level(item: ScoredItem, text: str) -> LevelOption | None:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# What the CSV and the workbook readers share: constraints gathered over rows, entries in table order.
+# ---------------------------------------------------------------------------------------------------------------
+
+FLAG_KEYS = ("locked", "survey_unlocked")
+
+
+class ConstraintRows:
+    """The constraint cells of an effort table gathered over its rows, as every reader of one gathers them: an
+    item's yes/no flags OR together over its rows, and a second, different cap for an item is a conflict."""
+
+    def __init__(self) -> None:
+        self.flags: dict[str, dict[str, bool]] = {key: {} for key in FLAG_KEYS}
+        self.caps: dict[str, str] = {}
+
+    def add_flag(self, key: str, code: str, flag: bool) -> None:
+        """`flag` read in column `key` (one of FLAG_KEYS) on a row of item `code`."""
+        store = self.flags[key]
+        store[code] = store.get(code, False) or flag
+
+    def add_cap(self, code: str, level: str) -> bool:
+        """The highest feasible level read for `code`; False (nothing recorded) when another was read before."""
+        return self.caps.setdefault(code, level) == level
+
+    def constraints(
+        self, methodology: Methodology, base: Sequence[ItemConstraint] = ()
+    ) -> tuple[ItemConstraint, ...]:
+        """`base` with the items read put over it (what their rows left blank keeps the base's value), items new
+        to it after, in table order."""
+        locked, unlocked = self.flags["locked"], self.flags["survey_unlocked"]
+        merged = {c.code: c for c in base}
+        for code in sorted({*locked, *unlocked, *self.caps}, key=methodology.item_index.__getitem__):
+            old = merged.get(code, ItemConstraint(code=code))
+            merged[code] = ItemConstraint(
+                code=code,
+                locked=locked.get(code, old.locked),
+                feasible_max_level=self.caps.get(code, old.feasible_max_level),
+                survey_unlocked=unlocked.get(code, old.survey_unlocked),
+            )
+        return tuple(merged.values())
+
+
+def entries_in_table_order(
+    methodology: Methodology, entries: Iterable[EffortEntry]
+) -> tuple[EffortEntry, ...]:
+    """`entries` by item in table order, then by level from lowest to highest (unknown codes or levels last)."""
+
+    def position(entry: EffortEntry) -> tuple[int, int]:
+        if entry.code not in methodology.item_index:
+            return 10**6, 0
+        ids = [o.id for o in item_options(methodology.item(entry.code))]
+        return methodology.item_index[entry.code], ids.index(entry.level) if entry.level in ids else len(ids)
+
+    return tuple(sorted(entries, key=position))
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # CSV: `code,level_or_points,effort[,locked][,feasible_max][,survey_unlocked]` and `agency,budget`.
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -201,9 +258,7 @@ def effort_table_from_csv(
     entries: dict[tuple[str, str], EffortEntry] = {}
     if base is not None:
         entries = {(e.code, e.level): e for e in base.entries}
-    locked: dict[str, bool] = {}
-    unlocked: dict[str, bool] = {}
-    caps: dict[str, str] = {}
+    constraints = ConstraintRows()
     for row in rows:
         row_number = row.row_number
         code = row.text("code")
@@ -234,7 +289,7 @@ def effort_table_from_csv(
             effort = _effort_number(effort_text, row_number, problems)
             if option is not None and effort is not None:
                 entries[(code, option.id)] = EffortEntry(code=code, level=option.id, effort=effort)
-        for key, store in (("locked", locked), ("survey_unlocked", unlocked)):
+        for key in FLAG_KEYS:
             text = row.text(key)
             if text:
                 flag = parse_yes_no(text)
@@ -243,7 +298,7 @@ def effort_table_from_csv(
                         Problem("excel.not_a_boolean", {**_where(row_number, key), "value": text[:40]})
                     )
                 else:
-                    store[code] = store.get(code, False) or flag
+                    constraints.add_flag(key, code, flag)
         cap_text = row.text("feasible_max")
         if cap_text:
             cap = resolve_level(item, cap_text)
@@ -260,41 +315,19 @@ def effort_table_from_csv(
                         },
                     )
                 )
-            elif caps.get(code, cap.id) != cap.id:
+            elif not constraints.add_cap(code, cap.id):
                 problems.append(
                     Problem("effort.conflicting_cap", {**_where(row_number, "feasible_max"), "code": code})
                 )
-            else:
-                caps[code] = cap.id
     if problems:
         raise ImportFileError("effort.import_failed", problems=problems)
-    constraints = {c.code: c for c in (base.constraints if base is not None else ())}
-    for code in sorted(set(locked) | set(unlocked) | set(caps), key=methodology.item_index.__getitem__):
-        old = constraints.get(code, ItemConstraint(code=code))
-        constraints[code] = ItemConstraint(
-            code=code,
-            locked=locked.get(code, old.locked),
-            feasible_max_level=caps.get(code, old.feasible_max_level),
-            survey_unlocked=unlocked.get(code, old.survey_unlocked),
-        )
-    ordered = sorted(
-        entries.values(),
-        key=lambda e: (methodology.item_index.get(e.code, 10**6), _level_pos(methodology, e)),
-    )
     return EffortTable(
         unit=unit if base is None else base.unit,
-        entries=tuple(ordered),
-        constraints=tuple(constraints.values()),
+        entries=entries_in_table_order(methodology, entries.values()),
+        constraints=constraints.constraints(methodology, base.constraints if base is not None else ()),
         agency_budgets=dict(base.agency_budgets) if base is not None else {},
         notes=base.notes if base is not None else "",
     )
-
-
-def _level_pos(methodology: Methodology, entry: EffortEntry) -> int:
-    if entry.code not in methodology.item_index:
-        return 0
-    ids = [o.id for o in item_options(methodology.item(entry.code))]
-    return ids.index(entry.level) if entry.level in ids else len(ids)
 
 
 def _effort_number(text: str, row_number: int, problems: list[Problem]) -> float | None:

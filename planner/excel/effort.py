@@ -17,7 +17,16 @@ from typing import Any
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
-from planner.effort import EFFORT_UNITS, EffortEntry, EffortTable, ItemConstraint, resolve_level
+from planner.effort import (
+    EFFORT_UNITS,
+    FLAG_KEYS,
+    ConstraintRows,
+    EffortEntry,
+    EffortTable,
+    ItemConstraint,
+    entries_in_table_order,
+    resolve_level,
+)
 from planner.errors import ImportFileError, Problem
 from planner.excel import styles
 from planner.excel.fields import choice, headers, read_info_rows, whole_number
@@ -272,51 +281,29 @@ def _located(row: TableRow, key: str, problem_key: str, **params: Any) -> Import
     return ImportFileError("excel.import_failed", problems=[row.located(key, Problem(problem_key, params))])
 
 
-class _Constraints:
-    """Constraint cells gathered over an item's rows: flags OR together, a second different cap is an error."""
-
-    def __init__(self) -> None:
-        self.locked: dict[str, bool] = {}
-        self.cap: dict[str, str] = {}
-        self.unlocked: dict[str, bool] = {}
-
-    def read(self, row: TableRow, item: ScoredItem) -> None:
-        for key, store in (("locked", self.locked), ("survey_unlocked", self.unlocked)):
-            if row.raw(key) not in (None, ""):
-                store[item.code] = store.get(item.code, False) or row.boolean(key)
-        cap_text = row.text("feasible_max")
-        if cap_text:
-            option = resolve_level(item, cap_text)
-            if option is None:
-                known = ", ".join(option_label(item, o, "vi") for o in item_options(item))
-                raise _located(
-                    row, "feasible_max", "scenario.unknown_level", code=item.code, level=cap_text, known=known
-                )
-            if self.cap.get(item.code, option.id) != option.id:
-                raise _located(row, "feasible_max", "excel.effort.conflicting_cap", code=item.code)
-            self.cap[item.code] = option.id
-
-    def built(self, methodology: Methodology) -> tuple[ItemConstraint, ...]:
-        codes = sorted(
-            set(self.locked) | set(self.cap) | set(self.unlocked), key=methodology.item_index.__getitem__
-        )
-        return tuple(
-            ItemConstraint(
-                code=code,
-                locked=self.locked.get(code, False),
-                feasible_max_level=self.cap.get(code),
-                survey_unlocked=self.unlocked.get(code, False),
+def _read_constraints(row: TableRow, item: ScoredItem, constraints: ConstraintRows) -> None:
+    """The constraint cells of `row` (locked, feasible maximum, survey unlocked) added to `constraints`."""
+    for key in FLAG_KEYS:
+        if row.raw(key) not in (None, ""):
+            constraints.add_flag(key, item.code, row.boolean(key))
+    cap_text = row.text("feasible_max")
+    if cap_text:
+        option = resolve_level(item, cap_text)
+        if option is None:
+            known = ", ".join(option_label(item, o, "vi") for o in item_options(item))
+            raise _located(
+                row, "feasible_max", "scenario.unknown_level", code=item.code, level=cap_text, known=known
             )
-            for code in codes
-        )
+        if not constraints.add_cap(item.code, option.id):
+            raise _located(row, "feasible_max", "excel.effort.conflicting_cap", code=item.code)
 
 
 def _read_efforts(
     ws: Worksheet, methodology: Methodology
-) -> tuple[list[EffortEntry], tuple[ItemConstraint, ...], list[Problem]]:
+) -> tuple[tuple[EffortEntry, ...], tuple[ItemConstraint, ...], list[Problem]]:
     problems: list[Problem] = []
     entries: dict[tuple[str, str], tuple[EffortEntry, int]] = {}
-    constraints = _Constraints()
+    constraints = ConstraintRows()
     for row in read_table(ws, _READ_COLUMNS):
         try:
             code = row.text("code")
@@ -325,7 +312,7 @@ def _read_efforts(
             if code not in methodology.item_index:
                 raise _located(row, "code", "scenario.unknown_code", code=code)
             item = methodology.item(code)
-            constraints.read(row, item)
+            _read_constraints(row, item, constraints)
             effort = row.number("effort", required=False)
             note = row.text("note")
             basis_text = row.text("basis")
@@ -361,17 +348,8 @@ def _read_efforts(
             problems.extend(exc.problems or [Problem(exc.key, exc.params)])
         except ValidationError as exc:
             problems.extend(row.located("effort", p) for p in validation_problems(exc))
-    try:
-        built = constraints.built(methodology)
-    except ValidationError as exc:  # pragma: no cover - the fields are checked above
-        problems.extend(validation_problems(exc))
-        built = ()
-
-    def order(entry: EffortEntry) -> tuple[int, int]:
-        ids = [o.id for o in item_options(methodology.item(entry.code))]
-        return methodology.item_index[entry.code], ids.index(entry.level)
-
-    return sorted((e for e, _ in entries.values()), key=order), built, problems
+    ordered = entries_in_table_order(methodology, (e for e, _ in entries.values()))
+    return ordered, constraints.constraints(methodology), problems
 
 
 def _read_budgets(ws: Worksheet) -> tuple[dict[str, float], list[Problem]]:
@@ -421,7 +399,7 @@ def read_effort_workbook(
         raise ImportFileError("excel.import_failed", problems=problems)
     return EffortTable(
         unit=info.get("unit", "person_days"),
-        entries=tuple(entries),
+        entries=entries,
         constraints=constraints,
         agency_budgets=budgets,
         notes=info.get("notes", ""),
