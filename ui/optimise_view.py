@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -234,9 +235,11 @@ def _should_stop() -> bool:
     return bool(st.session_state.get(STOP_KEY))
 
 
-def run_frontier(m: Methodology, scenario: Scenario, bar: Any) -> Frontier | None:
-    """The effort-versus-rank frontier, with progress in `bar`; None (and a notice) when stopped."""
-    i = inputs()
+def _long_run(
+    m: Methodology, scenario: Scenario, i: Inputs, bar: Any
+) -> tuple[Competition, LeverSet, Callable[[float], None]]:
+    """What the frontier and the chance-constrained run start from: the competition (OptimiseError without a
+    field), the levers, the Stop flag cleared, and a progress callback that fills `bar`."""
     comp = competition(m, scenario, i)
     if comp is None:
         raise OptimiseError("app.optimiser.needs_field")
@@ -246,6 +249,13 @@ def run_frontier(m: Methodology, scenario: Scenario, bar: Any) -> Frontier | Non
     def progress(x: float) -> None:
         bar.progress(min(1.0, max(0.0, x)), text=t("app.optimiser.progress", percent=round(100 * x)))
 
+    return comp, levers, progress
+
+
+def run_frontier(m: Methodology, scenario: Scenario, bar: Any) -> Frontier | None:
+    """The effort-versus-rank frontier, with progress in `bar`; None (and a notice) when stopped."""
+    i = inputs()
+    comp, levers, progress = _long_run(m, scenario, i, bar)
     result = frontier(
         levers, comp, target_rank=i.rank, budget=i.budget, should_stop=_should_stop, progress=progress
     )
@@ -259,15 +269,7 @@ def run_chance(m: Methodology, scenario: Scenario, bar: Any, n_samples: int) -> 
     i = inputs()
     if i.budget is None:
         raise OptimiseError("app.optimiser.chance_needs_budget")
-    comp = competition(m, scenario, replace(i, kind="probability"))
-    if comp is None:
-        raise OptimiseError("app.optimiser.needs_field")
-    levers = levers_for(m, scenario)
-    st.session_state[STOP_KEY] = False
-
-    def progress(x: float) -> None:
-        bar.progress(min(1.0, max(0.0, x)), text=t("app.optimiser.progress", percent=round(100 * x)))
-
+    comp, levers, progress = _long_run(m, scenario, replace(i, kind="probability"), bar)
     result = maximise_probability(
         levers, comp, i.rank, i.budget, n_samples=n_samples, should_stop=_should_stop, progress=progress
     )
