@@ -30,7 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, defer, sessionmaker
 
-from planner.errors import ImportFileError, StoreError
+from planner.errors import StoreError
 from planner.i18n import Lang, t
 from planner.scenario import Scenario, scenario_from_json
 from planner.store.engine import create_store_engine, is_sqlite, shown_url, writing
@@ -40,6 +40,7 @@ from planner.store.migrate import upgrade
 from planner.store.models import NAME_LENGTH, AutosaveRow, ScenarioRow, ScenarioVersionRow, utc_now
 from planner.store.paths import configured_database_url, default_database_path, sqlite_url
 from planner.store.records import Autosave, ScenarioSummary, StoredScenario, VersionInfo
+from planner.tables import check_upload_size
 
 T = TypeVar("T")
 
@@ -374,11 +375,7 @@ class ScenarioStore:
         """Save the scenario JSON file at `path` as a new scenario (named by `name`, else its own name, else
         the file's stem). The file is validated in full before anything is written."""
         source = Path(path)
-        size = source.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise ImportFileError(
-                "excel.too_large", size_mb=round(size / 2**20, 1), limit_mb=MAX_IMPORT_BYTES // 2**20
-            )
+        check_upload_size(source.stat().st_size, MAX_IMPORT_BYTES)
         scenario = scenario_from_json(source.read_bytes())
         if name is None and not clean_text(scenario.name):
             name = clean_text(source.stem)[:NAME_LENGTH] or source.name
