@@ -23,7 +23,7 @@ from planner.catalog import load_bundled_methodology
 from planner.effort import resolve_level
 from planner.errors import ImportFileError, PlannerError, Problem, ScenarioError
 from planner.excel import styles
-from planner.excel.fields import decimal_of, headers, read_info_rows, whole_number
+from planner.excel.fields import choice, decimal_of, headers, read_info_rows, whole_number
 from planner.excel.workbook import (
     MAX_UPLOAD_BYTES,
     Column,
@@ -32,7 +32,7 @@ from planner.excel.workbook import (
     open_workbook,
     read_table,
 )
-from planner.i18n import LANGS, Lang, t
+from planner.i18n import Lang, t
 from planner.methodology import Methodology, ScoredItem
 from planner.rules import LevelOption, ProportionalRule, SurveyRule, ThresholdRule, YesNoRule, from_centi
 from planner.scenario import SCHEMA_VERSION, ItemSetting, Scenario, validation_problems
@@ -66,10 +66,12 @@ _INFO_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _default_label(default: str, lang: Lang) -> str:
-    return (
-        t("excel.scenario.default_max", lang) if default == "max" else t("excel.scenario.default_zero", lang)
-    )
+#: What unset items count as (Scenario.default), in the order the drop-down offers them.
+DEFAULTS = ("zero", "max")
+
+
+def _default_key(default: str) -> str:
+    return f"excel.scenario.default_{default}"
 
 
 def province_choices() -> tuple[str, ...]:
@@ -263,7 +265,7 @@ def _write_info(
         "methodology": methodology.id,
         "province": scenario.province or "",
         "year": scenario.year,
-        "default": _default_label(scenario.default, lang),
+        "default": t(_default_key(scenario.default), lang),
         "notes": scenario.notes,
         "schema_version": SCHEMA_VERSION,
     }
@@ -290,7 +292,7 @@ def _write_info(
         elif field == "year":
             styles.decimal_validation(ws, [f"C{row}"], lang, low=2000, high=2100, whole=True)
         elif field == "default":
-            reference = lists.add([_default_label("zero", lang), _default_label("max", lang)])
+            reference = lists.add([t(_default_key(d), lang) for d in DEFAULTS])
             styles.list_validation(ws, reference, [f"C{row}"], lang)
     ws.column_dimensions["A"].hidden = True
     styles.set_widths(ws, {1: 14, 2: 60, 3: 50})
@@ -309,28 +311,12 @@ _READ_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def _read_default(row: TableRow) -> str | None:
-    text = row.text("value")
-    if not text:
-        return None
-    folded = fold(text)
-    for choice in ("zero", "max"):
-        if folded == choice or any(folded == fold(_default_label(choice, lang)) for lang in LANGS):
-            return choice
-    raise row.error(
-        "value",
-        "excel.unknown_choice",
-        value=text[:40],
-        allowed=f"{_default_label('zero', 'vi')}, {_default_label('max', 'vi')}",
-    )
-
-
 _INFO_READERS: dict[str, Callable[[TableRow], Any]] = {
     "name": lambda r: r.text("value"),
     "methodology": lambda r: r.text("value") or None,
     "province": lambda r: r.text("value") or None,
     "year": whole_number,
-    "default": _read_default,
+    "default": lambda r: choice(r, "value", DEFAULTS, _default_key),
     "notes": lambda r: r.text("value"),
     "schema_version": whole_number,
 }
