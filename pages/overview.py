@@ -51,10 +51,9 @@ if weakest:
         ("weakest", card.methodology.id, card.item_centi, lang()),
         lambda: charts.weakest_items_bars(weakest, lang()),
     )
-    n_assumed = sum(1 for s in card.items() if s.uses_assumption)
-    st.caption(t("app.overview.assumptions", n=n_assumed, total=len(card.items())))
+    st.caption(t("app.overview.assumptions", n=len(card.assumptions), total=len(card.items())))
 else:
     st.success(t("app.overview.full_marks"))
-survey_lost = sum(s.lost for s in card.items() if s.assessment == "survey")
+survey_lost = card.max_survey - card.survey
 if survey_lost > 0:
     st.caption(t("app.overview.survey_lost", lost=points(survey_lost), max=points(card.max_survey)))
