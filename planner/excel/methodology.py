@@ -50,7 +50,7 @@ from planner.excel.workbook import (
     open_workbook,
     read_table,
 )
-from planner.i18n import Lang, t
+from planner.i18n import Lang, parse_number, t
 from planner.methodology import Area, Criterion, Methodology, SubCriterion
 from planner.rules import (
     RULE_TYPES,
@@ -564,7 +564,7 @@ def _scalar(row: TableRow, key: str) -> Any:
         values = []
         for part in split_list(text):
             try:
-                values.append(float(part.replace(",", ".")))
+                values.append(parse_number(part))
             except ValueError:
                 raise row.error(key, "excel.not_a_number", value=part[:40]) from None
         return tuple(values)
