@@ -330,6 +330,24 @@ def test_import_names_an_unnamed_scenario_after_its_file(store: ScenarioStore, t
     assert store.import_json(path, owner="An", name="Tên khác").name == "Tên khác"
 
 
+def test_json_and_excel_files_are_named_after_their_file_by_one_rule(
+    store: ScenarioStore, tmp_path: Path
+) -> None:
+    from planner.catalog import load_bundled_methodology
+    from planner.excel.scenario import write_scenario_workbook
+
+    stem = "Phương án " + "x" * 230  # longer than a name may be: cut to it, not refused
+    unnamed = Scenario(name="", province="Lào Cai", year=2024, items={"2.3": ItemSetting(value=95.5)})
+    (tmp_path / f"{stem}.json").write_text(unnamed.to_json(), encoding="utf-8")
+    (tmp_path / f"{stem}.xlsx").write_bytes(
+        write_scenario_workbook(load_bundled_methodology(unnamed.methodology), unnamed)
+    )
+    names = {
+        store.import_file(tmp_path / f"{stem}{suffix}", owner="An").name for suffix in (".json", ".xlsx")
+    }
+    assert names == {stem[:200]}
+
+
 def test_bad_json_files_are_refused_and_nothing_is_saved(store: ScenarioStore, tmp_path: Path) -> None:
     newer = tmp_path / "newer.json"
     newer.write_text(json.dumps({**json.loads(lao_cai().to_json()), "schema_version": 99}), encoding="utf-8")

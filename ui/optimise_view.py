@@ -37,7 +37,7 @@ from planner.optimise import OptimiseResult, optimise_for_rank, optimise_for_sco
 from planner.plan import Plan
 from planner.planning import plan_from_result
 from planner.scenario import Scenario
-from planner.targets import Competition, TargetMode, competition_for, default_own_sd
+from planner.targets import Competition, TargetMode
 from ui import position, state
 from ui.text import lang, num, points, t
 
@@ -124,15 +124,12 @@ def competition(m: Methodology, scenario: Scenario, i: Inputs) -> Competition | 
     if scenario.year is None or scenario.province is None:
         return None
     try:
-        return competition_for(
+        return position.competition_for_plan(
+            m,
             scenario.year,
             scenario.province,
             mode=target_mode(i),
             confidence=i.probability if 0 < i.probability < 1 else 0.8,
-            provinces=position.field_size(),
-            own_sd=default_own_sd(m),
-            overrides=position.rival_overrides() or None,
-            loaded=tuple(position.loaded_fields().values()),
         )
     except PlannerError:
         return None

@@ -30,7 +30,7 @@ from planner.rank_maths import interval_from_distribution
 from planner.ranking import RankResult, rank_in_field
 from planner.scenario import Scenario
 from planner.scoring import ScoreCard, score_scenario
-from planner.targets import Competition, competition_for, default_own_sd
+from planner.targets import Competition, TargetMode, competition_for, default_own_sd
 from ui import data, state
 
 FIELDS_KEY = "_fields"
@@ -194,11 +194,26 @@ def projection_for(f: Field, target_year: int) -> Projection:
 _COMPETITIONS: dict[tuple[object, ...], Competition] = {}
 
 
-def competition_for_plan(m: Methodology, f: Field, plan_year: int, province: str) -> Competition:
-    """The optimiser's competition for our province in the plan year (drift, own survey uncertainty), memoised
-    by everything it depends on."""
+def competition_for_plan(
+    m: Methodology, plan_year: int, province: str, *, mode: TargetMode = "mean", confidence: float = 0.8
+) -> Competition:
+    """The competition a plan of this session faces in the plan year (planner.targets.competition_for on the
+    session's field size, rival overrides and loaded tables, our own survey uncertain by default_own_sd),
+    memoised by everything it depends on. The header's outlook uses mode "mean"; the optimiser its target's."""
     overrides = tuple(sorted(rival_overrides().items()))
-    key = (_field_fingerprint(f), plan_year, province, overrides, default_own_sd(m))
+    loaded = tuple(loaded_fields().values())
+    own_sd = default_own_sd(m)
+    size = field_size()
+    key = (
+        plan_year,
+        province,
+        size,
+        mode,
+        confidence,
+        overrides,
+        own_sd,
+        tuple(map(_field_fingerprint, loaded)),
+    )
     hit = _COMPETITIONS.get(key)
     if hit is None:
         if len(_COMPETITIONS) > 64:
@@ -206,11 +221,12 @@ def competition_for_plan(m: Methodology, f: Field, plan_year: int, province: str
         hit = competition_for(
             plan_year,
             province,
-            mode="mean",
-            provinces=f.n_provinces,
-            own_sd=default_own_sd(m),
+            mode=mode,
+            confidence=confidence,
+            provinces=size,
+            own_sd=own_sd,
             overrides=dict(overrides) or None,
-            loaded=tuple(loaded_fields().values()),
+            loaded=loaded,
         )
         _COMPETITIONS[key] = hit
     return hit
@@ -221,7 +237,7 @@ def outlook_of(m: Methodology, f: Field, plan_year: int, province: str | None, s
     projection = projection_for(f, plan_year)
     competition = None
     if projection_mode() == "drift" and province is not None:
-        competition = competition_for_plan(m, f, plan_year, province)
+        competition = competition_for_plan(m, plan_year, province)
         cumulative = competition.cdf(score)
         if cumulative is not None:
             dist = np.diff(np.concatenate([[0.0], cumulative]))

@@ -19,12 +19,10 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from planner.cli import emit_json
 from planner.i18n import Lang, t
-from planner.scenario_files import read_scenario_file
 from planner.store import ScenarioStore, ScenarioSummary, VersionInfo
 from planner.store.labels import clean_text
 
@@ -139,15 +137,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     with ScenarioStore.open(args.database) as store:
-        path = Path(args.file)
-        if path.suffix.lower() == ".json":
-            stored = store.import_json(path, args.owner, name=args.name)
-        else:
-            scenario = read_scenario_file(path)
-            name = args.name
-            if name is None and not clean_text(scenario.name):
-                name = clean_text(path.stem) or path.name
-            stored = store.create(scenario, args.owner, name=name)
+        stored = store.import_file(args.file, args.owner, name=args.name)
     _write(stored.id)
     return 0
 

@@ -277,10 +277,6 @@ _INFO_READERS: dict[str, Callable[[TableRow], Any]] = {
 }
 
 
-def _located(row: TableRow, key: str, problem_key: str, **params: Any) -> ImportFileError:
-    return ImportFileError("excel.import_failed", problems=[row.located(key, Problem(problem_key, params))])
-
-
 def _read_constraints(row: TableRow, item: ScoredItem, constraints: ConstraintRows) -> None:
     """The constraint cells of `row` (locked, feasible maximum, survey unlocked) added to `constraints`."""
     for key in FLAG_KEYS:
@@ -291,11 +287,11 @@ def _read_constraints(row: TableRow, item: ScoredItem, constraints: ConstraintRo
         option = resolve_level(item, cap_text)
         if option is None:
             known = ", ".join(option_label(item, o, "vi") for o in item_options(item))
-            raise _located(
-                row, "feasible_max", "scenario.unknown_level", code=item.code, level=cap_text, known=known
+            raise row.located_error(
+                "feasible_max", "scenario.unknown_level", code=item.code, level=cap_text, known=known
             )
         if not constraints.add_cap(item.code, option.id):
-            raise _located(row, "feasible_max", "excel.effort.conflicting_cap", code=item.code)
+            raise row.located_error("feasible_max", "excel.effort.conflicting_cap", code=item.code)
 
 
 def _read_efforts(
@@ -310,7 +306,7 @@ def _read_efforts(
             if not code:
                 raise row.error("code", "excel.missing_value")
             if code not in methodology.item_index:
-                raise _located(row, "code", "scenario.unknown_code", code=code)
+                raise row.located_error("code", "scenario.unknown_code", code=code)
             item = methodology.item(code)
             _read_constraints(row, item, constraints)
             effort = row.number("effort", required=False)
@@ -318,24 +314,23 @@ def _read_efforts(
             basis_text = row.text("basis")
             if effort is None:
                 if note or basis_text:
-                    raise _located(row, "effort", "excel.effort.note_without_effort", code=code)
+                    raise row.located_error("effort", "excel.effort.note_without_effort", code=code)
                 continue
             if effort < 0:
-                raise _located(row, "effort", "excel.effort.negative", code=code, value=effort)
+                raise row.located_error("effort", "excel.effort.negative", code=code, value=effort)
             level_text = row.text("level")
             option = resolve_level(item, level_text) if level_text else None
             if option is None:
                 if not level_text:
                     raise row.error("level", "excel.missing_value")
                 known = ", ".join(option_label(item, o, "vi") for o in item_options(item))
-                raise _located(
-                    row, "level", "scenario.unknown_level", code=code, level=level_text, known=known
+                raise row.located_error(
+                    "level", "scenario.unknown_level", code=code, level=level_text, known=known
                 )
             basis = choice(row, "basis", BASES, _basis_key) or "user"
             previous = entries.get((code, option.id))
             if previous is not None:
-                raise _located(
-                    row,
+                raise row.located_error(
                     "level",
                     "excel.effort.duplicate_level",
                     code=code,
@@ -365,11 +360,11 @@ def _read_budgets(ws: Worksheet) -> tuple[dict[str, float], list[Problem]]:
             if not agency:
                 raise row.error("agency", "excel.missing_value")
             if budget < 0:
-                raise _located(row, "budget", "excel.effort.negative", code=agency, value=budget)
+                raise row.located_error("budget", "excel.effort.negative", code=agency, value=budget)
             key = fold(agency)
             if key in first_row:
-                raise _located(
-                    row, "agency", "excel.effort.duplicate_agency", agency=agency, first_row=first_row[key]
+                raise row.located_error(
+                    "agency", "excel.effort.duplicate_agency", agency=agency, first_row=first_row[key]
                 )
             first_row[key] = row.row_number
             budgets[agency] = budget

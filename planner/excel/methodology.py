@@ -525,28 +525,14 @@ def _read_node(row: TableRow) -> _NodeRow | None:
             if value is None:
                 continue
             if key not in _RULE_SCALARS[rule_type]:
-                raise ImportFileError(
-                    "excel.import_failed",
-                    problems=[
-                        row.located(
-                            key,
-                            Problem(
-                                "excel.methodology.param_not_for_rule",
-                                {"code": code, "rule": rule_type},
-                            ),
-                        )
-                    ],
+                raise row.located_error(
+                    key, "excel.methodology.param_not_for_rule", code=code, rule=rule_type
                 )
             rule[key] = value
     else:
         for key in ("rule_basis", "rule_source", "rule_assumption", *_ALL_SCALARS):
             if row.raw(key) not in (None, ""):
-                raise ImportFileError(
-                    "excel.import_failed",
-                    problems=[
-                        row.located(key, Problem("excel.methodology.param_without_rule", {"code": code}))
-                    ],
-                )
+                raise row.located_error(key, "excel.methodology.param_without_rule", code=code)
     return _NodeRow(row, code, row.text("parent"), fields, rule)
 
 

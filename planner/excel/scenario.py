@@ -332,36 +332,18 @@ def _read_setting(row: TableRow, item: ScoredItem) -> ItemSetting | None:
     ]
     if not given:
         if note:
-            raise ImportFileError(
-                "excel.import_failed", problems=[row.located("note", Problem("excel.scenario.note_only"))]
-            )
+            raise row.located_error("note", "excel.scenario.note_only")
         return None
     if len(given) > 1:
         columns = ", ".join(row.letters.get(k, "?") for k in given)
-        raise ImportFileError(
-            "excel.import_failed",
-            problems=[
-                row.located(
-                    given[1],
-                    Problem("excel.scenario.several_inputs", {"code": item.code, "columns": columns}),
-                )
-            ],
-        )
+        raise row.located_error(given[1], "excel.scenario.several_inputs", code=item.code, columns=columns)
     key = given[0]
     if key == "level":
         option = resolve_level(item, level_text)
         if option is None:
             known = ", ".join(option_label(item, o, "vi") for o in item_options(item))
-            raise ImportFileError(
-                "excel.import_failed",
-                problems=[
-                    row.located(
-                        "level",
-                        Problem(
-                            "scenario.unknown_level", {"code": item.code, "level": level_text, "known": known}
-                        ),
-                    )
-                ],
+            raise row.located_error(
+                "level", "scenario.unknown_level", code=item.code, level=level_text, known=known
             )
         data: dict[str, Any] = {"level": option.id}
     elif key == "value":
@@ -407,22 +389,11 @@ def read_scenario_workbook(
             methodology = load_bundled_methodology(methodology_id)
         except PlannerError as exc:
             row = info_rows["methodology"]
-            raise ImportFileError(
-                "excel.import_failed", problems=[row.located("value", Problem(exc.key, exc.params))]
-            ) from None
+            raise row.located_error("value", exc.key, **exc.params) from None
     elif methodology_id is not None and methodology_id != methodology.id:
         row = info_rows["methodology"]
-        raise ImportFileError(
-            "excel.import_failed",
-            problems=[
-                row.located(
-                    "value",
-                    Problem(
-                        "scenario.methodology_mismatch",
-                        {"scenario": methodology_id, "methodology": methodology.id},
-                    ),
-                )
-            ],
+        raise row.located_error(
+            "value", "scenario.methodology_mismatch", scenario=methodology_id, methodology=methodology.id
         )
     items, item_problems = _read_items(items_ws, methodology)
     problems.extend(item_problems)

@@ -151,6 +151,12 @@ class TableRow:
         """`detail` placed at this row's cell in column `key` ("Trang …, dòng 7, cột E: …")."""
         return CellProblem("excel.at_cell", self.where(key), detail)
 
+    def located_error(self, key: str, problem_key: str, /, **params: Any) -> ImportFileError:
+        """An import error whose one problem is placed at this row's cell in column `key` (`located`)."""
+        return ImportFileError(
+            "excel.import_failed", problems=[self.located(key, Problem(problem_key, params))]
+        )
+
     def error(self, key: str, problem_key: str, **extra: Any) -> ImportFileError:
         """An import error pointing at this row's cell in column `key`."""
         return ImportFileError(

@@ -7,7 +7,7 @@ transaction that holds the scenario's write lock (SQLite: BEGIN IMMEDIATE; Postg
 and the (scenario, version) primary key backs this up: two concurrent saves can never both claim a number.
 
 Names and owners are labels in database columns: the store never makes a file path out of them. The only paths
-it touches are the ones a caller passes to `export_json` / `import_json` (the CLI, run by the user).
+it touches are the ones a caller passes to `export_json`, `import_json` or `import_file` (the CLI, run by the user).
 
 Every method opens its own short session, so one store can be shared by all the threads of a Streamlit server.
 """
@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, defer, sessionmaker
 from planner.errors import StoreError
 from planner.i18n import Lang, t
 from planner.scenario import Scenario, scenario_from_json
+from planner.scenario_files import read_scenario_file
 from planner.store.engine import create_store_engine, is_sqlite, shown_url, writing
 from planner.store.errors import StoreConflictError
 from planner.store.labels import checked_session_key, clean_name, clean_note, clean_owner, clean_text
@@ -376,7 +377,16 @@ class ScenarioStore:
         the file's stem). The file is validated in full before anything is written."""
         source = Path(path)
         check_upload_size(source.stat().st_size, MAX_IMPORT_BYTES)
-        scenario = scenario_from_json(source.read_bytes())
+        return self._import(scenario_from_json(source.read_bytes()), source, owner, name)
+
+    def import_file(self, path: str | Path, owner: str, *, name: str | None = None) -> StoredScenario:
+        """Like `import_json` for any scenario file: .json, or .xlsx written from the scenario template."""
+        source = Path(path)
+        if source.suffix.lower() == ".json":
+            return self.import_json(source, owner, name=name)
+        return self._import(read_scenario_file(source), source, owner, name)
+
+    def _import(self, scenario: Scenario, source: Path, owner: str, name: str | None) -> StoredScenario:
         if name is None and not clean_text(scenario.name):
             name = clean_text(source.stem)[:NAME_LENGTH] or source.name
         return self.create(scenario, owner, name=name)
