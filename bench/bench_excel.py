@@ -23,18 +23,19 @@ sys.path.insert(0, str(ROOT))
 
 from openpyxl import load_workbook  # noqa: E402
 
-from planner.catalog import data_dir, load_bundled_methodology  # noqa: E402
-from planner.effort import EffortEntry, EffortTable  # noqa: E402
-from planner.errors import PlannerError  # noqa: E402
-from planner.excel.effort import read_effort_workbook, write_effort_workbook  # noqa: E402
-from planner.excel.methodology import read_methodology_workbook, write_methodology_workbook  # noqa: E402
-from planner.excel.plan import read_plan_workbook, write_plan_workbook  # noqa: E402
-from planner.excel.results import write_results_workbook  # noqa: E402
-from planner.excel.scenario import read_scenario_workbook, write_scenario_workbook  # noqa: E402
-from planner.field_io import read_results_file  # noqa: E402
-from planner.plan import Plan, PlanChange  # noqa: E402
-from planner.scenario import scenario_from_json  # noqa: E402
-from planner.scoring import item_options  # noqa: E402
+from planner.core.data import data_dir  # noqa: E402
+from planner.core.errors import PlannerError  # noqa: E402
+from planner.field.results_table import read_results_file  # noqa: E402
+from planner.files.excel.effort import read_effort_workbook, write_effort_workbook  # noqa: E402
+from planner.files.excel.methodology import read_methodology_workbook, write_methodology_workbook  # noqa: E402
+from planner.files.excel.plan import read_plan_workbook, write_plan_workbook  # noqa: E402
+from planner.files.excel.results import write_results_workbook  # noqa: E402
+from planner.files.excel.scenario import read_scenario_workbook, write_scenario_workbook  # noqa: E402
+from planner.methodology.catalog import load_bundled_methodology  # noqa: E402
+from planner.methodology.scenario import scenario_from_json  # noqa: E402
+from planner.methodology.scoring import item_options  # noqa: E402
+from planner.optimiser.effort import EffortEntry, EffortTable  # noqa: E402
+from planner.optimiser.plan import Plan, PlanChange  # noqa: E402
 
 RUNS = 5
 

@@ -25,19 +25,20 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from planner.catalog import data_dir, load_bundled_methodology
-from planner.chance import maximise_probability
-from planner.effort import EffortEntry, EffortTable, default_effort
-from planner.frontier import frontier
-from planner.ladder import effort_of, greedy_ladder
-from planner.levers import build_levers
-from planner.methodology import Methodology
-from planner.methodology_io import methodology_from_mapping
-from planner.optimise import compile_model, optimise_for_rank, optimise_for_score
-from planner.scenario import ItemSetting, Scenario
-from planner.scenario_files import read_scenario_file
-from planner.scoring import item_options, score_scenario
-from planner.targets import competition_for, default_own_sd
+from planner.core.data import data_dir
+from planner.files.scenario_file import read_scenario_file
+from planner.methodology.catalog import load_bundled_methodology
+from planner.methodology.files import methodology_from_mapping
+from planner.methodology.model import Methodology
+from planner.methodology.scenario import ItemSetting, Scenario
+from planner.methodology.scoring import item_options, score_scenario
+from planner.optimiser.chance import maximise_probability
+from planner.optimiser.competition import competition_for, default_own_sd
+from planner.optimiser.effort import EffortEntry, EffortTable, default_effort
+from planner.optimiser.frontier import frontier
+from planner.optimiser.ladder import effort_of, greedy_ladder
+from planner.optimiser.levers import build_levers
+from planner.optimiser.solver import compile_model, optimise_for_rank, optimise_for_score
 
 
 def ms(seconds: float) -> str:

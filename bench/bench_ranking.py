@@ -10,11 +10,11 @@ import statistics
 import time
 from collections.abc import Callable
 
-from planner.field import bundled_field
-from planner.projection import fit_drift_model, project_field
-from planner.ranking import rank_in_field
-from planner.reconstruction import _reconstruct
-from planner.results_data import bundled_results
+from planner.field.bundled import bundled_field
+from planner.field.projection import fit_drift_model, project_field
+from planner.field.ranking import rank_in_field
+from planner.field.reconstruction import _reconstruct
+from planner.field.results import bundled_results
 
 
 def _time(fn: Callable[[], object], repeat: int) -> tuple[float, float]:

@@ -11,9 +11,9 @@ import time
 
 import numpy as np
 
-from planner.catalog import load_bundled_methodology
-from planner.scenario import ItemSetting, Scenario
-from planner.scoring import BatchScorer, item_options, score_scenario
+from planner.methodology.catalog import load_bundled_methodology
+from planner.methodology.scenario import ItemSetting, Scenario
+from planner.methodology.scoring import BatchScorer, item_options, score_scenario
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from planner.scenario import ItemSetting, Scenario  # noqa: E402
+from planner.methodology.scenario import ItemSetting, Scenario  # noqa: E402
 from planner.store import ScenarioStore, StoreConflictError  # noqa: E402
 from planner.store.repository import scenario_content  # noqa: E402
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner.catalog import data_dir
-from planner.errors import PlannerError
-from planner.excel.workbook import UPLOAD_LIMIT_MB
-from planner.field import Field, field_for_year, field_years
-from ui import data, data_view, examples, field_view, position, state
+from planner.core.data import data_dir
+from planner.core.errors import PlannerError
+from planner.field.bundled import field_for_year, field_years
+from planner.field.model import Field
+from planner.tables.reading import UPLOAD_LIMIT_MB
+from ui import cache, data_view, examples, field_view, position, state
 from ui.guard import require_entrypoint
 from ui.text import labels, lang, t
 from ui.views import md, show_error
@@ -39,7 +40,7 @@ if example is not None:
 else:
     st.caption(t("app.data.no_example"))
 
-m = data.methodology(state.current().methodology)
+m = cache.methodology(state.current().methodology)
 st.subheader(t("app.data.methodology"))
 st.markdown(
     t(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner.catalog import known_scheme_versions
-from planner.excel.workbook import UPLOAD_LIMIT_MB
-from ui import boot, data, methodology_view, state
+from planner.methodology.catalog import known_scheme_versions
+from planner.tables.reading import UPLOAD_LIMIT_MB
+from ui import boot, cache, methodology_view, state
 from ui.guard import require_entrypoint
 from ui.text import labels, lang, points, t
 from ui.views import md, show_error
@@ -15,16 +15,16 @@ require_entrypoint()
 
 st.title(t("app.methodology.title"))
 
-ids = data.available_methodologies()
+ids = cache.available_methodologies()
 current_id = state.current().methodology
 chosen = st.selectbox(
     t("app.methodology.pick"),
     ids,
     index=ids.index(current_id) if current_id in ids else 0,
-    format_func=labels(ids, lambda i: data.methodology(i).name(lang())),
+    format_func=labels(ids, lambda i: cache.methodology(i).name(lang())),
     key="methodology_pick",
 )
-m = data.methodology(chosen)
+m = cache.methodology(chosen)
 
 summary, numbers = st.columns([3, 2])
 with summary:
@@ -92,7 +92,7 @@ if outcome is not None:
     if outcome.error is not None:
         show_error(outcome.error)
     elif outcome.methodology_id is not None:
-        loaded = data.methodology(outcome.methodology_id)
+        loaded = cache.methodology(outcome.methodology_id)
         st.success(
             t(
                 "app.methodology.loaded",

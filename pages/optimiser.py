@@ -7,9 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 from planner import charts
-from planner.errors import PlannerError
-from planner.excel.workbook import UPLOAD_LIMIT_MB
-from planner.optimise import describe_target
+from planner.core.errors import PlannerError
+from planner.optimiser.solver import describe_target
+from planner.tables.reading import UPLOAD_LIMIT_MB
 from ui import chartview, optimise_view, state, views
 from ui.guard import require_entrypoint
 from ui.position import current_position
@@ -200,7 +200,7 @@ with st.expander(
     upload_error = st.session_state.get("_effort_upload_error")
     if isinstance(upload_error, PlannerError):
         views.show_error(upload_error)
-    from planner.excel.effort import write_effort_workbook
+    from planner.files.excel.effort import write_effort_workbook
 
     st.download_button(
         t("app.optimiser.effort_template"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner.errors import PlannerError
-from planner.plan import Plan
+from planner.core.errors import PlannerError
+from planner.optimiser.plan import Plan
 from ui import plan_view, views
 from ui.guard import require_entrypoint
 from ui.position import current_position

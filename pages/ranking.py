@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from planner import charts
-from planner.field import Field
-from planner.ranking import RankResult
+from planner.field.model import Field
+from planner.field.ranking import RankResult
 from ui import chartview, field_view, state, views
 from ui.compare import target_k
 from ui.guard import require_entrypoint

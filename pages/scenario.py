@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner.scoring import score_scenario
+from planner.methodology.scoring import score_scenario
 from ui import compare, editor, scenarios, state
 from ui.guard import require_entrypoint
 from ui.position import current_position

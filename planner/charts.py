@@ -20,8 +20,8 @@ import altair as alt
 import numpy as np
 import numpy.typing as npt
 
-from planner.i18n import Lang, t
-from planner.scoring import NodeScore, ScoreCard
+from planner.core.i18n import Lang, t
+from planner.methodology.scoring import NodeScore, ScoreCard
 
 #: Okabe-Ito colours (distinguishable with colour-blindness and on a washed-out projector), in the order
 #: scenarios receive them. Yellow is left out: it disappears on a projector.

@@ -12,7 +12,7 @@ import pytest
 from postgres_server import REQUIRE_ENV, SKIP_BANNER, PostgresServer, PostgresUnavailable, start_server
 
 # ======================================================================================================
-# Section: scenario store (owner: scenario-store engineer; used by tests/test_store.py, test_cli_store.py)
+# Section: scenario store (owner: scenario-store engineer; used by tests/store/test_store.py, cli/test_cli_store.py)
 # A real PostgreSQL server, started once per test process (see tests/postgres_server.py), and a fresh
 # database per test. When no server can be started the PostgreSQL cases are skipped, and said loudly: a
 # warning, a skip reason starting with POSTGRESQL NOT TESTED, and a banner in the pytest summary. Set

@@ -1,4 +1,4 @@
-"""Helpers shared by the Excel tests (tests/test_excel_*.py, tests/test_bad_input.py): fixture paths, the mini
+"""Helpers shared by the Excel tests (tests/test_excel_*.py, tests/files/test_bad_input.py): fixture paths, the mini
 methodology, and small edits of a written workbook, the way a user would make them in Excel."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from planner.effort import EffortEntry, EffortTable
-from planner.methodology import Methodology
-from planner.methodology_io import methodology_from_yaml
-from planner.scenario import ItemSetting, Scenario
-from planner.scoring import item_options
+from planner.methodology.files import methodology_from_yaml
+from planner.methodology.model import Methodology
+from planner.methodology.scenario import ItemSetting, Scenario
+from planner.methodology.scoring import item_options
+from planner.optimiser.effort import EffortEntry, EffortTable
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"

@@ -16,13 +16,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from planner.catalog import load_bundled_methodology
-from planner.effort import EffortEntry, EffortTable, ItemConstraint
-from planner.methodology import Methodology
-from planner.methodology_io import methodology_from_mapping
-from planner.rules import to_centi
-from planner.scenario import ItemSetting, Scenario
-from planner.scoring import item_options, score_scenario
+from planner.methodology.catalog import load_bundled_methodology
+from planner.methodology.files import methodology_from_mapping
+from planner.methodology.model import Methodology
+from planner.methodology.rules import to_centi
+from planner.methodology.scenario import ItemSetting, Scenario
+from planner.methodology.scoring import item_options, score_scenario
+from planner.optimiser.effort import EffortEntry, EffortTable, ItemConstraint
 
 AGENCIES = ("Sở Nội vụ", "Sở Tư pháp", "Văn phòng UBND tỉnh", "Sở Tài chính")
 
@@ -262,7 +262,7 @@ def _phi(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 @dataclass(frozen=True)
 class NormalRivals:
     """Rivals with independent normal scores (means, sds). Implements what the optimiser asks of a projection
-    with the textbook formulas, independently of planner.projection."""
+    with the textbook formulas, independently of planner.field.projection."""
 
     names: tuple[str, ...]
     means: tuple[float, ...]

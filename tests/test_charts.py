@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from planner import charts
-from planner.catalog import load_bundled_methodology
-from planner.methodology_io import methodology_from_mapping
-from planner.scenario import ItemSetting, Scenario, scenario_from_json
-from planner.scoring import score_scenario
+from planner.methodology.catalog import load_bundled_methodology
+from planner.methodology.files import methodology_from_mapping
+from planner.methodology.scenario import ItemSetting, Scenario, scenario_from_json
+from planner.methodology.scoring import score_scenario
 
 MINI = methodology_from_mapping(
     yaml.safe_load((Path(__file__).parent / "fixtures" / "mini_methodology.yaml").read_text("utf-8"))

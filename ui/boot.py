@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner.errors import PlannerError
-from planner.scenario import Scenario
-from planner.scoring import scenario_problems
-from ui import data, examples, persist, share, state
+from planner.core.errors import PlannerError
+from planner.methodology.scenario import Scenario
+from planner.methodology.scoring import scenario_problems
+from ui import cache, examples, persist, share, state
 from ui.text import t
 
 BOOT_ERROR_KEY = "_boot_error"
@@ -59,10 +59,10 @@ def open_scenario(scenario: Scenario) -> None:
 
 
 def _check(scenario: Scenario) -> None:
-    m = data.methodology(scenario.methodology)
+    m = cache.methodology(scenario.methodology)
     problems = scenario_problems(m, scenario)
     if problems:
-        from planner.errors import ScenarioError
+        from planner.core.errors import ScenarioError
 
         raise ScenarioError("app.share.bad_link", problems=problems)
 

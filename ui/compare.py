@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from planner import charts
-from planner.errors import PlannerError
-from planner.rules import from_centi
+from planner.core.errors import PlannerError
+from planner.methodology.rules import from_centi
 from ui import chartview, state, views
 from ui.position import Position, position_of
 from ui.text import labels, lang, pct, points, prob, t

@@ -1,6 +1,6 @@
 """The Data page's pieces: the notes of an example's items, and loading a results table into the session.
 
-An uploaded table is read once, in the uploader's callback, by planner.field_io (which refuses anything
+An uploaded table is read once, in the uploader's callback, by planner.field.results_table (which refuses anything
 malformed and lists every problem); only a table that reads in full becomes the session's field for its year,
 so a bad file never changes the ranking.
 """
@@ -14,10 +14,10 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
-from planner.errors import PlannerError
-from planner.field_io import read_results_file
-from planner.i18n import Lang
-from planner.scenario import Scenario
+from planner.core.errors import PlannerError
+from planner.core.i18n import Lang
+from planner.field.results_table import read_results_file
+from planner.methodology.scenario import Scenario
 from ui import position, state
 from ui.text import t
 
@@ -54,10 +54,10 @@ def _setting_text(setting: object) -> str:
 
 
 def results_template(size: int, language: Lang) -> Callable[[], bytes]:
-    """The blank results workbook for the 63 or 34 provinces (planner.excel.results), built on Download."""
+    """The blank results workbook for the 63 or 34 provinces (planner.files.excel.results), built on Download."""
 
     def make() -> bytes:
-        from planner.excel.results import write_results_workbook
+        from planner.files.excel.results import write_results_workbook
 
         return write_results_workbook(34 if size == 34 else 63, None, language)
 

@@ -17,12 +17,12 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
-from planner.errors import ScenarioError
-from planner.i18n import parse_number
-from planner.methodology import Methodology, ScoredItem
-from planner.rules import YesNoRule, from_centi, to_centi
-from planner.scenario import ItemSetting, Scenario
-from planner.scoring import ScoreCard, current_option, item_options, score_scenario, setting_centi
+from planner.core.errors import ScenarioError
+from planner.core.i18n import parse_number
+from planner.methodology.model import Methodology, ScoredItem
+from planner.methodology.rules import YesNoRule, from_centi, to_centi
+from planner.methodology.scenario import ItemSetting, Scenario
+from planner.methodology.scoring import ScoreCard, current_option, item_options, score_scenario, setting_centi
 from ui import state
 from ui.text import labels, lang, points, t
 from ui.views import md
@@ -102,7 +102,7 @@ def _apply(code: str, setting: ItemSetting | None, *, from_widget: bool) -> bool
 
 
 def _methodology(scenario: Scenario) -> Methodology:
-    from ui.data import methodology
+    from ui.cache import methodology
 
     return methodology(scenario.methodology)
 

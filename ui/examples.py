@@ -14,9 +14,9 @@ from typing import Any, Literal
 import streamlit as st
 import yaml
 
-from planner.catalog import data_dir
-from planner.i18n import Lang
-from planner.scenario import DEFAULT_METHODOLOGY_ID, Scenario, scenario_from_json
+from planner.core.data import data_dir
+from planner.core.i18n import Lang
+from planner.methodology.scenario import DEFAULT_METHODOLOGY_ID, Scenario, scenario_from_json
 from ui.state import Workspace
 
 DEFAULT_EXAMPLE = "lao-cai-2019"
@@ -57,7 +57,7 @@ def _index() -> dict[str, Any]:
 
 @st.cache_resource(show_spinner=False)
 def all_examples() -> dict[str, Example]:
-    """Every bundled example, in index order (tests/test_examples.py holds each one loadable)."""
+    """Every bundled example, in index order (tests/methodology/test_examples.py holds each one loadable)."""
     folder = data_dir() / "examples"
     out: dict[str, Example] = {}
     for row in _index().get("examples", []):

@@ -12,9 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from planner import charts
-from planner.field import Field
-from planner.projection import Projection
-from planner.ranking import Neighbour, RankResult
+from planner.field.model import Field
+from planner.field.projection import Projection
+from planner.field.ranking import Neighbour, RankResult
 from ui import position, state
 from ui.text import labels, num, t
 
@@ -113,7 +113,7 @@ def provenance_counts(f: Field) -> str:
 
 def ladder_rungs(f: Field, rank: RankResult, above: int = 6, below: int = 4) -> list[charts.LadderRung]:
     """Our scenario among the field, `above` provinces over it and `below` under it, at the ranks
-    planner.ranking gave them (the header's rank for ours); a reconstructed rival carries its band."""
+    planner.field.ranking gave them (the header's rank for ours); a reconstructed rival carries its band."""
     entries = {e.province: e for e in f.entries}
 
     def rung(n: Neighbour) -> charts.LadderRung:

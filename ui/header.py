@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner.errors import PlannerError
-from planner.i18n import LANGS
-from planner.ranking import group_of
-from planner.rules import from_centi
+from planner.core.errors import PlannerError
+from planner.core.i18n import LANGS
+from planner.field.ranking import group_of
+from planner.methodology.rules import from_centi
 from ui import state
 from ui.position import Position, current_position
 from ui.text import lang, points, prob, set_lang, t
@@ -123,7 +123,7 @@ def _metrics(position: Position, *, large: bool) -> None:
 
 
 def _baseline_total(position: Position) -> float | None:
-    from planner.scoring import score_scenario
+    from planner.methodology.scoring import score_scenario
 
     try:
         card = score_scenario(position.methodology, state.baseline())

@@ -14,14 +14,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from planner.catalog import SchemeVersion
-from planner.errors import ImportFileError, PlannerError
-from planner.excel.workbook import MAX_UPLOAD_BYTES
-from planner.i18n import Lang
-from planner.methodology import Methodology
-from planner.methodology_io import methodology_from_json, methodology_from_yaml, methodology_to_yaml
-from planner.scenario import Scenario
-from ui import data
+from planner.core.errors import ImportFileError, PlannerError
+from planner.core.i18n import Lang
+from planner.methodology.catalog import SchemeVersion
+from planner.methodology.files import methodology_from_json, methodology_from_yaml, methodology_to_yaml
+from planner.methodology.model import Methodology
+from planner.methodology.scenario import Scenario
+from planner.tables.reading import MAX_UPLOAD_BYTES
+from ui import cache
 from ui.text import lang, points, t
 
 OUTCOME_KEY = "_methodology_outcome"
@@ -118,7 +118,7 @@ def read_methodology_file(name: str, payload: bytes) -> Methodology:
     if lowered.endswith(".json"):
         return methodology_from_json(payload)
     if lowered.endswith(".xlsx"):
-        from planner.excel.methodology import read_methodology_workbook
+        from planner.files.excel.methodology import read_methodology_workbook
 
         return read_methodology_workbook(payload)
     raise ImportFileError(
@@ -127,7 +127,7 @@ def read_methodology_file(name: str, payload: bytes) -> Methodology:
 
 
 def _free_id(wanted: str) -> str:
-    taken = set(data.available_methodologies())
+    taken = set(cache.available_methodologies())
     if wanted not in taken:
         return wanted
     n = 2
@@ -151,7 +151,7 @@ def on_upload(key: str) -> None:
     new_id = _free_id(m.id)
     if new_id != m.id:
         m = m.model_copy(update={"id": new_id})
-    data.add_session_methodology(m)
+    cache.add_session_methodology(m)
     st.session_state[OUTCOME_KEY] = UploadOutcome(name, methodology_id=m.id)
 
 
@@ -164,7 +164,7 @@ def workbook_maker(m: Methodology, language: Lang) -> Callable[[], bytes]:
     """The methodology as the Excel template (filled), built when the user clicks Download."""
 
     def make() -> bytes:
-        from planner.excel.methodology import write_methodology_workbook
+        from planner.files.excel.methodology import write_methodology_workbook
 
         return write_methodology_workbook(m, language)
 

@@ -1,6 +1,6 @@
 """The Optimiser page's state and calls: inputs, effort table, cached exact solves, frontier and chance runs.
 
-The optimiser starts from the active scenario (where the province is now) and asks planner.optimise for the
+The optimiser starts from the active scenario (where the province is now) and asks planner.optimiser.solver for the
 least effort to a target (a rank, a rank with a probability, a score) or the most points within a budget. Solves
 take milliseconds, so they run in the page and are cached (bounded) by everything they depend on. The frontier
 and the chance-constrained plan take longer on large inputs: they report progress into a progress bar and stop
@@ -19,8 +19,12 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
-from planner.chance import ChanceResult, maximise_probability
-from planner.effort import (
+from planner.core.errors import ImportFileError, OptimiseError, PlannerError
+from planner.methodology.model import Methodology
+from planner.methodology.scenario import Scenario
+from planner.optimiser.chance import ChanceResult, maximise_probability
+from planner.optimiser.competition import Competition, TargetMode
+from planner.optimiser.effort import (
     EFFORT_UNITS,
     EffortEntry,
     EffortTable,
@@ -28,16 +32,17 @@ from planner.effort import (
     ItemConstraint,
     effort_table_from_csv,
 )
-from planner.errors import ImportFileError, OptimiseError, PlannerError
-from planner.frontier import Frontier, frontier
-from planner.ladder import Comparison, Ladder, compare_with_exact, greedy_ladder
-from planner.levers import LeverSet, build_levers
-from planner.methodology import Methodology
-from planner.optimise import OptimiseResult, optimise_for_rank, optimise_for_score, optimise_within_budget
-from planner.plan import Plan
-from planner.planning import plan_from_result
-from planner.scenario import Scenario
-from planner.targets import Competition, TargetMode
+from planner.optimiser.frontier import Frontier, frontier
+from planner.optimiser.ladder import Comparison, Ladder, compare_with_exact, greedy_ladder
+from planner.optimiser.levers import LeverSet, build_levers
+from planner.optimiser.plan import Plan
+from planner.optimiser.plan_builder import plan_from_result
+from planner.optimiser.solver import (
+    OptimiseResult,
+    optimise_for_rank,
+    optimise_for_score,
+    optimise_within_budget,
+)
 from ui import position, state
 from ui.text import lang, num, points, t
 
@@ -361,7 +366,7 @@ def read_effort_upload(key: str, m: Methodology) -> None:
         if name.endswith(".csv"):
             table = effort_table_from_csv(data, m, unit=effort_table().unit)
         elif name.endswith(".xlsx"):
-            from planner.excel.effort import read_effort_workbook
+            from planner.files.excel.effort import read_effort_workbook
 
             table = read_effort_workbook(data, m)
         else:

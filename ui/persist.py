@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from planner.errors import PlannerError, StoreError
+from planner.core.errors import PlannerError, StoreError
 from ui import state
 
 if TYPE_CHECKING:

@@ -14,12 +14,12 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
-from planner.i18n import Lang
-from planner.levers import build_levers
-from planner.methodology import Methodology
-from planner.plan import Plan, PlanChange
-from planner.planning import build_plan
-from planner.scoring import current_option, score_scenario
+from planner.core.i18n import Lang
+from planner.methodology.model import Methodology
+from planner.methodology.scoring import current_option, score_scenario
+from planner.optimiser.levers import build_levers
+from planner.optimiser.plan import Plan, PlanChange
+from planner.optimiser.plan_builder import build_plan
 from ui import optimise_view, state
 from ui.text import labels, lang, num, points, t
 
@@ -117,10 +117,10 @@ def columns() -> dict[str, Any]:
 
 
 def workbook_maker(plan: Plan, m: Methodology, language: Lang) -> Callable[[], bytes]:
-    """The plan workbook, built only when the user clicks Download (planner.excel.plan)."""
+    """The plan workbook, built only when the user clicks Download (planner.files.excel.plan)."""
 
     def make() -> bytes:
-        from planner.excel.plan import write_plan_workbook
+        from planner.files.excel.plan import write_plan_workbook
 
         return write_plan_workbook(plan, m, language)
 

@@ -4,7 +4,7 @@ The plan year Y is the scenario's `year`; the field is the latest published (or 
 the projection of year Y is built from it (Lào Cai plans 2019 from the 2018 field). The rank shown in the header is
 the rank the scenario's total would have in that field, with the interval that the uncertainty of reconstructed
 rival scores allows. The outlook for year Y (P(rank ≤ k), the rank distribution, its interval) comes from the
-same `planner.targets.Competition` the optimiser uses, so the header, the Ranking page, the comparison and the
+same `planner.optimiser.competition.Competition` the optimiser uses, so the header, the Ranking page, the comparison and the
 optimiser quote one number: rivals drift as projected and our own survey result is uncertain too. With rivals
 "held fixed" the outlook is the fixed projection's (no uncertainty at all).
 
@@ -22,16 +22,17 @@ import numpy as np
 import numpy.typing as npt
 import streamlit as st
 
-from planner.errors import PlannerError
-from planner.field import Field, field_for_year, latest_field_year
-from planner.methodology import Methodology
-from planner.projection import Projection, project_field
-from planner.rank_maths import interval_from_distribution
-from planner.ranking import RankResult, rank_in_field
-from planner.scenario import Scenario
-from planner.scoring import ScoreCard, score_scenario
-from planner.targets import Competition, TargetMode, competition_for, default_own_sd
-from ui import data, state
+from planner.core.errors import PlannerError
+from planner.field.bundled import field_for_year, latest_field_year
+from planner.field.model import Field
+from planner.field.projection import Projection, project_field
+from planner.field.rank_maths import interval_from_distribution
+from planner.field.ranking import RankResult, rank_in_field
+from planner.methodology.model import Methodology
+from planner.methodology.scenario import Scenario
+from planner.methodology.scoring import ScoreCard, score_scenario
+from planner.optimiser.competition import Competition, TargetMode, competition_for, default_own_sd
+from ui import cache, state
 
 FIELDS_KEY = "_fields"
 FIELD_SIZE_KEY = "_field_size"
@@ -197,7 +198,7 @@ _COMPETITIONS: dict[tuple[object, ...], Competition] = {}
 def competition_for_plan(
     m: Methodology, plan_year: int, province: str, *, mode: TargetMode = "mean", confidence: float = 0.8
 ) -> Competition:
-    """The competition a plan of this session faces in the plan year (planner.targets.competition_for on the
+    """The competition a plan of this session faces in the plan year (planner.optimiser.competition.competition_for on the
     session's field size, rival overrides and loaded tables, our own survey uncertain by default_own_sd),
     memoised by everything it depends on. The header's outlook uses mode "mean"; the optimiser its target's."""
     overrides = tuple(sorted(rival_overrides().items()))
@@ -248,7 +249,7 @@ def outlook_of(m: Methodology, f: Field, plan_year: int, province: str | None, s
 
 def position_of(scenario: Scenario) -> Position:
     """Score `scenario` and place it; ScenarioError/MethodologyError propagate for the caller to show."""
-    m = data.methodology(scenario.methodology)
+    m = cache.methodology(scenario.methodology)
     card = score_scenario(m, scenario)
     ws = state.workspace()
     plan_year = scenario.year

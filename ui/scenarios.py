@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner.errors import ImportFileError, PlannerError, ScenarioError
-from planner.excel.workbook import MAX_UPLOAD_BYTES, UPLOAD_LIMIT_MB
-from planner.methodology import Methodology
-from planner.scenario import Scenario, scenario_from_json
-from planner.scoring import scenario_problems
-from ui import data, persist, sidebar, state
+from planner.core.errors import ImportFileError, PlannerError, ScenarioError
+from planner.methodology.model import Methodology
+from planner.methodology.scenario import Scenario, scenario_from_json
+from planner.methodology.scoring import scenario_problems
+from planner.tables.reading import MAX_UPLOAD_BYTES, UPLOAD_LIMIT_MB
+from ui import cache, persist, sidebar, state
 from ui.text import labels, lang, t
 from ui.views import show_error
 
@@ -118,14 +118,14 @@ def read_scenario_upload(name: str, payload: bytes) -> Scenario:
     if lowered.endswith(".json"):
         scenario = scenario_from_json(payload)
     elif lowered.endswith(".xlsx"):
-        from planner.excel.scenario import read_scenario_workbook
+        from planner.files.excel.scenario import read_scenario_workbook
 
         scenario = read_scenario_workbook(payload)
     else:
         raise ImportFileError(
             "cli.unsupported_file_type", suffix=lowered.rsplit(".", 1)[-1], allowed=".json, .xlsx"
         )
-    problems = scenario_problems(data.methodology(scenario.methodology), scenario)
+    problems = scenario_problems(cache.methodology(scenario.methodology), scenario)
     if problems:
         raise ScenarioError("scenario.invalid", problems=problems)
     return scenario
@@ -151,7 +151,7 @@ def _on_upload() -> None:
 def file_actions() -> None:
     """Download the active scenario (JSON, Excel template) and open one from a file as a new scenario."""
     slot = state.active_slot()
-    m = data.methodology(slot.scenario.methodology)
+    m = cache.methodology(slot.scenario.methodology)
     with st.popover(t("app.scenarios.files"), icon=":material/swap_vert:"):
         st.download_button(
             t("app.scenarios.download_json"),
@@ -181,7 +181,7 @@ def file_actions() -> None:
 
 
 def _workbook(m: Methodology, scenario: Scenario) -> bytes:
-    from planner.excel.scenario import write_scenario_workbook
+    from planner.files.excel.scenario import write_scenario_workbook
 
     return write_scenario_workbook(m, scenario, lang())
 

@@ -15,8 +15,8 @@ import json
 import re
 import zlib
 
-from planner.errors import ScenarioError
-from planner.scenario import Scenario, scenario_from_mapping
+from planner.core.errors import ScenarioError
+from planner.methodology.scenario import Scenario, scenario_from_mapping
 
 #: Query parameter holding a packed scenario.
 PACKED_PARAM = "sc"

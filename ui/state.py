@@ -18,7 +18,7 @@ from typing import Literal
 
 import streamlit as st
 
-from planner.scenario import Scenario
+from planner.methodology.scenario import Scenario
 
 SLOTS_KEY = "_slots"
 ACTIVE_KEY = "_active"

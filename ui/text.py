@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from planner.i18n import DEFAULT_LANG, LANGS, Lang, format_number, format_percent
-from planner.i18n import t as core_t
+from planner.core.i18n import DEFAULT_LANG, LANGS, Lang, format_number, format_percent
+from planner.core.i18n import t as core_t
 
 LANG_KEY = "_lang"
 T = TypeVar("T")

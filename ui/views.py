@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from planner import charts
-from planner.errors import PlannerError
-from planner.scoring import NodeScore, ScoreCard
+from planner.core.errors import PlannerError
+from planner.methodology.scoring import NodeScore, ScoreCard
 from ui import examples, state
 from ui.position import Position
 from ui.text import lang, points, t

@@ -1,7 +1,7 @@
 """Rebuild the worked examples in data/examples/ from the bundled methodology qd2636-2018.
 
 Run `.venv/bin/python data/examples/build_examples.py` from the repository root; it rewrites the JSON scenarios and
-index.yaml, and running it again changes nothing (tests/test_examples.py holds the committed files equal to its
+index.yaml, and running it again changes nothing (tests/methodology/test_examples.py holds the committed files equal to its
 output, byte for byte). Per-item results of a province are not published, so every example is ILLUSTRATIVE: its
 total equals a published total, but its split over the items is built by the rule below, not observed.
 
@@ -37,11 +37,11 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from planner.catalog import load_bundled_methodology  # noqa: E402
-from planner.methodology import Methodology, ScoredItem  # noqa: E402
-from planner.rules import LevelOption, ProportionalRule, SurveyRule, ThresholdRule, to_centi  # noqa: E402
-from planner.scenario import ItemSetting, Scenario  # noqa: E402
-from planner.scoring import item_options, score_scenario  # noqa: E402
+from planner.methodology.catalog import load_bundled_methodology  # noqa: E402  # noqa: E402
+from planner.methodology.model import Methodology, ScoredItem  # noqa: E402  # noqa: E402
+from planner.methodology.rules import LevelOption, ProportionalRule, SurveyRule, ThresholdRule, to_centi  # noqa: E402  # noqa: E402
+from planner.methodology.scenario import ItemSetting, Scenario  # noqa: E402  # noqa: E402
+from planner.methodology.scoring import item_options, score_scenario  # noqa: E402  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 METHODOLOGY_ID = "qd2636-2018"

@@ -2,7 +2,7 @@
 
     .venv/bin/python data/templates/build_templates.py
 
-tests/test_excel_methodology.py checks that the committed files equal a fresh generation byte for byte (the
+tests/files/test_excel_methodology.py checks that the committed files equal a fresh generation byte for byte (the
 workbooks carry fixed timestamps), so run this after changing planner/excel/ or the bundled methodology.
 """
 

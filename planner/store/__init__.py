@@ -1,6 +1,9 @@
 """The scenario store: saved scenarios with version history and autosave, in SQLite or PostgreSQL.
 
 See docs/store.md for where the data lives, PostgreSQL, migrations, conflicts and autosave.
+
+May import: every layer below it (core, tables, methodology, field, optimiser, charts, files); in practice
+planner.core, planner.tables, planner.methodology and planner.files.
 """
 
 from planner.store.errors import StoreConflictError

@@ -18,7 +18,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
-from planner.errors import StoreError
+from planner.core.errors import StoreError
 
 BUSY_TIMEOUT_MS = 15_000
 SQLITE_BEGIN_OPTION = "par_sqlite_begin"

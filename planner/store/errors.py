@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.errors import StoreError
+from planner.core.errors import StoreError
 from planner.store.records import StoredScenario
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from planner.errors import StoreError
+from planner.core.errors import StoreError
 from planner.store.models import NAME_LENGTH, NOTE_LENGTH, OWNER_LENGTH, SESSION_KEY_LENGTH
 
 _SPACES = re.compile(r"\s+")

@@ -24,7 +24,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
-from planner.errors import StoreError
+from planner.core.errors import StoreError
 from planner.store.engine import is_sqlite, writing
 
 VERSION_TABLE = "par_planner_schema_version"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from planner.base import FrozenModel
-from planner.scenario import Scenario
+from planner.core.model import FrozenModel
+from planner.methodology.scenario import Scenario
 
 
 class ScenarioSummary(FrozenModel):

@@ -30,10 +30,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, defer, sessionmaker
 
-from planner.errors import StoreError
-from planner.i18n import Lang, t
-from planner.scenario import Scenario, scenario_from_json
-from planner.scenario_files import read_scenario_file
+from planner.core.errors import StoreError
+from planner.core.i18n import Lang, t
+from planner.files.scenario_file import read_scenario_file
+from planner.methodology.scenario import Scenario, scenario_from_json
 from planner.store.engine import create_store_engine, is_sqlite, shown_url, writing
 from planner.store.errors import StoreConflictError
 from planner.store.labels import checked_session_key, clean_name, clean_note, clean_owner, clean_text
@@ -41,7 +41,7 @@ from planner.store.migrate import upgrade
 from planner.store.models import NAME_LENGTH, AutosaveRow, ScenarioRow, ScenarioVersionRow, utc_now
 from planner.store.paths import configured_database_url, default_database_path, sqlite_url
 from planner.store.records import Autosave, ScenarioSummary, StoredScenario, VersionInfo
-from planner.tables import check_upload_size
+from planner.tables.reading import check_upload_size
 
 T = TypeVar("T")
 

@@ -24,7 +24,7 @@ def open_app(page: Any, url: str) -> None:
 
 def nav(page: Any, url_path: str, lang: str = "vi") -> None:
     """Click the navigation link of a page (by its title: the default page's link is the site root)."""
-    from planner.i18n import t
+    from planner.core.i18n import t
     from ui import registry
 
     spec = registry.page(url_path)

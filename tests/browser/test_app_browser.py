@@ -13,9 +13,9 @@ import pytest
 from app_page import choose, exceptions, idle, level_box, metric, nav, open_app, total
 from browser_support import SCREENSHOTS, Server, start_server, stop_server
 
-from planner.catalog import load_bundled_methodology
-from planner.i18n import t
-from planner.scoring import item_options
+from planner.core.i18n import t
+from planner.methodology.catalog import load_bundled_methodology
+from planner.methodology.scoring import item_options
 from ui import registry
 
 pytestmark = pytest.mark.browser

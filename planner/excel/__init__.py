@@ -1,1 +1,0 @@
-"""Excel in and out (openpyxl): every workbook passes through planner.excel.workbook's safety checks."""

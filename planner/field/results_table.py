@@ -1,0 +1,280 @@
+"""Reading a results table (the ministry's full report, or a user's what-if) from CSV or Excel into a field.
+
+A user with the ministry's report (e.g. QĐ 268/QĐ-BNV for 2024) should have an official field in a minute: any
+sheet or CSV with a province column and a score column (rank optional), headers in Vietnamese or English, names
+written any usual way. Every .xlsx passes planner.tables.workbook's safety gate; a CSV may be UTF-8 with or
+without BOM, comma or semicolon separated, with Vietnamese decimal commas. All problems are reported at once
+(unknown names with suggestions, duplicates, missing provinces, scores out of range), in Vietnamese by default.
+Lines such as "Cả nước" or "Trung bình" (national rows in ministry tables) are skipped and noted. A rank column
+that disagrees with the scores is reported as a contradiction, not an error: the scores are what we rank by.
+
+A complete table becomes an `official` (or `custom`) field. With allow_partial=True a partial table of a past
+63-province year is added to the published figures and the rest reconstructed around it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from planner.core.errors import FieldError, ImportFileError, Problem
+from planner.core.i18n import parse_number
+from planner.core.text import fold
+from planner.field.model import Contradiction, Field, FieldEntry, FieldNote, params
+from planner.field.provinces import Era, match_province, province_names
+from planner.field.results import ResultRow
+from planner.tables.reading import Column, check_upload_size, read_csv_table
+from planner.tables.workbook import TableRow, collect_problems, open_workbook, read_table
+
+#: (province text as written, score, rank or None, source row number)
+RawRow = tuple[str, float | None, int | None, int]
+TableKind = Literal["official", "custom"]
+
+PROVINCE_HEADERS = (
+    "Tỉnh/Thành phố",
+    "Tỉnh / Thành phố",
+    "Tỉnh, thành phố",
+    "Tỉnh, TP",
+    "Tỉnh/TP",
+    "Tỉnh",
+    "Thành phố",
+    "Địa phương",
+    "Tên tỉnh",
+    "Tên đơn vị",
+    "Đơn vị",
+    "Province",
+    "Provinces",
+    "Province/City",
+    "Name",
+)
+SCORE_HEADERS = (
+    "Điểm",
+    "Điểm số",
+    "Tổng điểm",
+    "Điểm (%)",
+    "Chỉ số",
+    "Chỉ số (%)",
+    "Chỉ số PAR INDEX",
+    "PAR INDEX",
+    "Điểm PAR INDEX",
+    "Kết quả",
+    "Score",
+    "Scores",
+    "Index",
+    "PAR INDEX (%)",
+    "Total",
+)
+RANK_HEADERS = ("Xếp hạng", "Hạng", "Thứ hạng", "Vị trí", "Xếp thứ", "Rank", "Ranking")
+#: Rows of ministry tables that are not provinces (national mean, totals).
+SUMMARY_LABELS = {
+    "ca nuoc",
+    "trung binh",
+    "binh quan",
+    "toan quoc",
+    "tong",
+    "tong cong",
+    "average",
+    "mean",
+    "national",
+}
+COLUMNS = (
+    Column("province", PROVINCE_HEADERS),
+    Column("score", SCORE_HEADERS),
+    Column("rank", RANK_HEADERS, required=False),
+)
+SHEET_NAMES = ("Kết quả", "Ket qua", "Results", "PAR INDEX", "Xếp hạng", "Bảng xếp hạng")
+
+
+def read_results_file(
+    path_or_bytes: str | Path | bytes,
+    filename: str | None = None,
+    *,
+    year: int,
+    provinces: Era = 63,
+    kind: TableKind = "official",
+    allow_partial: bool = False,
+) -> Field:
+    """The field in a results table (.csv or .xlsx, told apart by `filename`'s extension or the content)."""
+    if isinstance(path_or_bytes, bytes):
+        data = path_or_bytes
+        name = filename or ""
+    else:
+        path = Path(path_or_bytes)
+        name = filename or path.name
+        check_upload_size(path.stat().st_size)
+        data = path.read_bytes()
+    is_xlsx = name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK"
+    rows = read_xlsx_rows(data) if is_xlsx else read_csv_rows(data)
+    return field_from_rows(rows, year=year, provinces=provinces, kind=kind, allow_partial=allow_partial)
+
+
+def read_xlsx_rows(data: bytes) -> list[RawRow]:
+    """The (province, score, rank, row) rows of the first sheet that has the columns."""
+    wb = open_workbook(data)
+    try:
+        sheets = [ws for ws in wb.worksheets if fold(ws.title) in {fold(n) for n in SHEET_NAMES}]
+        sheets += [ws for ws in wb.worksheets if ws not in sheets]
+        first_error: ImportFileError | None = None
+        for ws in sheets:
+            try:
+                table = read_table(ws, COLUMNS)
+            except ImportFileError as exc:
+                first_error = first_error or exc
+                continue
+            results, problems = collect_problems(table, _read_xlsx_row)
+            if problems:
+                raise FieldError("field.table_invalid", problems=problems)
+            return [r for r in results if r is not None]
+        raise first_error or ImportFileError("excel.empty_file")
+    finally:
+        wb.close()
+
+
+def _read_xlsx_row(row: TableRow) -> RawRow | None:
+    province = row.text("province")
+    if not province or fold(province) in SUMMARY_LABELS:
+        return None if not province else (province, None, None, row.row_number)
+    score = row.number("score", required=False)
+    rank_value = row.number("rank", required=False) if "rank" in row.cells else None
+    if rank_value is not None and not float(rank_value).is_integer():
+        raise row.error("rank", "field.table.bad_rank", value=rank_value)
+    return (province, score, int(rank_value) if rank_value is not None else None, row.row_number)
+
+
+def read_csv_rows(data: bytes) -> list[RawRow]:
+    """The (province, score, rank, row) rows of a CSV table (header row found among the first 15 lines)."""
+    rows: list[RawRow] = []
+    problems: list[Problem] = []
+    for row in read_csv_table(data, COLUMNS, not_utf8=FieldError("field.table.encoding")):
+        i, province = row.row_number, row.text("province")
+        score_text, rank_text = row.text("score"), row.text("rank")
+        if fold(province) in SUMMARY_LABELS:
+            rows.append((province, None, None, i))
+            continue
+        score = rank = None
+        try:
+            score = parse_number(score_text) if score_text else None
+        except ValueError:
+            problems.append(Problem("field.table.not_a_number", {"row": i, "value": score_text[:40]}))
+        if rank_text:
+            try:
+                value = parse_number(rank_text)
+                if not value.is_integer():
+                    raise ValueError(value)
+                rank = int(value)
+            except ValueError:
+                problems.append(Problem("field.table.bad_rank", {"row": i, "value": rank_text[:40]}))
+        rows.append((province, score, rank, i))
+    if problems:
+        raise FieldError("field.table_invalid", problems=problems)
+    return rows
+
+
+def field_from_rows(
+    rows: Sequence[RawRow],
+    *,
+    year: int,
+    provinces: Era = 63,
+    kind: TableKind = "official",
+    allow_partial: bool = False,
+) -> Field:
+    """A field from table rows, validated all at once: unknown names, duplicates, missing provinces, scores
+    missing or out of 0-100. A rank that disagrees with the scores is kept as a reported contradiction."""
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    matched: list[tuple[str, float, int | None, int]] = []
+    skipped: list[str] = []
+    for text, score, rank, row in rows:
+        if fold(text) in SUMMARY_LABELS:
+            skipped.append(text)
+            continue
+        try:
+            name = match_province(text, era=provinces)
+        except FieldError as exc:
+            problems.append(Problem("field.table.unknown_province", {"row": row, **exc.params}))
+            continue
+        if name in seen:
+            problems.append(Problem("field.table.duplicate", {"row": row, "name": name, "first": seen[name]}))
+            continue
+        seen[name] = row
+        if score is None:
+            problems.append(Problem("field.table.missing_score", {"row": row, "name": name}))
+            continue
+        if not 0 <= score <= 100:
+            problems.append(
+                Problem("field.table.score_out_of_range", {"row": row, "name": name, "score": score})
+            )
+            continue
+        if rank is not None and not 1 <= rank <= provinces:
+            problems.append(
+                Problem("field.table.rank_out_of_range", {"row": row, "rank": rank, "n": provinces})
+            )
+            continue
+        matched.append((name, round(score, 2), rank, row))
+    missing = [p for p in province_names(provinces) if p not in seen]
+    partial = bool(missing) and allow_partial and provinces == 63
+    if missing and not partial:
+        problems.append(Problem("field.table.missing", {"count": len(missing), "names": ", ".join(missing)}))
+    if problems:
+        raise FieldError("field.table_invalid", problems=problems)
+    notes: list[FieldNote] = []
+    if skipped:
+        notes.append(FieldNote(key="field.note.rows_skipped", params=params({"rows": ", ".join(skipped)})))
+    basis = "official_table" if kind == "official" else "user_table"
+    if partial:
+        from planner.field.reconstruction import reconstruct_field
+        from planner.field.results import bundled_results
+
+        extra = [
+            ResultRow(
+                year=year,
+                province=name,
+                score=score,
+                rank=rank,
+                basis=basis,
+                row_number=row,
+                source_url="",
+                note="",
+            )
+            for name, score, rank, row in matched
+        ]
+        field = reconstruct_field(bundled_results(), year, extra_rows=extra)
+        return field.model_copy(update={"notes": (*notes, *field.notes)})
+    entries = tuple(
+        FieldEntry(province=name, score=score, provenance=kind, published_rank=rank, basis=basis)
+        for name, score, rank, _ in matched
+    )
+    contradictions = _rank_mismatches(matched, year)
+    return Field(
+        year=year,
+        n_provinces=provinces,
+        kind=kind,
+        entries=entries,
+        contradictions=contradictions,
+        notes=tuple(notes),
+    )
+
+
+def _rank_mismatches(
+    matched: Sequence[tuple[str, float, int | None, int]], year: int
+) -> tuple[Contradiction, ...]:
+    cents = [round(score * 100) for _, score, _, _ in matched]
+    out = []
+    for (name, score, rank, row), mine in zip(matched, cents, strict=True):
+        if rank is None:
+            continue
+        implied = 1 + sum(1 for other in cents if other > mine)
+        if implied != rank:
+            out.append(
+                Contradiction(
+                    year=year,
+                    kind="order",
+                    rows=(f"{name} {score:.2f} #{rank} (row {row})",),
+                    kept=f"{name} {score:.2f}",
+                    action="drop_rank",
+                    decision_key="field.decision.table_rank",
+                    decision_params=params({"name": name, "rank": rank, "implied": implied}),
+                )
+            )
+    return tuple(out)

@@ -1,0 +1,572 @@
+"""The plan as the appendix provinces already write: the Lào Cai layout (Kế hoạch 221/KH-UBND, 2019), extended.
+
+Columns follow the appendix: STT | Lĩnh vực/Tiêu chí/Tiêu chí thành phần | Điểm tối đa | Mục tiêu đạt được |
+Yêu cầu của sản phẩm đầu ra (Tài liệu kiểm chứng): Thẩm quyền ban hành, Chất lượng/Nội dung, Mức độ hoàn thành,
+Thời gian ban hành | Phân công trách nhiệm: Chủ trì, Phối hợp; two header rows with merged group headers; area rows
+in bold (their names in capitals, as the appendix prints them) and criterion rows carrying subtotals of the rows
+listed under them. PAR Planner adds the current and target level, the current points, the points gained and
+the effort, a note, and a summary sheet (totals, rank before and after, effort by lead agency).
+
+Every number is written as a value computed in Python from the Plan (no formulas): a plan is a document that
+travels by e-mail and is opened in viewers that do not recalculate, and the numeric cells are locked, so the
+subtotals cannot go stale. The text columns (evidence, deadline, lead, partners, note) stay editable; reading
+the workbook back (`read_plan_workbook`) gives the same Plan, with those edits.
+
+Fields that the visible columns show in one language only (names and level labels in the other language, level
+ids, area and criterion codes, flags, the plan's own order) sit in hidden columns at the right, so the export
+round-trips exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl.worksheet.worksheet import Worksheet
+from pydantic import ValidationError
+
+from planner.core.errors import ImportFileError
+from planner.core.i18n import Lang, t
+from planner.files.excel import styles
+from planner.files.excel.effort import unit_key
+from planner.files.excel.fields import (
+    LIST_SEPARATOR,
+    choice,
+    headers,
+    read_info_rows,
+    split_list,
+    whole_number,
+)
+from planner.methodology.model import Methodology
+from planner.methodology.scenario import validation_problems
+from planner.optimiser.effort import EFFORT_UNITS, EffortUnit
+from planner.optimiser.plan import Plan, PlanChange
+from planner.tables.reading import MAX_UPLOAD_BYTES, Column
+from planner.tables.workbook import (
+    TableRow,
+    collect_problems,
+    find_sheet,
+    open_workbook,
+    read_table,
+    write_text,
+)
+
+PLAN_SHEET_KEY = "excel.sheet.plan"
+SUMMARY_SHEET_KEY = "excel.sheet.summary"
+HEADER_TOP = 4
+HEADER_BOTTOM = 5
+
+
+@dataclass(frozen=True)
+class _PlanColumn:
+    key: str
+    header_key: str
+    width: float
+    group_key: str | None = None
+    hidden: bool = False
+    editable: bool = False
+    number_format: str | None = None
+
+
+_GROUP_EVIDENCE = "excel.plan.group_evidence"
+_GROUP_RESPONSIBILITY = "excel.plan.group_responsibility"
+_GROUP_RESULT = "excel.plan.group_result"
+_GROUP_DATA = "excel.plan.group_data"
+
+PLAN_COLUMNS: tuple[_PlanColumn, ...] = (
+    _PlanColumn("code", "excel.plan.col.stt", 8),
+    _PlanColumn("name", "excel.plan.col.name", 44),
+    _PlanColumn("max_points", "excel.plan.col.max_points", 9, number_format=styles.NUMBER_FORMAT),
+    _PlanColumn("to_points", "excel.plan.col.target", 10, number_format=styles.NUMBER_FORMAT),
+    _PlanColumn("evidence_document", "excel.plan.col.evidence_document", 18, _GROUP_EVIDENCE, editable=True),
+    _PlanColumn("evidence_content", "excel.plan.col.evidence_content", 26, _GROUP_EVIDENCE, editable=True),
+    _PlanColumn("completion_target", "excel.plan.col.completion_target", 16, _GROUP_EVIDENCE, editable=True),
+    _PlanColumn("deadline", "excel.plan.col.deadline", 18, _GROUP_EVIDENCE, editable=True),
+    _PlanColumn("lead_agencies", "excel.plan.col.lead", 16, _GROUP_RESPONSIBILITY, editable=True),
+    _PlanColumn("partner_agencies", "excel.plan.col.partners", 22, _GROUP_RESPONSIBILITY, editable=True),
+    _PlanColumn("from_label", "excel.plan.col.from_level", 18, _GROUP_RESULT),
+    _PlanColumn("to_label", "excel.plan.col.to_level", 18, _GROUP_RESULT),
+    _PlanColumn(
+        "from_points", "excel.plan.col.from_points", 10, _GROUP_RESULT, number_format=styles.NUMBER_FORMAT
+    ),
+    _PlanColumn(
+        "points_gain", "excel.plan.col.points_gain", 10, _GROUP_RESULT, number_format=styles.NUMBER_FORMAT
+    ),
+    _PlanColumn("effort", "excel.plan.col.effort", 10, _GROUP_RESULT, number_format=styles.NUMBER_FORMAT),
+    _PlanColumn("note", "excel.plan.col.note", 24),
+    _PlanColumn("seq", "excel.plan.col.seq", 6, _GROUP_DATA, hidden=True),
+    _PlanColumn("name_vi", "excel.plan.col.name_vi", 20, _GROUP_DATA, hidden=True),
+    _PlanColumn("name_en", "excel.plan.col.name_en", 20, _GROUP_DATA, hidden=True),
+    _PlanColumn("area_code", "excel.plan.col.area_code", 8, _GROUP_DATA, hidden=True),
+    _PlanColumn("criterion_code", "excel.plan.col.criterion_code", 8, _GROUP_DATA, hidden=True),
+    _PlanColumn("from_level", "excel.plan.col.from_level_id", 12, _GROUP_DATA, hidden=True),
+    _PlanColumn("to_level", "excel.plan.col.to_level_id", 12, _GROUP_DATA, hidden=True),
+    _PlanColumn("from_label_vi", "excel.plan.col.from_label_vi", 12, _GROUP_DATA, hidden=True),
+    _PlanColumn("from_label_en", "excel.plan.col.from_label_en", 12, _GROUP_DATA, hidden=True),
+    _PlanColumn("to_label_vi", "excel.plan.col.to_label_vi", 12, _GROUP_DATA, hidden=True),
+    _PlanColumn("to_label_en", "excel.plan.col.to_label_en", 12, _GROUP_DATA, hidden=True),
+    _PlanColumn("effort_is_default", "excel.plan.col.effort_is_default", 8, _GROUP_DATA, hidden=True),
+    _PlanColumn("uses_assumption", "excel.plan.col.uses_assumption", 8, _GROUP_DATA, hidden=True),
+)
+_POSITION = {c.key: i + 1 for i, c in enumerate(PLAN_COLUMNS)}
+_VISIBLE_LAST = max(i + 1 for i, c in enumerate(PLAN_COLUMNS) if not c.hidden)
+
+#: The summary's rows: (field, label key). Fields marked derived are recomputed from the plan, never read back.
+_SUMMARY_FIELDS: tuple[tuple[str, str], ...] = (
+    ("province", "excel.plan.summary.province"),
+    ("year", "excel.plan.summary.year"),
+    ("methodology", "excel.plan.summary.methodology"),
+    ("scenario_name", "excel.plan.summary.scenario_name"),
+    ("target_vi", "excel.plan.summary.target_vi"),
+    ("target_en", "excel.plan.summary.target_en"),
+    ("target_rank", "excel.plan.summary.target_rank"),
+    ("target_score", "excel.plan.summary.target_score"),
+    ("baseline_total", "excel.plan.summary.baseline_total"),
+    ("planned_total", "excel.plan.summary.planned_total"),
+    ("points_gain", "excel.plan.summary.points_gain"),
+    ("rank_before", "excel.plan.summary.rank_before"),
+    ("rank_after", "excel.plan.summary.rank_after"),
+    ("p_reach", "excel.plan.summary.p_reach"),
+    ("effort_unit", "excel.plan.summary.effort_unit"),
+    ("total_effort", "excel.plan.summary.total_effort"),
+    ("changes", "excel.plan.summary.changes"),
+    ("notes", "excel.plan.summary.notes"),
+    ("schema_version", "excel.plan.summary.schema_version"),
+)
+_DERIVED_SUMMARY = frozenset({"points_gain", "total_effort", "changes"})
+
+
+def effort_unit_label(unit: EffortUnit, lang: Lang) -> str:
+    return t(unit_key(unit), lang)
+
+
+# --------------------------------------------------------------------------------------------------- writing
+
+
+def write_plan_workbook(plan: Plan, methodology: Methodology, lang: Lang = "vi") -> bytes:
+    """The plan as an .xlsx in the Lào Cai appendix layout, plus a summary sheet; Vietnamese unless `lang`.
+
+    `methodology` gives the area and criterion names and the table order; changes whose codes it does not know
+    are listed after the table's areas, under no area row.
+    """
+    wb = styles.new_workbook()
+    styles.instructions_sheet(
+        wb,
+        lang,
+        "excel.plan.instructions.title",
+        (
+            "excel.plan.instructions.what",
+            "excel.plan.instructions.columns",
+            "excel.plan.instructions.subtotals",
+            "excel.plan.instructions.edit",
+            "excel.plan.instructions.reimport",
+        ),
+    )
+    ws = wb.create_sheet(t(PLAN_SHEET_KEY, lang))
+    _write_plan_table(ws, plan, methodology, lang)
+    summary = wb.create_sheet(t(SUMMARY_SHEET_KEY, lang))
+    _write_summary(summary, plan, methodology, lang)
+    return styles.finished_bytes(wb)
+
+
+def _title(plan: Plan, lang: Lang) -> str:
+    parts = [t("excel.plan.title", lang)]
+    if plan.province:
+        parts.append(plan.province)
+    if plan.year is not None:
+        parts.append(t("excel.plan.title_year", lang, year=str(plan.year)))
+    return " – ".join(parts)
+
+
+def _write_plan_table(ws: Worksheet, plan: Plan, methodology: Methodology, lang: Lang) -> None:
+    title = ws.cell(row=1, column=1)
+    write_text(title, _title(plan, lang))
+    title.font = styles.TITLE_FONT
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=_VISIBLE_LAST)
+    target = plan.target_vi if lang == "vi" else (plan.target_en or plan.target_vi)
+    subtitle = ws.cell(row=2, column=1)
+    write_text(
+        subtitle,
+        t(
+            "excel.plan.subtitle",
+            lang,
+            methodology=methodology.name(lang),
+            unit=effort_unit_label(plan.effort_unit, lang),
+            target=target or "–",
+        ),
+    )
+    subtitle.font = styles.NOTE_FONT
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=_VISIBLE_LAST)
+
+    _write_two_row_header(ws, lang)
+    row = HEADER_BOTTOM + 1
+    for kind, code, name, changes in _table_groups(plan, methodology, lang):
+        if kind == "item":
+            change = changes[0]
+            _write_change_row(ws, row, change, plan.changes.index(change) + 1, lang)
+        else:
+            _write_subtotal_row(ws, row, kind, code, name, changes)
+        row += 1
+    _write_subtotal_row(ws, row, "total", "", t("excel.plan.total_row", lang), plan.changes)
+    total_row = row
+
+    styles.set_widths(ws, {i + 1: c.width for i, c in enumerate(PLAN_COLUMNS)})
+    for index, column in enumerate(PLAN_COLUMNS, start=1):
+        if column.hidden:
+            ws.column_dimensions[styles.column_letter(index)].hidden = True
+    styles.freeze_below(ws, HEADER_BOTTOM, first_free_column=3)
+    ws.print_title_rows = f"{HEADER_TOP}:{HEADER_BOTTOM}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_area = f"A1:{styles.column_letter(_VISIBLE_LAST)}{total_row}"
+    styles.protect(ws)
+
+
+def _write_two_row_header(ws: Worksheet, lang: Lang) -> None:
+    """Row 4 carries group headers merged over their sub-columns and single headers merged over both rows;
+    row 5 the sub-headers, exactly as the appendix."""
+    index = 0
+    while index < len(PLAN_COLUMNS):
+        column = PLAN_COLUMNS[index]
+        first = index + 1
+        if column.group_key is None:
+            cell = ws.cell(row=HEADER_TOP, column=first)
+            cell.value = t(column.header_key, lang)
+            styles.style_header(cell)
+            styles.style_header(ws.cell(row=HEADER_BOTTOM, column=first))
+            ws.merge_cells(start_row=HEADER_TOP, start_column=first, end_row=HEADER_BOTTOM, end_column=first)
+            index += 1
+            continue
+        last = first
+        while last < len(PLAN_COLUMNS) and PLAN_COLUMNS[last].group_key == column.group_key:
+            last += 1
+        group = ws.cell(row=HEADER_TOP, column=first)
+        group.value = t(column.group_key, lang)
+        for position in range(first, last + 1):
+            styles.style_header(ws.cell(row=HEADER_TOP, column=position))
+            sub = PLAN_COLUMNS[position - 1]
+            cell = ws.cell(row=HEADER_BOTTOM, column=position)
+            cell.value = t(sub.header_key, lang)
+            styles.style_header(cell)
+        if last > first:
+            ws.merge_cells(start_row=HEADER_TOP, start_column=first, end_row=HEADER_TOP, end_column=last)
+        index = last
+    ws.row_dimensions[HEADER_BOTTOM].height = 45
+
+
+def _table_groups(
+    plan: Plan, methodology: Methodology, lang: Lang
+) -> list[tuple[str, str, str, tuple[PlanChange, ...]]]:
+    """The rows of the table in methodology order: an area row, criterion rows (only for criteria split into
+    sub-criteria) and item rows; changes the methodology does not know come last."""
+    order = methodology.item_index
+    known = [c for c in plan.changes if c.code in order]
+    unknown = [c for c in plan.changes if c.code not in order]
+    known.sort(key=lambda c: order[c.code])
+    rows: list[tuple[str, str, str, tuple[PlanChange, ...]]] = []
+    for area in methodology.areas:
+        in_area = tuple(c for c in known if methodology.item(c.code).area.code == area.code)
+        if not in_area:
+            continue
+        name = area.name(lang)
+        rows.append(("area", area.code, name.upper() if lang == "vi" else name, in_area))
+        for criterion in area.criteria:
+            in_criterion = tuple(
+                c for c in in_area if methodology.item(c.code).criterion.code == criterion.code
+            )
+            if not in_criterion:
+                continue
+            if criterion.sub_criteria:
+                rows.append(("criterion", criterion.code, criterion.name(lang), in_criterion))
+            rows.extend(("item", c.code, c.name(lang), (c,)) for c in in_criterion)
+    rows.extend(("item", c.code, c.name(lang), (c,)) for c in unknown)
+    return rows
+
+
+def _sum(values: Sequence[float], digits: int = 2) -> float:
+    """A sum formed in integer units of 10^-digits (hundredths for points), so subtotals show no float noise."""
+    scale = int("1" + "0" * digits)
+    return sum(round(v * scale) for v in values) / scale
+
+
+def _write_subtotal_row(
+    ws: Worksheet, row: int, kind: str, code: str, name: str, changes: Sequence[PlanChange]
+) -> None:
+    fill = styles.AREA_FILL if kind in ("area", "total") else styles.CRITERION_FILL
+    values: dict[str, Any] = {
+        "code": code,
+        "name": name,
+        "max_points": _sum([c.max_points for c in changes]),
+        "to_points": _sum([c.to_points for c in changes]),
+        "from_points": _sum([c.from_points for c in changes]),
+        "points_gain": _sum([c.points_gain for c in changes]),
+        "effort": _sum([c.effort for c in changes], 6),
+    }
+    for index, column in enumerate(PLAN_COLUMNS, start=1):
+        cell = ws.cell(row=row, column=index)
+        styles.body_cell(
+            cell,
+            values.get(column.key),
+            user_text=column.key == "name",
+            number_format=column.number_format,
+            bold=True,
+            fill=fill,
+        )
+
+
+def _write_change_row(ws: Worksheet, row: int, change: PlanChange, seq: int, lang: Lang) -> None:
+    note_parts = []
+    if change.uses_assumption:
+        note_parts.append(t("excel.plan.note_assumption", lang))
+    if change.effort_is_default:
+        note_parts.append(t("excel.plan.note_default_effort", lang))
+    values: dict[str, Any] = {
+        "code": change.code,
+        "name": change.name(lang),
+        "max_points": change.max_points,
+        "to_points": change.to_points,
+        "evidence_document": change.evidence_document,
+        "evidence_content": change.evidence_content,
+        "completion_target": change.completion_target,
+        "deadline": change.deadline,
+        "lead_agencies": LIST_SEPARATOR.join(change.lead_agencies),
+        "partner_agencies": LIST_SEPARATOR.join(change.partner_agencies),
+        "from_label": (
+            change.from_label_vi if lang == "vi" else change.from_label_en or change.from_label_vi
+        ),
+        "to_label": (change.to_label_vi if lang == "vi" else change.to_label_en or change.to_label_vi),
+        "from_points": change.from_points,
+        "points_gain": change.points_gain,
+        "effort": change.effort,
+        "note": "; ".join(note_parts),
+        "seq": seq,
+        "name_vi": change.name_vi,
+        "name_en": change.name_en,
+        "area_code": change.area_code,
+        "criterion_code": change.criterion_code,
+        "from_level": change.from_level or "",
+        "to_level": change.to_level,
+        "from_label_vi": change.from_label_vi,
+        "from_label_en": change.from_label_en,
+        "to_label_vi": change.to_label_vi,
+        "to_label_en": change.to_label_en,
+        "effort_is_default": 1 if change.effort_is_default else 0,
+        "uses_assumption": 1 if change.uses_assumption else 0,
+    }
+    for index, column in enumerate(PLAN_COLUMNS, start=1):
+        cell = ws.cell(row=row, column=index)
+        value = values.get(column.key)
+        styles.body_cell(
+            cell,
+            value,
+            user_text=isinstance(value, str),
+            number_format=column.number_format or (styles.TEXT_FORMAT if isinstance(value, str) else None),
+            editable=column.editable,
+            fill=styles.LOCKED_FILL if not column.editable else None,
+        )
+
+
+def _write_summary(ws: Worksheet, plan: Plan, methodology: Methodology, lang: Lang) -> None:
+    title = ws.cell(row=1, column=2)
+    write_text(title, _title(plan, lang))
+    title.font = styles.TITLE_FONT
+    styles.header_row(
+        ws, 3, (t("excel.col.field", lang), t("excel.col.item", lang), t("excel.col.value", lang))
+    )
+    values: dict[str, Any] = {
+        "province": plan.province or "",
+        "year": plan.year,
+        "methodology": plan.methodology,
+        "scenario_name": plan.scenario_name,
+        "target_vi": plan.target_vi,
+        "target_en": plan.target_en,
+        "target_rank": plan.target_rank,
+        "target_score": plan.target_score,
+        "baseline_total": plan.baseline_total,
+        "planned_total": plan.planned_total,
+        "points_gain": _sum([c.points_gain for c in plan.changes]),
+        "rank_before": plan.rank_before,
+        "rank_after": plan.rank_after,
+        "p_reach": plan.p_reach,
+        "effort_unit": effort_unit_label(plan.effort_unit, lang),
+        "total_effort": _sum([c.effort for c in plan.changes], 6),
+        "changes": len(plan.changes),
+        "notes": plan.notes,
+        "schema_version": plan.schema_version,
+    }
+    formats = {
+        "target_score": styles.NUMBER_FORMAT,
+        "baseline_total": styles.NUMBER_FORMAT,
+        "planned_total": styles.NUMBER_FORMAT,
+        "points_gain": styles.NUMBER_FORMAT,
+        "total_effort": styles.NUMBER_FORMAT,
+        "p_reach": "0.0%",
+        "year": styles.INTEGER_FORMAT,
+    }
+    row = 4
+    for field, label_key in _SUMMARY_FIELDS:
+        styles.body_cell(ws.cell(row=row, column=1), field)
+        label = t(label_key, lang)
+        if field == "methodology":
+            label = f"{label} ({methodology.name(lang)})"
+        styles.body_cell(ws.cell(row=row, column=2), label, bold=field in _DERIVED_SUMMARY)
+        value = values[field]
+        styles.body_cell(
+            ws.cell(row=row, column=3),
+            value,
+            user_text=isinstance(value, str),
+            number_format=formats.get(field, styles.TEXT_FORMAT if isinstance(value, str) else None),
+        )
+        row += 1
+    ws.column_dimensions["A"].hidden = True
+
+    row += 1
+    heading = ws.cell(row=row, column=2, value=t("excel.plan.by_agency_title", lang))
+    heading.font = styles.SUBTITLE_FONT
+    row += 1
+    styles.header_row(
+        ws,
+        row,
+        (
+            t("excel.plan.col.lead", lang),
+            t("excel.plan.by_agency.items", lang),
+            t("excel.plan.col.points_gain", lang),
+            t("excel.plan.col.effort", lang),
+        ),
+        first_column=2,
+    )
+    for agency, changes in plan.by_lead_agency():
+        row += 1
+        styles.body_cell(ws.cell(row=row, column=2), agency or t("excel.plan.no_lead", lang), user_text=True)
+        styles.body_cell(ws.cell(row=row, column=3), len(changes), number_format=styles.INTEGER_FORMAT)
+        styles.body_cell(
+            ws.cell(row=row, column=4),
+            _sum([c.points_gain for c in changes]),
+            number_format=styles.NUMBER_FORMAT,
+        )
+        styles.body_cell(
+            ws.cell(row=row, column=5),
+            _sum([c.effort for c in changes], 6),
+            number_format=styles.NUMBER_FORMAT,
+        )
+    note = ws.cell(row=row + 2, column=2, value=t("excel.plan.by_agency_note", lang))
+    note.font = styles.NOTE_FONT
+    styles.set_widths(ws, {2: 46, 3: 40, 4: 14, 5: 14})
+    styles.freeze_below(ws, 3)
+    styles.protect(ws)
+
+
+# --------------------------------------------------------------------------------------------------- reading
+
+_READ_COLUMNS: tuple[Column, ...] = (
+    Column("code", headers("excel.plan.col.stt")),
+    Column("max_points", headers("excel.plan.col.max_points")),
+    Column("to_points", headers("excel.plan.col.target")),
+    Column("evidence_document", headers("excel.plan.col.evidence_document")),
+    Column("evidence_content", headers("excel.plan.col.evidence_content")),
+    Column("completion_target", headers("excel.plan.col.completion_target")),
+    Column("deadline", headers("excel.plan.col.deadline")),
+    Column("lead_agencies", headers("excel.plan.col.lead")),
+    Column("partner_agencies", headers("excel.plan.col.partners")),
+    Column("from_points", headers("excel.plan.col.from_points")),
+    Column("effort", headers("excel.plan.col.effort")),
+    Column("seq", headers("excel.plan.col.seq")),
+    Column("name_vi", headers("excel.plan.col.name_vi")),
+    Column("name_en", headers("excel.plan.col.name_en")),
+    Column("area_code", headers("excel.plan.col.area_code")),
+    Column("criterion_code", headers("excel.plan.col.criterion_code")),
+    Column("from_level", headers("excel.plan.col.from_level_id")),
+    Column("to_level", headers("excel.plan.col.to_level_id")),
+    Column("from_label_vi", headers("excel.plan.col.from_label_vi")),
+    Column("from_label_en", headers("excel.plan.col.from_label_en")),
+    Column("to_label_vi", headers("excel.plan.col.to_label_vi")),
+    Column("to_label_en", headers("excel.plan.col.to_label_en")),
+    Column("effort_is_default", headers("excel.plan.col.effort_is_default")),
+    Column("uses_assumption", headers("excel.plan.col.uses_assumption")),
+)
+
+
+def _read_change(row: TableRow) -> tuple[int, dict[str, Any]] | None:
+    to_level = row.text("to_level")
+    if not to_level:
+        return None  # an area, criterion or total row: derived, recomputed from the changes
+    seq = row.number("seq")
+    assert seq is not None
+    data: dict[str, Any] = {
+        "code": row.text("code"),
+        "name_vi": row.text("name_vi"),
+        "name_en": row.text("name_en"),
+        "area_code": row.text("area_code"),
+        "criterion_code": row.text("criterion_code"),
+        "max_points": row.number("max_points"),
+        "from_level": row.text("from_level") or None,
+        "to_level": to_level,
+        "from_label_vi": row.text("from_label_vi"),
+        "to_label_vi": row.text("to_label_vi"),
+        "from_label_en": row.text("from_label_en"),
+        "to_label_en": row.text("to_label_en"),
+        "from_points": row.number("from_points"),
+        "to_points": row.number("to_points"),
+        "effort": row.number("effort"),
+        "effort_is_default": row.boolean("effort_is_default"),
+        "lead_agencies": split_list(row.text("lead_agencies")),
+        "partner_agencies": split_list(row.text("partner_agencies")),
+        "completion_target": row.text("completion_target"),
+        "evidence_document": row.text("evidence_document"),
+        "evidence_content": row.text("evidence_content"),
+        "deadline": row.text("deadline"),
+        "uses_assumption": row.boolean("uses_assumption"),
+    }
+    try:
+        PlanChange.model_validate(data)
+    except ValidationError as exc:
+        raise ImportFileError(
+            "excel.import_failed",
+            problems=[row.located("code", p) for p in validation_problems(exc)],
+        ) from None
+    return int(seq), data
+
+
+_SUMMARY_READERS: dict[str, Callable[[TableRow], Any]] = {
+    "province": lambda r: r.text("value") or None,
+    "year": whole_number,
+    "methodology": lambda r: r.text("value"),
+    "scenario_name": lambda r: r.text("value"),
+    "target_vi": lambda r: r.text("value"),
+    "target_en": lambda r: r.text("value"),
+    "target_rank": whole_number,
+    "target_score": lambda r: r.number("value", required=False),
+    "baseline_total": lambda r: r.number("value"),
+    "planned_total": lambda r: r.number("value"),
+    "rank_before": whole_number,
+    "rank_after": whole_number,
+    "p_reach": lambda r: r.number("value", required=False),
+    "effort_unit": lambda r: choice(r, "value", EFFORT_UNITS, unit_key),
+    "notes": lambda r: r.text("value"),
+    "schema_version": whole_number,
+}
+
+
+def read_plan_workbook(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Plan:
+    """The Plan in a workbook written by `write_plan_workbook` (possibly with its text columns edited).
+
+    Subtotal, total and summary figures are derived and ignored; the changes are read from their rows and
+    put back in the plan's own order.
+    """
+    wb = open_workbook(data, max_bytes=max_bytes)
+    table = find_sheet(wb, headers(PLAN_SHEET_KEY))
+    summary = find_sheet(wb, headers(SUMMARY_SHEET_KEY))
+    rows = read_table(table, _READ_COLUMNS, header_rows=2)
+    read, problems = collect_problems(rows, _read_change)
+    meta, _, meta_problems = read_info_rows(summary, _SUMMARY_READERS)
+    problems.extend(meta_problems)
+    if problems:
+        raise ImportFileError("excel.import_failed", problems=problems)
+    changes = [data for _, data in sorted((r for r in read if r is not None), key=lambda pair: pair[0])]
+    try:
+        return Plan.model_validate({**meta, "changes": changes})
+    except ValidationError as exc:
+        raise ImportFileError("excel.import_failed", problems=validation_problems(exc)) from None

@@ -1,0 +1,8 @@
+"""The scoring scheme as data and what it computes: areas, criteria and sub-criteria with their maxima and
+rules (model, rules), loading a scheme from YAML/JSON and the bundled catalogue (files, catalog), a scenario
+(scenario) and its score card in integer hundredths (scoring).
+
+The scoring rule of one sub-criterion is in planner.methodology.rules.
+
+May import: planner.core, planner.tables.
+"""

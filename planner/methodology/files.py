@@ -1,0 +1,89 @@
+"""Reading and writing methodologies as YAML or JSON (Excel lives in planner.files.excel).
+
+A province holds the official table of its scheme, so loading one must be as safe and as clear as loading our
+own: every failure is a MethodologyError whose problems name the path (`areas.2.criteria.0.max_points`) or the
+code at fault, and nothing is returned unless the whole tree validates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from planner.core.errors import MethodologyError
+from planner.methodology.model import Methodology
+from planner.methodology.scenario import validation_problems
+
+#: libyaml's safe loader when PyYAML was built with it (about 15 times faster on the bundled table).
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(text: str | bytes, *, allow_aliases: bool = True) -> Any:
+    """Parse YAML safely (no arbitrary objects), with the C loader when available.
+
+    With `allow_aliases=False` (files a user uploads) anchors and aliases are refused before anything is built:
+    a few lines of nested aliases ("billion laughs") expand into a tree that validation would walk for hours.
+    A methodology never needs them.
+    """
+    if not allow_aliases:
+        for event in yaml.parse(text, Loader=SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise MethodologyError("methodology.yaml_aliases")
+    return yaml.load(text, Loader=SafeLoader)
+
+
+def methodology_from_mapping(data: Any) -> Methodology:
+    """A validated Methodology from parsed YAML/JSON."""
+    if not isinstance(data, Mapping):
+        raise MethodologyError("methodology.invalid_data")
+    try:
+        return Methodology.model_validate(data)
+    except ValidationError as exc:
+        raise MethodologyError("methodology.invalid_data", problems=validation_problems(exc)) from None
+
+
+def methodology_to_mapping(m: Methodology) -> dict[str, Any]:
+    """A plain mapping that `methodology_from_mapping` reads back to an equal Methodology."""
+    data: dict[str, Any] = _plain(m.model_dump(mode="python", exclude_defaults=True))
+    data["id"] = m.id
+    return {"id": data.pop("id"), **data}
+
+
+def _plain(value: Any) -> Any:
+    """Decimals as numbers (integers when whole) and tuples as lists, so YAML and JSON read naturally."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def methodology_from_yaml(text: str | bytes) -> Methodology:
+    try:
+        data = read_yaml(text, allow_aliases=False)
+    except yaml.YAMLError as exc:
+        raise MethodologyError("methodology.bad_yaml", detail=str(exc).splitlines()[0]) from None
+    return methodology_from_mapping(data)
+
+
+def methodology_from_json(text: str | bytes) -> Methodology:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise MethodologyError("methodology.bad_json", detail=str(exc)) from None
+    return methodology_from_mapping(data)
+
+
+def methodology_to_yaml(m: Methodology) -> str:
+    return yaml.safe_dump(methodology_to_mapping(m), allow_unicode=True, sort_keys=False, width=110)
+
+
+def methodology_to_json(m: Methodology) -> str:
+    return json.dumps(methodology_to_mapping(m), ensure_ascii=False, indent=2)

@@ -1,0 +1,154 @@
+"""The Optimiser and Plan pages on the bundled Lào Cai example: an exact plan to the top 20 of 2019, its plan by
+lead agency, the frontier and the chance-constrained plan, and a long run that stops when asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from app_support import ROOT, metric, new_app, no_exception, store_url, widget
+from streamlit.testing.v1 import AppTest
+
+from planner.core.i18n import t
+from planner.methodology.catalog import load_bundled_methodology
+from planner.optimiser.plan import Plan
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("PAR_PLANNER_DATABASE_URL", store_url(tmp_path))
+    at = new_app().run()
+    at.switch_page("pages/optimiser.py").run()
+    no_exception(at)
+    return at
+
+
+def run_optimiser(at: AppTest) -> None:
+    next(b for b in at.button if b.key == "opt_run").click().run()
+    no_exception(at)
+
+
+def test_the_exact_plan_reaches_the_top_20_of_2019_from_the_lao_cai_baseline(app: AppTest) -> None:
+    run_optimiser(app)
+    rank = metric(app, t("app.optimiser.rank_after", "vi"))
+    assert int(rank.split("/")[0]) <= 20 and rank.endswith("/63")
+    after = float(metric(app, t("app.optimiser.score_after", "vi")).replace(",", "."))
+    assert after > 78.47
+    plan: Plan = app.session_state["_plan"]
+    assert plan.province == "Lào Cai" and plan.year == 2019 and plan.target_rank == 20
+    assert plan.baseline_total == 78.47
+    assert round(plan.baseline_total + plan.points_gain, 2) == after
+    assert plan.changes and all(c.points_gain > 0 for c in plan.changes)
+    # The plan's table lists each change with its lead agency and whether its effort is a default.
+    table = app.dataframe[-1].value
+    assert set(table[t("app.table.code", "vi")]) == {c.code for c in plan.changes}
+
+
+def test_the_plan_page_groups_the_optimised_changes_by_lead_agency(app: AppTest) -> None:
+    run_optimiser(app)
+    plan: Plan = app.session_state["_plan"]
+    app.switch_page("pages/plan.py").run()
+    no_exception(app)
+    agencies = [agency for agency, _ in plan.by_lead_agency()]
+    assert len(app.subheader) == len(agencies)
+    assert all(any(a in s.value for s in app.subheader) for a in agencies)
+    shown = {code for df in app.dataframe for code in df.value["code"]}
+    assert shown == {c.code for c in plan.changes}
+    assert metric(app, t("app.plan.total", "vi")) == f"{plan.planned_total:.2f}".replace(".", ",").rstrip(
+        "0"
+    ).rstrip(",")
+
+
+def test_applying_the_plan_makes_a_new_scenario_whose_total_is_the_plan_total(app: AppTest) -> None:
+    run_optimiser(app)
+    after = metric(app, t("app.optimiser.score_after", "vi"))
+    n = len(app.session_state["_slots"])
+    next(b for b in app.button if b.label == t("app.optimiser.apply", "vi")).click().run()
+    assert len(app.session_state["_slots"]) == n + 1
+    assert metric(app, t("app.header.total", "vi")) == f"{after} / 100"
+
+
+def test_a_rank_with_probability_target_asks_for_more_points(app: AppTest) -> None:
+    run_optimiser(app)
+    mean_score = app.session_state["_opt_outcome"].result.score
+    widget(app.segmented_control, "opt.kind.").set_value("probability").run()  # type: ignore[attr-defined]
+    assert any(w.value for w in app.warning), "the previous result is marked out of date"
+    run_optimiser(app)
+    result = app.session_state["_opt_outcome"].result
+    assert result.target_mode == "probability" and result.confidence == 0.8
+    assert result.score > mean_score
+    assert result.p_reach is not None and result.p_reach >= 0.8
+
+
+def test_the_budget_target_gives_the_most_points_within_the_budget(app: AppTest) -> None:
+    widget(app.segmented_control, "opt.kind.").set_value("budget").run()  # type: ignore[attr-defined]
+    widget(app.number_input, "opt.budget.").set_value(20.0).run()  # type: ignore[attr-defined]
+    run_optimiser(app)
+    result = app.session_state["_opt_outcome"].result
+    assert result.objective == "max_points"
+    assert 0 < result.effort <= 20
+    assert result.score > 78.47
+
+
+def test_an_unreachable_target_says_what_blocks_it(app: AppTest) -> None:
+    widget(app.number_input, "opt.rank.").set_value(1).run()  # type: ignore[attr-defined]
+    every_item = [i.code for i in load_bundled_methodology("qd2636-2018").scored_items]
+    widget(app.multiselect, "opt.locked.").set_value(every_item).run()  # type: ignore[attr-defined]
+    run_optimiser(app)
+    result = app.session_state["_opt_outcome"].result
+    assert result.status == "infeasible"
+    assert any(b.kind == "locked" for b in result.blockers)
+    assert app.error, "the infeasibility is shown"
+
+
+def test_the_frontier_and_the_chance_constrained_plan_run_from_the_page(app: AppTest) -> None:
+    next(b for b in app.button if b.key == "frontier_run").click().run()
+    no_exception(app)
+    stored = app.session_state["_opt_frontier"][1]
+    assert stored.complete and stored.ranks[0].achieved_rank >= stored.ranks[-1].achieved_rank
+    assert stored.best_rank < stored.baseline_rank
+    widget(app.number_input, "opt.budget.").set_value(30.0).run()  # type: ignore[attr-defined]
+    next(b for b in app.button if b.key == "chance_run").click().run()
+    no_exception(app)
+    chance = app.session_state["_opt_chance"][1]
+    assert chance.plan.effort <= 30 and 0 <= chance.p_validation <= 1
+
+
+STOPPING_SCRIPT = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+import streamlit as st
+from ui import boot, optimise_view, state
+from ui.cache import methodology
+
+boot.ensure_session()
+
+
+class PressStopOnFirstUpdate:
+    calls = 0
+
+    def progress(self, value, text=""):
+        PressStopOnFirstUpdate.calls += 1
+        optimise_view.request_stop()  # what the Stop button's callback does
+
+
+result = optimise_view.run_frontier(methodology(state.current().methodology), state.current(), PressStopOnFirstUpdate())
+st.session_state["complete"] = result.complete
+st.session_state["points"] = len(result.ranks)
+"""
+
+
+def test_a_long_run_stops_when_the_stop_flag_is_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAR_PLANNER_DATABASE_URL", store_url(tmp_path))
+    at = AppTest.from_string(STOPPING_SCRIPT, default_timeout=120).run()
+    no_exception(at)
+    assert at.session_state["complete"] is False
+    assert at.session_state["points"] <= 2
+
+
+def test_the_header_and_the_optimiser_quote_the_same_chance_of_the_target(app: AppTest) -> None:
+    run_optimiser(app)
+    result = app.session_state["_opt_outcome"].result
+    next(b for b in app.button if b.label == t("app.optimiser.apply", "vi")).click().run()
+    header = metric(app, t("app.header.p_target", "vi", k=20, year="2019"))
+    assert header == f"{round(100 * result.p_reach)}%"
