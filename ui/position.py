@@ -100,11 +100,6 @@ class Position:
         return self.outlook.p_rank_le(self.target_rank)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _latest_year(before: int | None) -> int:
-    return latest_field_year(before)
-
-
 def field_size() -> Literal[63, 34]:
     value = st.session_state.get(FIELD_SIZE_KEY) or state.workspace().n_provinces
     return 34 if value == 34 else 63
@@ -145,13 +140,13 @@ def remove_loaded_field(year: int, size: int) -> None:
 
 
 def field_year_for(plan_year: int | None) -> int | None:
-    """The latest field year before the plan year (or the latest of all when the scenario has no year)."""
+    """The latest field year before the plan year (or the latest of all when the scenario has no year), tables
+    loaded in this session included: planner.field.bundled.latest_field_year, the rule the projection and the
+    optimiser's competition use too."""
     try:
-        latest = _latest_year(plan_year)
+        return latest_field_year(plan_year, provinces=field_size(), loaded=loaded_fields().values())
     except PlannerError:
         return None
-    loaded = [y for (y, n) in loaded_fields() if n == field_size() and (plan_year is None or y < plan_year)]
-    return max([latest, *loaded])
 
 
 def field_for(year: int) -> Field | None:

@@ -35,13 +35,18 @@ def bundled_official_field(year: int, provinces: Era = 63) -> Field | None:
     return read_results_file(path, year=year, provinces=provinces)
 
 
-def latest_field_year(before: int | None = None) -> int:
-    """The latest year with a bundled field, strictly before `before` if given (planning for year Y uses the
-    field of latest_field_year(before=Y))."""
-    years = [y for y in field_years() if before is None or y < before]
-    if not years:
+def latest_field_year(before: int | None = None, *, provinces: Era = 63, loaded: Iterable[Field] = ()) -> int:
+    """The latest year with a field, strictly before `before` if given (planning for year Y uses the field of
+    latest_field_year(before=Y)). A table the user loaded counts like a bundled one (a 63-province table also
+    serves the 34, merged as field_for_year does), so a newer table moves every number of a plan to its year:
+    the rank shown, the projection, the chance and the optimiser's competition all start from one field year."""
+    usable = (63, 34) if provinces == 34 else (63,)
+    years = {*field_years(), *official_table_years(provinces)}
+    years |= {f.year for f in loaded if f.n_provinces in usable}
+    candidates = [y for y in years if before is None or y < before]
+    if not candidates:
         raise FieldError("field.no_year_before", year=str(before) if before is not None else "-")
-    return max(years)
+    return max(candidates)
 
 
 @cache

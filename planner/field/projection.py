@@ -42,7 +42,7 @@ from scipy.special import ndtr, stdtrit
 
 from planner.core.errors import FieldError
 from planner.core.model import FrozenModel
-from planner.field.bundled import bundled_field, field_for_year, latest_field_year
+from planner.field.bundled import field_for_year, latest_field_year
 from planner.field.model import Field, FieldEntry, FieldKind, FieldNote, params
 from planner.field.provinces import Era, match_province, provinces_34
 from planner.field.rank_maths import (
@@ -920,7 +920,7 @@ def planning_projection(
 ) -> Projection:
     """The projection a plan for `year` uses: from the latest field year before it (Lào Cai plans 2019 from the
     2018 field), merged to the 34 when asked, with a table the user loaded taking the bundled field's place."""
-    base_year = latest_field_year(before=year)
+    base_year = latest_field_year(before=year, provinces=provinces, loaded=loaded)
     base = field_for_year(base_year, provinces, loaded)
     return project_field(base, year, mode=mode, overrides=overrides)
 
@@ -929,7 +929,6 @@ __all__ = [
     "DriftModel",
     "Projection",
     "RivalProjection",
-    "bundled_field",
     "fit_drift_model",
     "planning_projection",
     "project_field",

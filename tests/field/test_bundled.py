@@ -197,3 +197,22 @@ def test_a_loaded_table_wins_over_the_bundled_field() -> None:
     merged = field_for_year(2024, 34, [loaded])
     assert merged.n_provinces == 34 and merged.merged_from_kind == "official"
     assert field_for_year(2023, 63, [loaded]).year == 2023
+
+
+def _table_of_2025() -> Field:
+    """A complete 2025 table as a user would load it (the 2024 scores, each one point higher)."""
+    entries = tuple(
+        FieldEntry(province=e.province, score=round(e.score + 1, 2), provenance="custom", basis="user_table")
+        for e in bundled_field(2024).entries
+    )
+    return Field(year=2025, n_provinces=63, kind="custom", entries=entries)
+
+
+def test_a_loaded_table_of_a_newer_year_is_the_latest_field_year() -> None:
+    newer = _table_of_2025()
+    assert latest_field_year(before=2026) == 2024
+    assert latest_field_year(before=2026, loaded=[newer]) == 2025
+    assert latest_field_year(before=2025, loaded=[newer]) == 2024
+    assert (
+        latest_field_year(before=2026, provinces=34, loaded=[newer]) == 2025
+    )  # merged, as field_for_year does

@@ -7,6 +7,7 @@ import pytest
 from optimiser_fixtures import qd2636
 
 from planner.field.bundled import bundled_field
+from planner.field.model import Field, FieldEntry
 from planner.field.projection import planning_projection
 from planner.optimiser.competition import Competition, competition_for, default_own_sd
 
@@ -94,3 +95,23 @@ def test_the_34_provinces_after_the_merger() -> None:
     competition = competition_for(2026, "Lào Cai", mode="mean", provinces=34)
     assert competition.n == 34
     assert competition.rank(100.0) == 1
+
+
+def test_a_loaded_newer_table_is_the_field_the_competition_starts_from() -> None:
+    """A table loaded for 2025 moves the plan for 2026 onto it: the projection and the optimiser's competition
+    start from 2025, as the rank shown does (one field year for every number on the screen)."""
+    newer = Field(
+        year=2025,
+        n_provinces=63,
+        kind="custom",
+        entries=tuple(
+            FieldEntry(province=e.province, score=round(e.score + 1, 2), provenance="custom")
+            for e in bundled_field(2024).entries
+        ),
+    )
+    assert planning_projection(2026, 63).base_year == 2024
+    assert planning_projection(2026, 63, loaded=[newer]).base_year == 2025
+    competition = competition_for(2026, "Lào Cai", mode="fixed", loaded=[newer])
+    assert competition.field_year == 2025
+    rivals = sorted((e.score for e in newer.entries if e.province != "Lào Cai"), reverse=True)
+    assert sorted(competition.central, reverse=True) == rivals
