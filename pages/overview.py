@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from planner import charts
+from planner.methodology.model import content_digest
 from ui import chartview, state, views
 from ui.guard import require_entrypoint
 from ui.position import current_position
@@ -39,7 +40,7 @@ with right:
 st.subheader(t("app.overview.areas"))
 color = views.slot_color(state.active_slot())
 chartview.show(
-    ("area_bars", card.methodology.id, card.item_centi, lang(), color),
+    ("area_bars", content_digest(card.methodology), card.item_centi, lang(), color),
     lambda: charts.area_bars(card, lang(), color=color),
 )
 
@@ -48,7 +49,7 @@ st.caption(t("app.overview.weakest_help"))
 weakest = views.weakest_items(card, limit=12)
 if weakest:
     chartview.show(
-        ("weakest", card.methodology.id, card.item_centi, lang()),
+        ("weakest", content_digest(card.methodology), card.item_centi, lang()),
         lambda: charts.weakest_items_bars(weakest, lang()),
     )
     st.caption(t("app.overview.assumptions", n=len(card.assumptions), total=len(card.items())))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from planner import charts
+from planner.methodology.model import content_digest
 from ui import chartview, compare, sidebar, state, views
 from ui.guard import require_entrypoint
 from ui.text import lang, pct, points, prob, t
@@ -65,7 +66,7 @@ with st.container(key="workshop"):
         color = views.slot_color(slot)
         card = pos.card
         chartview.show(
-            ("area_bars_large", card.methodology.id, card.item_centi, lang(), color),
+            ("area_bars_large", content_digest(card.methodology), card.item_centi, lang(), color),
             lambda: charts.area_bars(card, lang(), color=color, large=True),
         )
     st.subheader(t("app.workshop.share"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.core.errors import ImportFileError, OptimiseError, PlannerError
-from planner.methodology.model import Methodology
+from planner.methodology.model import Methodology, content_digest
 from planner.methodology.scenario import Scenario
 from planner.optimiser.chance import ChanceResult, maximise_probability
 from planner.optimiser.competition import Competition, TargetMode
@@ -141,15 +141,40 @@ def competition(m: Methodology, scenario: Scenario, i: Inputs) -> Competition | 
 
 
 def fingerprint(m: Methodology, scenario: Scenario, i: Inputs) -> str:
-    """Everything a solve depends on, hashed: the scenario, efforts, locks, target, field choices."""
+    """Everything a solve of this session depends on, hashed (solve_key on the session's effort table and field
+    choices)."""
+    return solve_key(
+        m,
+        scenario,
+        effort_table(),
+        i,
+        size=position.field_size(),
+        overrides=position.rival_overrides(),
+        loaded=[position.field_key(f) for f in position.loaded_fields().values()],
+    )
+
+
+def solve_key(
+    m: Methodology,
+    scenario: Scenario,
+    table: EffortTable,
+    i: Inputs,
+    *,
+    size: int,
+    overrides: Mapping[str, float],
+    loaded: Sequence[object],
+) -> str:
+    """The key of the solver cache, which every session of the server shares: a hash of the content of
+    everything the solve reads (the methodology's content, not its id, which two sessions may share for two
+    different uploaded schemes)."""
     payload = {
-        "m": m.id,
+        "m": content_digest(m),
         "scenario": scenario.model_dump(mode="json"),
-        "effort": effort_table().model_dump(mode="json"),
+        "effort": table.model_dump(mode="json"),
         "inputs": [i.kind, i.rank, i.probability, i.score, i.budget, i.rivals, list(i.locked)],
-        "size": position.field_size(),
-        "overrides": sorted(position.rival_overrides().items()),
-        "loaded": sorted((y, n, position.field_key(f)) for (y, n), f in position.loaded_fields().items()),
+        "size": size,
+        "overrides": sorted(overrides.items()),
+        "loaded": sorted(map(str, loaded)),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:24]
 

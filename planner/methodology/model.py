@@ -11,6 +11,7 @@ spreadsheet sees everything at once.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -209,6 +210,25 @@ class Methodology(_Frozen):
     def inferred_codes(self) -> tuple[str, ...]:
         """Codes of the nodes whose maximum is an inference or assumption rather than a source."""
         return tuple(code for code, node in self.nodes_by_code.items() if node.max_basis != "source")
+
+
+_DIGESTS: dict[int, tuple[Methodology, str]] = {}
+
+
+def content_digest(m: Methodology) -> str:
+    """A hash of everything in the scheme, its id included: the key for anything cached across sessions.
+
+    Never key a shared cache on the id alone: two sessions can each load a different scheme under the same id
+    (an upload whose id is taken is renamed the same way in every session). Memoised by object identity, since
+    serialising the tree costs about a millisecond."""
+    hit = _DIGESTS.get(id(m))
+    if hit is not None and hit[0] is m:
+        return hit[1]
+    digest = hashlib.sha256(m.model_dump_json().encode("utf-8")).hexdigest()[:32]
+    if len(_DIGESTS) > 64:
+        _DIGESTS.clear()
+    _DIGESTS[id(m)] = (m, digest)
+    return digest
 
 
 def _scored_items(m: Methodology) -> list[ScoredItem]:

@@ -152,3 +152,40 @@ def test_the_header_and_the_optimiser_quote_the_same_chance_of_the_target(app: A
     next(b for b in app.button if b.label == t("app.optimiser.apply", "vi")).click().run()
     header = metric(app, t("app.header.p_target", "vi", k=20, year="2019"))
     assert header == f"{round(100 * result.p_reach)}%"
+
+
+def _session_with_scheme(tmp_path: Path, yaml_text: str) -> AppTest:
+    """A new session that loads `yaml_text` as a methodology, opens a blank scenario on it and asks the optimiser
+    for the best plan within a budget large enough for every item."""
+    from ui.optimise_view import INPUTS_KEY, Inputs
+
+    at = new_app().run()
+    at.switch_page("pages/methodology.py").run()
+    uploader = next(u for u in at.file_uploader if u.key == "methodology_upload")
+    uploader.set_value(("scheme.yaml", yaml_text.encode("utf-8"), "application/x-yaml")).run()
+    no_exception(at)
+    next(b for b in at.button if b.label == t("app.methodology.open_blank", "vi")).click().run()
+    at.session_state[INPUTS_KEY] = Inputs(kind="budget", budget=10_000.0)
+    at.switch_page("pages/optimiser.py").run()
+    run_optimiser(at)
+    return at
+
+
+def test_two_sessions_with_different_schemes_under_one_id_never_share_a_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The solver cache is shared by every session of the server: it must be keyed on the scheme's content. Two
+    rooms loading two different schemes that carry the same id each get the plan of their own scheme."""
+    monkeypatch.setenv("PAR_PLANNER_DATABASE_URL", store_url(tmp_path))
+    mini = (ROOT / "tests" / "fixtures" / "mini_methodology.yaml").read_text(encoding="utf-8")
+    other = mini.replace("name_vi: Báo cáo định kỳ", "name_vi: Báo cáo chuyên đề của phòng khác")
+    assert other != mini
+    first = _session_with_scheme(tmp_path, mini)
+    second = _session_with_scheme(tmp_path, other)
+    first_plan: Plan = first.session_state["_plan"]
+    second_plan: Plan = second.session_state["_plan"]
+    assert first_plan.methodology == second_plan.methodology  # one id, two different schemes
+    names_first = {c.name_vi for c in first_plan.changes}
+    names_second = {c.name_vi for c in second_plan.changes}
+    assert "Báo cáo định kỳ" in names_first and "Báo cáo định kỳ" not in names_second
+    assert "Báo cáo chuyên đề của phòng khác" in names_second

@@ -17,6 +17,7 @@ from planner.methodology.files import (
     methodology_to_json,
     methodology_to_yaml,
 )
+from planner.methodology.model import content_digest
 
 MINI = Path(__file__).parent.parent / "fixtures" / "mini_methodology.yaml"
 
@@ -182,3 +183,16 @@ def test_yaml_aliases_in_an_uploaded_file_are_refused_before_expansion() -> None
         methodology_from_yaml(bomb)
     assert info.value.key == "methodology.yaml_aliases"
     assert "anchor/alias" in info.value.message("vi")
+
+
+def test_the_content_digest_follows_the_content_not_the_id() -> None:
+    """Shared caches key on content_digest: equal schemes share a key, a scheme differing in one name does not,
+    even under the same id."""
+    data = yaml.safe_load(MINI.read_text("utf-8"))
+    first = methodology_from_mapping(data)
+    again = methodology_from_mapping(yaml.safe_load(MINI.read_text("utf-8")))
+    data["areas"][0]["name_vi"] = "Lĩnh vực đổi tên"
+    renamed_area = methodology_from_mapping(data)
+    assert first is not again and content_digest(first) == content_digest(again)
+    assert renamed_area.id == first.id and content_digest(renamed_area) != content_digest(first)
+    assert content_digest(first.model_copy(update={"id": "mini-test-upload2"})) != content_digest(first)
