@@ -16,6 +16,7 @@ import re
 import zlib
 
 from planner.core.errors import ScenarioError
+from planner.core.json_text import parse_json
 from planner.methodology.scenario import Scenario, scenario_from_mapping
 
 #: Query parameter holding a packed scenario.
@@ -49,7 +50,7 @@ def unpack_scenario(token: str) -> Scenario:
         text = inflater.decompress(raw, MAX_JSON_BYTES)
         if inflater.unconsumed_tail:
             raise ScenarioError("app.share.bad_link")
-        data = json.loads(text.decode("utf-8"))
+        data = parse_json(text.decode("utf-8"))
     except (binascii.Error, zlib.error, UnicodeDecodeError, json.JSONDecodeError, ValueError):
         raise ScenarioError("app.share.bad_link") from None
     try:

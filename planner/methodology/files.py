@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from planner.core.errors import MethodologyError
+from planner.core.json_text import JsonTooDeep, parse_json
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import validation_problems
 
@@ -75,7 +76,9 @@ def methodology_from_yaml(text: str | bytes) -> Methodology:
 
 def methodology_from_json(text: str | bytes) -> Methodology:
     try:
-        data = json.loads(text)
+        data = parse_json(text)
+    except JsonTooDeep:
+        raise MethodologyError("methodology.json_too_deep") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise MethodologyError("methodology.bad_json", detail=str(exc)) from None
     return methodology_from_mapping(data)

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from planner.core.errors import Problem, ScenarioError
+from planner.core.json_text import JsonTooDeep, parse_json
 
 SCHEMA_VERSION = 1
 DEFAULT_METHODOLOGY_ID = "qd2636-2018"
@@ -105,7 +106,9 @@ def scenario_from_mapping(data: Any) -> Scenario:
 
 def scenario_from_json(text: str | bytes) -> Scenario:
     try:
-        data = json.loads(text)
+        data = parse_json(text)
+    except JsonTooDeep:
+        raise ScenarioError("scenario.json_too_deep") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ScenarioError("scenario.bad_json", detail=str(exc)) from None
     return scenario_from_mapping(data)

@@ -66,6 +66,7 @@ def _pack_raw(payload: bytes) -> str:
         _pack_raw(b'{"methodology": "qd2636-2018", "items": {"1.1": {"level": "yes", "value": 1}}}'),
         _pack_raw(json.dumps({"schema_version": 99, "methodology": "qd2636-2018"}).encode()),
         _pack_raw(b" " * (share.MAX_JSON_BYTES + 10)),  # expands beyond the bound
+        _pack_raw(b"[" * 50_000),  # compresses to a few hundred bytes, recurses past Python's limit
     ],
     ids=[
         "empty",
@@ -77,6 +78,7 @@ def _pack_raw(payload: bytes) -> str:
         "two-settings",
         "newer",
         "bomb",
+        "deep",
     ],
 )
 def test_a_damaged_or_hostile_link_is_one_clear_error(token: str) -> None:

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from planner.core.i18n import t
+
 REPO = Path(__file__).resolve().parents[2]
 LAO_CAI = "data/examples/lao-cai-2019.json"
 DOCUMENTED_KEYS = {"methodology", "total", "self_assessed", "survey", "max_total", "areas"}
@@ -199,3 +201,15 @@ def test_an_unknown_methodology_fails_with_one_line(tmp_path: Path) -> None:
     path = write(tmp_path, {"methodology": "qd999-2099", "items": {}})
     assert_one_line_error(run("score", str(path)), "Không có phương pháp “qd999-2099”", "qd2636-2018")
     assert_one_line_error(run("score", str(path), "--lang", "en"), "No methodology “qd999-2099”")
+
+
+@pytest.mark.parametrize("shape", ["[" * 100_000, '{"a":' * 100_000, "[" * 100_000 + "]" * 100_000])
+def test_a_scenario_nested_100000_deep_is_one_line_and_exit_2(tmp_path: Path, shape: str) -> None:
+    """Python's JSON parser recurses per bracket: without care this escaped as a RecursionError traceback."""
+    deep = tmp_path / "deep.json"
+    deep.write_text(shape, encoding="utf-8")
+    for lang, key in (("vi", "vi"), ("en", "en")):
+        done = run("score", str(deep), "--lang", lang)
+        assert done.returncode == 2
+        assert done.stderr.strip() == t("scenario.json_too_deep", key)
+        assert "Traceback" not in done.stderr and done.stdout == ""

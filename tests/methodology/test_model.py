@@ -165,6 +165,9 @@ def test_broken_yaml_and_json_give_clear_errors() -> None:
     with pytest.raises(MethodologyError) as info:
         methodology_from_json("{")
     assert info.value.key == "methodology.bad_json"
+    with pytest.raises(MethodologyError) as info:
+        methodology_from_json('{"areas": ' + "[" * 100_000)  # a RecursionError in the parser, not a traceback
+    assert info.value.key == "methodology.json_too_deep"
 
 
 def test_the_validation_does_not_mutate_the_input() -> None:
