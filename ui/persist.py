@@ -9,9 +9,11 @@ Three things, each with its own URL parameter:
 - `?s=<id>`: a scenario saved explicitly (a version in the store's history), e.g. for a colleague.
 - `?sc=<packed>`: the scenario itself in the URL (ui.share), which works without any store.
 
-The store is optional: when it cannot be opened the app runs on session state alone and says so once. It is
-opened in a background thread at the end of the first run (importing SQLAlchemy and Alembic and checking the
-schema take about a second), so the first page does not wait for it and the first edit finds it ready.
+The store is optional: when it cannot be opened the app runs on session state alone and says so. It is opened in
+a background thread at the end of the first run (importing SQLAlchemy and Alembic and checking the schema take
+about a second), so the first page does not wait for it and the first edit finds it ready. A failed open is
+tried again at the next use once RETRY_AFTER seconds have passed, so a PostgreSQL server that was down for a
+moment when the app started does not leave every session without a store until the server process restarts.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import os
 import secrets
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -38,7 +41,11 @@ OWNER = ""
 #: The environment that decides where the store is (planner.store.database_url reads these).
 _LOCATION_ENV = ("PAR_PLANNER_DATABASE_URL", "PAR_PLANNER_DATA_HOME", "XDG_DATA_HOME")
 
+#: Seconds after a failed open before the next use of the store tries again.
+RETRY_AFTER = 10.0
+
 _opening: dict[tuple[str, ...], Future[ScenarioStore]] = {}
+_failed_at: dict[tuple[str, ...], float] = {}
 _lock = threading.Lock()
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="par-store")
 
@@ -56,13 +63,25 @@ def _open() -> ScenarioStore:
         raise StoreError("store.unavailable", url="-", detail=str(exc)) from None
 
 
+def _open_at(key: tuple[str, ...]) -> ScenarioStore:
+    try:
+        return _open()
+    except BaseException:
+        _failed_at[key] = time.monotonic()
+        raise
+
+
 def _future() -> Future[ScenarioStore]:
-    """The store being opened (or open) for the current location: one per process and location."""
+    """The store being opened (or open) for the current location: one per process and location, opened again
+    when the last attempt failed more than RETRY_AFTER seconds ago."""
     key = _location()
     with _lock:
         future = _opening.get(key)
+        failed = future is not None and future.done() and future.exception() is not None
+        if failed and time.monotonic() - _failed_at.get(key, 0.0) >= RETRY_AFTER:
+            future = None
         if future is None:
-            future = _executor.submit(_open)
+            future = _executor.submit(_open_at, key)
             _opening[key] = future
         return future
 
@@ -73,13 +92,18 @@ def warm_up() -> None:
 
 
 def store() -> ScenarioStore | None:
-    """The store, opened once per process and location; None (and the reason remembered) if it fails."""
+    """The store, opened once per process and location; None (and the reason remembered for the sidebar) while
+    it cannot be opened. Once it opens again the session's message goes away."""
     try:
-        return _future().result()
+        opened = _future().result()
     except PlannerError as exc:
         failure = exc if isinstance(exc, StoreError) else StoreError("store.unavailable", url="-", detail="-")
-        st.session_state.setdefault(STORE_ERROR_KEY, failure)
+        st.session_state[STORE_ERROR_KEY] = failure
         return None
+    failure = st.session_state.get(STORE_ERROR_KEY)
+    if isinstance(failure, StoreError) and failure.key == "store.unavailable":
+        st.session_state.pop(STORE_ERROR_KEY, None)
+    return opened
 
 
 def store_error() -> StoreError | None:
@@ -116,6 +140,7 @@ def autosave(slot: state.Slot) -> None:
         st.session_state[STORE_ERROR_KEY] = exc
         return
     st.session_state[SAVED_KEY] = True
+    st.session_state.pop(STORE_ERROR_KEY, None)
 
 
 def forget(slot: state.Slot) -> None:
