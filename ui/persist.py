@@ -100,8 +100,8 @@ def store() -> ScenarioStore | None:
         failure = exc if isinstance(exc, StoreError) else StoreError("store.unavailable", url="-", detail="-")
         st.session_state[STORE_ERROR_KEY] = failure
         return None
-    failure = st.session_state.get(STORE_ERROR_KEY)
-    if isinstance(failure, StoreError) and failure.key == "store.unavailable":
+    shown = st.session_state.get(STORE_ERROR_KEY)
+    if isinstance(shown, StoreError) and shown.key == "store.unavailable":
         st.session_state.pop(STORE_ERROR_KEY, None)
     return opened
 
