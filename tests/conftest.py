@@ -4,12 +4,12 @@ Imports go in the block below, one group per section."""
 from __future__ import annotations
 
 # Section: scenario store
-import os
 import warnings
 from collections.abc import Iterator
 
 import pytest
 from postgres_server import REQUIRE_ENV, SKIP_BANNER, PostgresServer, PostgresUnavailable, start_server
+from suite_policy import must_run
 
 # ======================================================================================================
 # Section: scenario store (owner: scenario-store engineer; used by tests/store/test_store.py, cli/test_cli_store.py)
@@ -27,8 +27,8 @@ def postgres_server() -> Iterator[PostgresServer | None]:
         server = start_server()
     except PostgresUnavailable as exc:
         reason = f"{SKIP_BANNER}: no PostgreSQL server could be started ({exc})"
-        if os.environ.get(REQUIRE_ENV):
-            pytest.fail(f"{reason}; {REQUIRE_ENV} is set", pytrace=False)
+        if must_run(REQUIRE_ENV):
+            pytest.fail(f"{reason}; in CI (CI=true) or with {REQUIRE_ENV} set it must run", pytrace=False)
         warnings.warn(reason, stacklevel=1)
         _postgres_failure.append(reason)
         yield None

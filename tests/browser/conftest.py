@@ -1,7 +1,8 @@
 """Fixtures for the browser tests: the real app under `streamlit run` on a free port, and Debian's Chromium.
 
 Chromium comes from Debian (`/usr/bin/chromium`, installed by .ci/run), never from `playwright install`. When it
-is missing the tests are skipped with a loud reason, not silently passed.
+is missing the tests are skipped with a loud reason, not silently passed; in CI (CI=true) or with
+PAR_PLANNER_REQUIRE_BROWSER set they fail instead (tests/suite_policy.py).
 """
 
 from __future__ import annotations
@@ -11,13 +12,23 @@ from typing import Any
 
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, Server, chromium_missing, start_server, stop_server
+from suite_policy import must_run
+
+REQUIRE_ENV = "PAR_PLANNER_REQUIRE_BROWSER"
+
+
+def _missing_part(reason: str) -> None:
+    """Skip with `reason`, or fail where the browser suite must run."""
+    if must_run(REQUIRE_ENV):
+        pytest.fail(f"{reason}; in CI (CI=true) or with {REQUIRE_ENV} set it must run", pytrace=False)
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     reason = chromium_missing()
     if reason:
-        pytest.skip(reason)
+        _missing_part(reason)
     running = start_server(tmp_path_factory.mktemp("app"))
     yield running
     stop_server(running)
@@ -27,7 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def browser() -> Iterator[Any]:
     reason = chromium_missing()
     if reason:
-        pytest.skip(reason)
+        _missing_part(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -43,5 +54,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.slow)  # each drives a real server and browser for several seconds
             item.add_marker(pytest.mark.xdist_group("browser"))
-            if reason:
+            if reason and not must_run(REQUIRE_ENV):
                 item.add_marker(pytest.mark.skip(reason=reason))
