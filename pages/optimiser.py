@@ -162,7 +162,7 @@ with st.expander(
                 "name": st.column_config.TextColumn(t("app.table.name"), width="medium"),
                 "agency": st.column_config.TextColumn(t("app.optimiser.col.agency")),
                 "to": st.column_config.TextColumn(t("app.optimiser.col.to")),
-                "gain": st.column_config.NumberColumn(t("app.optimiser.col.gain"), format="%.2f"),
+                "gain": st.column_config.TextColumn(t("app.optimiser.col.gain")),
                 "effort": st.column_config.NumberColumn(
                     t("app.optimiser.col.effort"), min_value=0.0, format="%.1f"
                 ),

@@ -101,12 +101,9 @@ def show(position: Position, f: Field, rank: RankResult) -> None:
                 disabled=["province", "base", "expected"],
                 column_config={
                     "province": st.column_config.TextColumn(t("app.ranking.col.province")),
-                    "base": st.column_config.NumberColumn(
-                        t("app.ranking.col.base", year=str(f.year)), format="%.2f"
-                    ),
-                    "expected": st.column_config.NumberColumn(
-                        t("app.ranking.col.expected", year=str(position.projection.target_year)),
-                        format="%.2f",
+                    "base": st.column_config.TextColumn(t("app.ranking.col.base", year=str(f.year))),
+                    "expected": st.column_config.TextColumn(
+                        t("app.ranking.col.expected", year=str(position.projection.target_year))
                     ),
                     "change": st.column_config.NumberColumn(
                         t("app.ranking.col.change"), format="%+.2f", min_value=-100.0, max_value=100.0

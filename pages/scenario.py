@@ -98,8 +98,8 @@ elif view == "table":
             "level": st.column_config.TextColumn(t("app.table.level")),
             "value": st.column_config.NumberColumn(t("app.table.value"), help=t("app.table.value_help")),
             "points": st.column_config.NumberColumn(t("app.table.points"), format="%.2f", min_value=0.0),
-            "max": st.column_config.NumberColumn(t("app.table.max"), format="%.2f"),
-            "baseline": st.column_config.NumberColumn(t("app.table.baseline"), format="%.2f"),
+            "max": st.column_config.TextColumn(t("app.table.max")),
+            "baseline": st.column_config.TextColumn(t("app.table.baseline")),
         },
         # Edits wait in the browser until Apply (no rerun per cell): a bulk edit keeps its place in the table.
         on_change="ignore",

@@ -268,8 +268,9 @@ def table_frame(m: Methodology, scenario: Scenario, card: ScoreCard, baseline: S
                 "level": current_option(item, centi).label(lang()),
                 "value": value,
                 "points": from_centi(centi),
-                "max": from_centi(item.max_centi),
-                "baseline": from_centi(baseline.centi_of(item.code)),
+                # read-only columns: pre-formatted, since Streamlit shows numbers with a dot (83,87 here)
+                "max": points(from_centi(item.max_centi)),
+                "baseline": points(from_centi(baseline.centi_of(item.code))),
             }
         )
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))

@@ -142,8 +142,8 @@ def overrides_frame(projection: Projection, exclude: str | None) -> pd.DataFrame
         rows.append(
             {
                 "province": rival.province,
-                "base": rival.base_score,
-                "expected": expected[rival.province],
+                "base": num(rival.base_score),  # read-only columns: pre-formatted (83,87 in Vietnamese)
+                "expected": num(expected[rival.province]),
                 "change": overrides.get(rival.province),
             }
         )

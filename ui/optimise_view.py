@@ -327,7 +327,7 @@ def effort_frame(levers: LeverSet) -> pd.DataFrame:
                     "agency": lever.lead_agency,
                     "to": choice.label_vi if lang() == "vi" else (choice.label_en or choice.label_vi),
                     "level": choice.level,
-                    "gain": choice.gain,
+                    "gain": "+" + points(choice.gain),  # read-only: pre-formatted (83,87 in Vietnamese)
                     "effort": choice.effort,
                     "basis": t(
                         "app.optimiser.basis.default"
