@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 COMMAND_OWNERS: dict[str, str] = {
     "methodologies": "planner.cli.methodology",
     "score": "planner.cli.methodology",
+    "methodology": "planner.cli.methodology",
     "rank": "planner.cli.field",
     "optimise": "planner.cli.optimise",
     "plan": "planner.cli.optimise",

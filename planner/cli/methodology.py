@@ -1,15 +1,29 @@
-"""`methodologies` and `score`: the foundation's stable commands."""
+"""`methodologies`, `score` and `methodology import`: the scheme's commands.
+
+`methodology import FILE --json` prints {"id", "name", "areas", "criteria", "items", "self_max", "survey_max",
+"total", "rules": {"source", "assumption"}, "review": [{"where", "text", "problem"}]}: `items` counts every
+scored item, self-assessed and survey (qd2636-2018 has 84). It exits 0 when a valid methodology came out (review
+rows are warnings) and 2 when nothing usable did; `--out` writes the methodology as YAML that loads back equal.
+`score` and the other commands that take a scenario accept `--methodology-file FILE` in any of these formats.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from planner.cli.output import emit_json
 from planner.core.i18n import Lang, format_number, t
+from planner.files.appendix import MethodologyImport
+from planner.files.methodology_file import load_methodology_file
 from planner.files.scenario_file import read_scenario_file
 from planner.methodology.catalog import bundled_methodology_ids, load_bundled_methodology
+from planner.methodology.files import methodology_to_yaml
+from planner.methodology.model import Methodology
+from planner.methodology.scenario import Scenario
 from planner.methodology.scoring import ScoreCard, score_scenario
 
 
@@ -20,7 +34,75 @@ def register(subparsers: Any) -> None:
     score = subparsers.add_parser("score", help="score a scenario (.json or filled .xlsx template)")
     score.add_argument("scenario", help="scenario file: .json or .xlsx")
     score.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_methodology_file_option(score)
     score.set_defaults(run=run_score)
+
+    methodology = subparsers.add_parser("methodology", help="read a methodology from a file")
+    actions = methodology.add_subparsers(dest="action", required=True)
+    importing = actions.add_parser(
+        "import", help="read a methodology (.docx, .pdf, .xlsx, .yaml, .json) and list what needs review"
+    )
+    importing.add_argument("file", help="the decision's appendix (.docx, .pdf) or a methodology file")
+    importing.add_argument("--out", help="write the methodology as YAML to this file")
+    importing.add_argument(
+        "--id", dest="methodology_id", help="the methodology's id (default: from the file name)"
+    )
+    importing.add_argument("--json", action="store_true", help="print the summary as JSON")
+    importing.set_defaults(run=run_import)
+
+
+def add_methodology_file_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--methodology-file",
+        help="score against this methodology (.docx, .pdf, .xlsx, .yaml, .json) instead of a bundled one",
+    )
+
+
+def methodology_for(scenario: Scenario, args: argparse.Namespace) -> tuple[Methodology, Scenario]:
+    """The methodology a command uses for `scenario`: --methodology-file when given (the scenario is then read
+    against it), else the bundled one the scenario names."""
+    path = getattr(args, "methodology_file", None)
+    if not path:
+        return load_bundled_methodology(scenario.methodology), scenario
+    m = load_methodology_file(path, lang=args.lang).methodology
+    if scenario.methodology != m.id:
+        scenario = scenario.model_copy(update={"methodology": m.id})
+    return m, scenario
+
+
+def import_json(result: MethodologyImport, lang: Lang) -> dict[str, Any]:
+    """The stable JSON summary of `methodology import`."""
+    m = result.methodology
+    rules = Counter(item.rule.basis for item in m.scored_items)
+    return {
+        "id": m.id,
+        "name": m.name(lang),
+        "areas": len(m.areas),
+        "criteria": sum(len(a.criteria) for a in m.areas),
+        "items": len(m.scored_items),
+        "self_max": float(m.self_assessed_points or 0),
+        "survey_max": float(m.survey_points or 0),
+        "total": float(m.total_points),
+        "rules": {"source": rules.get("source", 0), "assumption": rules.get("assumption", 0)},
+        "review": [row.as_json(lang) for row in result.review],
+    }
+
+
+def run_import(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    result = load_methodology_file(args.file, methodology_id=args.methodology_id, lang=lang)
+    if args.out:
+        Path(args.out).write_text(methodology_to_yaml(result.methodology), encoding="utf-8")
+    summary = import_json(result, lang)
+    if args.json:
+        emit_json(summary)
+        return 0
+    sys.stdout.write(
+        t("cli.methodology.imported", lang, **{k: v for k, v in summary.items() if k != "review"}) + "\n"
+    )
+    for row in summary["review"]:
+        sys.stdout.write(f"  {row['where']}: {row['problem']}\n")
+    return 0
 
 
 def run_methodologies(args: argparse.Namespace) -> int:
@@ -48,8 +130,7 @@ def score_card_json(card: ScoreCard, lang: Lang) -> dict[str, Any]:
 
 
 def run_score(args: argparse.Namespace) -> int:
-    scenario = read_scenario_file(args.scenario)
-    methodology = load_bundled_methodology(scenario.methodology)
+    methodology, scenario = methodology_for(read_scenario_file(args.scenario), args)
     card = score_scenario(methodology, scenario)
     if args.json:
         emit_json(score_card_json(card, args.lang))

@@ -45,14 +45,32 @@ _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
 def check_xlsx_bytes(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
     """Refuse anything that is not a modest, well-formed .xlsx, without decompressing it."""
+    check_office_zip(
+        data, required_parts=_REQUIRED_PARTS, prefix="excel", foreign="not_xlsx", max_bytes=max_bytes
+    )
+
+
+def check_office_zip(
+    data: bytes,
+    *,
+    required_parts: Sequence[str],
+    prefix: str,
+    foreign: str,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+) -> None:
+    """Refuse anything that is not a modest, well-formed Office zip (.xlsx, .docx), without decompressing it:
+    empty, an OLE2 file (old format or password-protected), damaged, a zip bomb, or missing `required_parts`.
+    Error keys are `<prefix>.empty_file`, `.ole_file`, `.corrupt`, `.zip_bomb` and `<prefix>.<foreign>`."""
     check_upload_size(len(data), max_bytes)
     if not data:
-        raise ImportFileError("excel.empty_file")
+        raise ImportFileError(f"{prefix}.empty_file")
     if data.startswith(_OLE_MAGIC):
-        raise ImportFileError("excel.ole_file")
+        raise ImportFileError(f"{prefix}.ole_file")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         # A zip that starts like one but lost its end (an interrupted download or copy) is damaged, not foreign.
-        raise ImportFileError("excel.corrupt" if data.startswith(b"PK\x03\x04") else "excel.not_xlsx")
+        raise ImportFileError(
+            f"{prefix}.corrupt" if data.startswith(b"PK\x03\x04") else f"{prefix}.{foreign}"
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -62,13 +80,13 @@ def check_xlsx_bytes(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
                 total += member.file_size
                 ratio = member.file_size / max(member.compress_size, 1)
                 if member.file_size > 1_000_000 and ratio > MAX_COMPRESSION_RATIO:
-                    raise ImportFileError("excel.zip_bomb", part=member.filename)
+                    raise ImportFileError(f"{prefix}.zip_bomb", part=member.filename)
             if total > MAX_UNCOMPRESSED_BYTES:
-                raise ImportFileError("excel.zip_bomb", part="*")
+                raise ImportFileError(f"{prefix}.zip_bomb", part="*")
     except zipfile.BadZipFile:
-        raise ImportFileError("excel.corrupt") from None
-    if not all(part in names for part in _REQUIRED_PARTS):
-        raise ImportFileError("excel.not_xlsx")
+        raise ImportFileError(f"{prefix}.corrupt") from None
+    if not all(part in names for part in required_parts):
+        raise ImportFileError(f"{prefix}.{foreign}")
 
 
 def open_workbook(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Workbook:

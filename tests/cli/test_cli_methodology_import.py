@@ -1,0 +1,96 @@
+"""`python -m planner methodology import` and `--methodology-file`: the documented JSON, the YAML that loads back
+equal, exit 2 with one line when nothing usable came out."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from document_builder import appendix_document
+
+from planner.core.i18n import t
+from planner.methodology.catalog import load_bundled_methodology
+from planner.methodology.files import methodology_from_yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+QD2636 = load_bundled_methodology("qd2636-2018")
+KEYS = {"id", "name", "areas", "criteria", "items", "self_max", "survey_max", "total", "rules", "review"}
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "planner", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def appendix(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("docs")
+    path = folder / "QD-phu-luc.pdf"
+    path.write_bytes(appendix_document(QD2636, "ministry_note", "pdf"))
+    return path
+
+
+def test_import_json_counts_the_scheme_as_the_bundled_one_does(appendix: Path, tmp_path: Path) -> None:
+    out = tmp_path / "phuong-phap.yaml"
+    done = run("methodology", "import", str(appendix), "--json", "--out", str(out), "--id", "qd-doc-2018")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert set(data) == KEYS
+    assert (data["id"], data["areas"], data["criteria"], data["items"]) == ("qd-doc-2018", 9, 36, 84)
+    assert (data["self_max"], data["survey_max"], data["total"]) == (64.5, 35.5, 100.0)
+    assert data["rules"] == {"source": 81, "assumption": 3}
+    assert [set(r) for r in data["review"]] == [{"where", "text", "problem"}]
+    assert data["review"][0]["where"].startswith("trang ")
+    written = methodology_from_yaml(out.read_text(encoding="utf-8"))
+    assert written.id == "qd-doc-2018" and len(written.scored_items) == 84
+    assert methodology_from_yaml(out.read_text(encoding="utf-8")) == written  # loads back identical
+
+
+def test_the_bundled_yaml_imports_with_nothing_to_review() -> None:
+    done = run("methodology", "import", "data/methodologies/qd2636-2018.yaml", "--json", "--lang", "en")
+    data = json.loads(done.stdout)
+    assert (data["areas"], data["criteria"], data["items"], data["review"]) == (9, 36, 84, [])
+    assert data["rules"] == {"source": 24, "assumption": 60}
+
+
+def test_a_scenario_is_scored_against_a_methodology_read_from_a_document(tmp_path: Path) -> None:
+    doc = tmp_path / "phu-luc.docx"
+    doc.write_bytes(appendix_document(QD2636, "ministry", "docx"))
+    scenario = tmp_path / "kich-ban.json"
+    scenario.write_text(
+        json.dumps({"methodology": "phu-luc", "name": "Thử", "default": "max", "items": {}}), encoding="utf-8"
+    )
+    done = run("score", str(scenario), "--methodology-file", str(doc), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total"] == 100.0
+
+
+@pytest.mark.parametrize(
+    ("payload", "name", "key"),
+    [
+        (b"not a document", "bang.pdf", "document.not_pdf"),
+        (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 100, "cu.docx", "document.ole_file"),
+    ],
+)
+def test_a_file_with_nothing_usable_is_one_line_and_exit_2(
+    tmp_path: Path, payload: bytes, name: str, key: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(payload)
+    for lang in ("vi", "en"):
+        done = run("methodology", "import", str(path), "--json", "--lang", lang)
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr.strip() == t(key, lang)
