@@ -218,3 +218,22 @@ def synthetic_scheme() -> Methodology:
     return methodology_from_mapping({
         "id": "tong-hop-9-linh-vuc", "name_vi": "Bộ chỉ số tổng hợp 9 lĩnh vực", "total_points": 100,
         "self_assessed_points": 68, "survey_points": 32, "areas": areas})  # fmt: skip
+
+
+def results_document(field: object, kind: Literal["docx", "pdf"], *, year: int) -> bytes:
+    """A results decision's table: STT, Tỉnh/thành phố, Chỉ số PAR INDEX <year>, Xếp hạng (Vietnamese decimals)."""
+    from planner.field.model import Field
+    from planner.field.ranking import ranks_of
+
+    assert isinstance(field, Field)
+    scores = [e.score for e in field.entries]
+    ranks = ranks_of(scores)
+    header = [("STT", "Tỉnh, thành phố", f"Chỉ số PAR INDEX {year} (%)", "Xếp hạng")]
+    rows = [
+        (str(n), e.province, format_number(e.score, "vi", 2, trim=False), str(rank))
+        for n, (e, rank) in enumerate(zip(field.entries, ranks, strict=True), start=1)
+    ]
+    rows.append(("", "Trung bình cả nước", format_number(sum(scores) / len(scores), "vi", 2), ""))
+    if kind == "docx":
+        return docx_bytes(header, rows, title=f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}")
+    return pdf_bytes(header, rows, widths=(15, 90, 50, 30), font_size=9)

@@ -23,14 +23,12 @@ from planner.field.bundled import bundled_field, field_years, latest_field_year
 from planner.field.merger import merged_field
 from planner.field.model import Field, FieldKind
 from planner.field.projection import Projection, project_field
-from planner.field.provinces import Era, match_province
+from planner.field.provinces import FIRST_34_YEAR, Era, match_province
 from planner.field.rank_maths import interval_from_distribution, mean_rank, median_rank
 from planner.field.ranking import RANK_INTERVAL_LEVEL, group_of, rank_in_field
 from planner.field.results_table import read_results_file
 from planner.methodology.rules import to_centi
 
-#: The first year ranked among the 34 provinces formed on 1 July 2025.
-FIRST_34_YEAR = 2025
 P_RANK_LEVELS = (1, 3, 5, 10, 20)
 
 
@@ -42,7 +40,10 @@ def register(subparsers: Any) -> None:
     rank.add_argument(
         "--project-from", type=int, dest="project_from", help="project the field from this year"
     )
-    rank.add_argument("--field", help="a results table (.csv or .xlsx: province, score, rank optional)")
+    rank.add_argument(
+        "--field",
+        help="a results table (.csv, .xlsx, or a results decision as .docx or .pdf: province, score, rank optional)",
+    )
     rank.add_argument(
         "--field-kind",
         choices=("official", "custom"),

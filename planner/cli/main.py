@@ -31,6 +31,7 @@ COMMAND_OWNERS: dict[str, str] = {
     "methodologies": "planner.cli.methodology",
     "score": "planner.cli.methodology",
     "methodology": "planner.cli.methodology",
+    "baseline": "planner.cli.methodology",
     "rank": "planner.cli.field",
     "optimise": "planner.cli.optimise",
     "plan": "planner.cli.optimise",

@@ -17,7 +17,9 @@ from typing import Any
 
 from planner.cli.output import emit_json
 from planner.core.i18n import Lang, format_number, t
+from planner.field.provinces import FIRST_34_YEAR, match_province
 from planner.files.appendix import MethodologyImport
+from planner.files.appraisal import baseline_from_file, baseline_json
 from planner.files.methodology_file import load_methodology_file
 from planner.files.scenario_file import read_scenario_file
 from planner.methodology.catalog import bundled_methodology_ids, load_bundled_methodology
@@ -25,6 +27,7 @@ from planner.methodology.files import methodology_to_yaml
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
 from planner.methodology.scoring import ScoreCard, score_scenario
+from planner.tables.reading import check_upload_size
 
 
 def register(subparsers: Any) -> None:
@@ -49,6 +52,20 @@ def register(subparsers: Any) -> None:
     )
     importing.add_argument("--json", action="store_true", help="print the summary as JSON")
     importing.set_defaults(run=run_import)
+
+    baseline = subparsers.add_parser(
+        "baseline",
+        help="a baseline scenario from an appraisal table (.docx, .pdf, .xlsx, .csv: item, points)",
+    )
+    baseline.add_argument("file", help="the appraisal result: a table of points per item")
+    chosen = baseline.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--methodology", help="a bundled methodology id")
+    chosen.add_argument("--methodology-file", help="a methodology file (.docx, .pdf, .xlsx, .yaml, .json)")
+    baseline.add_argument("--out", required=True, help="write the baseline scenario (JSON) here")
+    baseline.add_argument("--province", help="the province the baseline is for")
+    baseline.add_argument("--year", type=int, help="the year the scenario plans for")
+    baseline.add_argument("--json", action="store_true", help="print what was matched as JSON")
+    baseline.set_defaults(run=run_baseline)
 
 
 def add_methodology_file_option(parser: argparse.ArgumentParser) -> None:
@@ -86,6 +103,37 @@ def import_json(result: MethodologyImport, lang: Lang) -> dict[str, Any]:
         "rules": {"source": rules.get("source", 0), "assumption": rules.get("assumption", 0)},
         "review": [row.as_json(lang) for row in result.review],
     }
+
+
+def run_baseline(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    if args.methodology_file:
+        m = load_methodology_file(args.methodology_file, lang=lang).methodology
+    else:
+        m = load_bundled_methodology(args.methodology)
+    source = Path(args.file)
+    check_upload_size(source.stat().st_size)
+    result = baseline_from_file(source.name, source.read_bytes(), m, lang=lang)
+    scenario = result.scenario
+    if args.province or args.year:
+        updates: dict[str, Any] = {}
+        if args.province:
+            updates["province"] = match_province(
+                args.province, era=34 if (args.year or 0) >= FIRST_34_YEAR else 63
+            )
+        if args.year:
+            updates["year"] = args.year
+        scenario = Scenario.model_validate({**scenario.model_dump(), **updates})
+    card = score_scenario(m, scenario)
+    Path(args.out).write_text(scenario.to_json(), encoding="utf-8")
+    summary = baseline_json(result, card.total, lang)
+    if args.json:
+        emit_json(summary)
+        return 0
+    sys.stdout.write(f"{summary['message']}; {t('score.total', lang)}: {format_number(card.total, lang)}\n")
+    for row in summary["unmatched"]:  # type: ignore[attr-defined]
+        sys.stdout.write(f"  {row['where']}: {row['problem']}\n")
+    return 0
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -27,6 +27,8 @@ from planner.core.errors import FieldError
 from planner.core.text import fold
 
 Era = Literal[63, 34]
+#: The first year ranked among the 34 provinces formed on 1 July 2025.
+FIRST_34_YEAR = 2025
 
 #: The six socio-economic regions, in the order the ministry lists them.
 REGIONS: tuple[str, ...] = (

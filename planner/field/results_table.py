@@ -14,6 +14,7 @@ A complete table becomes an `official` (or `custom`) field. With allow_partial=T
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -24,6 +25,7 @@ from planner.core.text import fold
 from planner.field.model import Contradiction, Field, FieldEntry, FieldNote, params
 from planner.field.provinces import Era, match_province, province_names
 from planner.field.results import ResultRow
+from planner.tables.documents import DocumentRow, read_document_rows
 from planner.tables.reading import Column, check_upload_size, read_csv_table
 from planner.tables.workbook import TableRow, collect_problems, open_workbook, read_table
 
@@ -78,6 +80,14 @@ SUMMARY_LABELS = {
     "mean",
     "national",
 }
+
+
+def is_summary_row(name: str) -> bool:
+    """Whether a row of a ministry table is a national line, not a province ("Trung bình cả nước", "Tổng")."""
+    folded = fold(name)
+    return any(folded == label or folded.startswith(label + " ") for label in SUMMARY_LABELS)
+
+
 COLUMNS = (
     Column("province", PROVINCE_HEADERS),
     Column("score", SCORE_HEADERS),
@@ -104,9 +114,83 @@ def read_results_file(
         name = filename or path.name
         check_upload_size(path.stat().st_size)
         data = path.read_bytes()
-    is_xlsx = name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK"
-    rows = read_xlsx_rows(data) if is_xlsx else read_csv_rows(data)
+    lowered = name.lower()
+    if lowered.endswith((".docx", ".pdf")):
+        rows = read_document_results(name, data)
+    elif lowered.endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
+        rows = read_xlsx_rows(data)
+    else:
+        rows = read_csv_rows(data)
     return field_from_rows(rows, year=year, provinces=provinces, kind=kind, allow_partial=allow_partial)
+
+
+def _header_key(text: str) -> str:
+    """A header folded for matching, without the year or unit a decision adds ("Chỉ số PAR INDEX 2024 (%)")."""
+    return " ".join(re.sub(r"\(\s*%\s*\)|\b(19|20)\d\d\b|[.:]", " ", fold(text)).split())
+
+
+def _document_header(rows: Sequence[DocumentRow]) -> tuple[int, dict[str, int]]:
+    wanted = {c.key: {_header_key(h) for h in c.headers} for c in COLUMNS}
+    for index, row in enumerate(rows[:100]):
+        found: dict[str, int] = {}
+        for position, cell in enumerate(row.cells):
+            key = _header_key(cell)
+            for column, headers in wanted.items():
+                if column not in found and key in headers:
+                    found[column] = position
+        if "province" in found and "score" in found:
+            return index, found
+    raise ImportFileError(
+        "excel.missing_columns", sheet="-", columns=", ".join(c.headers[0] for c in COLUMNS if c.required)
+    )
+
+
+def read_document_results(name: str, data: bytes) -> list[RawRow]:
+    """The (province, score, rank, row) rows of the results table in a .docx or .pdf (a results decision):
+    the first table whose header names a province and a score column, followed across pages while the rows
+    keep its width; a header repeated on a new page is skipped."""
+    rows = read_document_rows(name, data)
+    start, columns = _document_header(rows)
+    header = tuple(_header_key(c) for c in rows[start].cells)
+    width = len(rows[start].cells)
+    out: list[RawRow] = []
+    problems: list[Problem] = []
+    for number, row in enumerate(rows[start + 1 :], start=1):
+        if len(row.cells) != width or tuple(_header_key(c) for c in row.cells) == header:
+            continue
+        province = row.cells[columns["province"]].replace("\n", " ").strip()
+        if not province:
+            continue
+        if is_summary_row(province):
+            out.append((province, None, None, number))
+            continue
+        score_text = row.cells[columns["score"]].strip()
+        rank_text = row.cells[columns["rank"]].strip() if "rank" in columns else ""
+        score = rank = None
+        try:
+            score = parse_number(score_text) if score_text else None
+        except ValueError:
+            problems.append(
+                Problem(
+                    "field.table.document_not_a_number", {"where": row.where("vi"), "value": score_text[:40]}
+                )
+            )
+        if rank_text:
+            try:
+                value = parse_number(rank_text)
+                if not value.is_integer():
+                    raise ValueError(value)
+                rank = int(value)
+            except ValueError:
+                problems.append(
+                    Problem(
+                        "field.table.document_bad_rank", {"where": row.where("vi"), "value": rank_text[:40]}
+                    )
+                )
+        out.append((province, score, rank, number))
+    if problems:
+        raise FieldError("field.table_invalid", problems=problems)
+    return out
 
 
 def read_xlsx_rows(data: bytes) -> list[RawRow]:
@@ -133,7 +217,7 @@ def read_xlsx_rows(data: bytes) -> list[RawRow]:
 
 def _read_xlsx_row(row: TableRow) -> RawRow | None:
     province = row.text("province")
-    if not province or fold(province) in SUMMARY_LABELS:
+    if not province or is_summary_row(province):
         return None if not province else (province, None, None, row.row_number)
     score = row.number("score", required=False)
     rank_value = row.number("rank", required=False) if "rank" in row.cells else None
@@ -149,7 +233,7 @@ def read_csv_rows(data: bytes) -> list[RawRow]:
     for row in read_csv_table(data, COLUMNS, not_utf8=FieldError("field.table.encoding")):
         i, province = row.row_number, row.text("province")
         score_text, rank_text = row.text("score"), row.text("rank")
-        if fold(province) in SUMMARY_LABELS:
+        if is_summary_row(province):
             rows.append((province, None, None, i))
             continue
         score = rank = None
@@ -186,7 +270,7 @@ def field_from_rows(
     matched: list[tuple[str, float, int | None, int]] = []
     skipped: list[str] = []
     for text, score, rank, row in rows:
-        if fold(text) in SUMMARY_LABELS:
+        if is_summary_row(text):
             skipped.append(text)
             continue
         try:
