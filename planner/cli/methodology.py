@@ -24,6 +24,7 @@ from planner.files.methodology_file import load_methodology_file
 from planner.files.scenario_file import read_scenario_file
 from planner.methodology.catalog import bundled_methodology_ids, load_bundled_methodology
 from planner.methodology.files import methodology_to_yaml
+from planner.methodology.matching import SchemeMatch, carry_scenario, match_schemes
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
 from planner.methodology.scoring import ScoreCard, score_scenario
@@ -52,6 +53,20 @@ def register(subparsers: Any) -> None:
     )
     importing.add_argument("--json", action="store_true", help="print the summary as JSON")
     importing.set_defaults(run=run_import)
+
+    diff = actions.add_parser("diff", help="compare two methodologies (bundled ids or files)")
+    diff.add_argument("a", help="the older scheme: a bundled id or a file")
+    diff.add_argument("b", help="the newer scheme: a bundled id or a file")
+    diff.add_argument("--json", action="store_true", help="print JSON")
+    diff.set_defaults(run=run_diff)
+
+    carry = actions.add_parser("carry", help="carry a scenario to another methodology through the matching")
+    carry.add_argument("scenario", help="the scenario (.json or .xlsx) on its methodology")
+    carry.add_argument("--to", required=True, help="the new scheme: a bundled id or a file")
+    carry.add_argument("--from", dest="source", help="the scenario's scheme, when it is a file")
+    carry.add_argument("--out", required=True, help="write the carried scenario (JSON) here")
+    carry.add_argument("--json", action="store_true", help="print what was carried as JSON")
+    carry.set_defaults(run=run_carry)
 
     baseline = subparsers.add_parser(
         "baseline",
@@ -133,6 +148,103 @@ def run_baseline(args: argparse.Namespace) -> int:
     sys.stdout.write(f"{summary['message']}; {t('score.total', lang)}: {format_number(card.total, lang)}\n")
     for row in summary["unmatched"]:  # type: ignore[attr-defined]
         sys.stdout.write(f"  {row['where']}: {row['problem']}\n")
+    return 0
+
+
+def scheme(reference: str, lang: Lang) -> Methodology:
+    """A bundled methodology by id, or one read from a file (any format `methodology import` reads)."""
+    if reference in bundled_methodology_ids():
+        return load_bundled_methodology(reference)
+    return load_methodology_file(reference, lang=lang).methodology
+
+
+def diff_json(match: SchemeMatch) -> dict[str, Any]:
+    """The stable JSON of `methodology diff`."""
+    return {
+        "added": list(match.added),
+        "removed": list(match.removed),
+        "changed": [
+            {
+                "a": p.a,
+                "b": p.b,
+                "max_a": float(p.max_a),
+                "max_b": float(p.max_b),
+                "rule_changed": p.rule_changed,
+            }
+            for p in match.changed
+        ],
+        "matched": len(match.pairs),
+        "moved": [
+            {"a": p.a, "b": p.b, "by": p.by, "similarity": p.similarity} for p in match.pairs if p.a != p.b
+        ],
+    }
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    match = match_schemes(scheme(args.a, lang), scheme(args.b, lang))
+    data = diff_json(match)
+    if args.json:
+        emit_json(data)
+        return 0
+    sys.stdout.write(
+        t(
+            "cli.methodology.diff",
+            lang,
+            matched=data["matched"],
+            changed=len(data["changed"]),
+            added=len(data["added"]),
+            removed=len(data["removed"]),
+        )
+        + "\n"
+    )
+    for pair in match.changed:
+        sys.stdout.write(
+            f"  {pair.a} → {pair.b}: {format_number(float(pair.max_a), lang)} → {format_number(float(pair.max_b), lang)}"
+            + (f" ({t('cli.methodology.rule_changed', lang)})" if pair.rule_changed else "")
+            + "\n"
+        )
+    return 0
+
+
+def run_carry(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    scenario = read_scenario_file(args.scenario)
+    source = scheme(args.source, lang) if args.source else load_bundled_methodology(scenario.methodology)
+    if scenario.methodology != source.id:
+        scenario = scenario.model_copy(update={"methodology": source.id})
+    target = scheme(args.to, lang)
+    result = carry_scenario(scenario, match_schemes(source, target))
+    Path(args.out).write_text(result.scenario.to_json(), encoding="utf-8")
+    before = score_scenario(source, scenario).total
+    after = score_scenario(target, result.scenario).total
+    data = {
+        "from": source.id,
+        "to": target.id,
+        "total_before": before,
+        "total_after": after,
+        "carried": len(result.carried),
+        "not_carried": list(result.not_carried),
+        "lost": [
+            {"a": c.a, "b": c.b, "points_a": c.points_a, "points_b": c.points_b}
+            for c in result.carried
+            if c.points_b < c.points_a - 1e-9
+        ],
+    }
+    if args.json:
+        emit_json(data)
+        return 0
+    sys.stdout.write(
+        t(
+            "cli.methodology.carried",
+            lang,
+            carried=data["carried"],
+            before=format_number(before, lang),
+            after=format_number(after, lang),
+            missing=len(result.not_carried),
+        )
+        + "\n"
+    )
     return 0
 
 
