@@ -10,7 +10,7 @@ from planner.core.errors import PlannerError
 from planner.field.bundled import field_for_year, field_years
 from planner.field.model import Field
 from planner.tables.reading import UPLOAD_LIMIT_MB
-from ui import cache, data_view, examples, field_view, position, state
+from ui import cache, data_view, examples, field_view, methodology_view, position, state
 from ui.guard import require_entrypoint
 from ui.text import labels, lang, t
 from ui.views import md, show_error
@@ -128,7 +128,7 @@ st.download_button(
 st.file_uploader(
     t("app.data.file"),
     max_upload_size=UPLOAD_LIMIT_MB,
-    type=["xlsx", "csv"],
+    type=["xlsx", "csv", "docx", "pdf"],
     key="results_upload",
     on_change=data_view.on_results_upload,
     args=("results_upload",),
@@ -158,3 +158,24 @@ if loaded:
                 on_click=data_view.remove_results,
                 args=(loaded_year, size),
             )
+
+st.subheader(t("app.data.appraisal"))
+st.caption(
+    t("app.data.appraisal_help", methodology=cache.methodology(state.current().methodology).name(lang()))
+)
+st.file_uploader(
+    t("app.data.appraisal_file"),
+    max_upload_size=UPLOAD_LIMIT_MB,
+    type=["xlsx", "csv", "docx", "pdf"],
+    key="appraisal_upload",
+    on_change=data_view.on_appraisal_upload,
+    args=("appraisal_upload",),
+)
+appraisal = data_view.last_appraisal_outcome()
+if appraisal is not None:
+    if appraisal.error is not None:
+        show_error(appraisal.error)
+    else:
+        st.success(appraisal.message)
+        if appraisal.unmatched:
+            st.dataframe(methodology_view.review_frame(appraisal.unmatched), hide_index=True, width="stretch")

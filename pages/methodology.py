@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from planner.methodology.catalog import known_scheme_versions
+from planner.methodology.matching import match_schemes
 from planner.tables.reading import UPLOAD_LIMIT_MB
 from ui import boot, cache, methodology_view, state
 from ui.guard import require_entrypoint
@@ -82,7 +83,7 @@ with st.container(horizontal=True):
 st.file_uploader(
     t("app.methodology.file"),
     max_upload_size=UPLOAD_LIMIT_MB,
-    type=["yaml", "yml", "json", "xlsx"],
+    type=["yaml", "yml", "json", "xlsx", "docx", "pdf"],
     key="methodology_upload",
     on_change=methodology_view.on_upload,
     args=("methodology_upload",),
@@ -108,6 +109,31 @@ if outcome is not None:
             ),
             help=t("app.methodology.open_blank_help"),
         )
+        if outcome.review:
+            st.warning(
+                t("app.methodology.review.title", n=len(outcome.review)), icon=":material/rate_review:"
+            )
+            st.dataframe(methodology_view.review_frame(outcome.review), hide_index=True, width="stretch")
+        current = cache.methodology(state.current().methodology)
+        if current.id != loaded.id:
+            match = match_schemes(current, loaded)
+            st.subheader(t("app.methodology.diff.title", a=current.name(lang()), b=loaded.name(lang())))
+            st.caption(
+                t(
+                    "app.methodology.diff.summary",
+                    matched=len(match.pairs),
+                    changed=len(match.changed),
+                    added=len(match.added),
+                    removed=len(match.removed),
+                )
+            )
+            st.dataframe(methodology_view.diff_frame(match), hide_index=True, width="stretch", height=320)
+            st.button(
+                t("app.methodology.carry"),
+                on_click=methodology_view.carry_current,
+                args=(loaded.id,),
+                help=t("app.methodology.carry_help"),
+            )
 
 st.subheader(t("app.methodology.versions"))
 st.dataframe(methodology_view.versions_frame(known_scheme_versions()), hide_index=True, width="stretch")

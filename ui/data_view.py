@@ -17,9 +17,12 @@ import streamlit as st
 from planner.core.errors import PlannerError
 from planner.core.i18n import Lang
 from planner.field.results_table import read_results_file
+from planner.files.appendix import ReviewRow
+from planner.files.appraisal import baseline_from_file
 from planner.methodology.scenario import Scenario
-from ui import position, state
-from ui.text import t
+from planner.methodology.scoring import score_scenario
+from ui import cache, position, state
+from ui.text import lang, points, t
 
 OUTCOME_KEY = "_results_outcome"
 
@@ -91,3 +94,51 @@ def remove_results(year: int, size: int) -> None:
     position.remove_loaded_field(year, size)
     st.session_state.pop(OUTCOME_KEY, None)
     state.bump_revision()
+
+
+APPRAISAL_KEY = "_appraisal_outcome"
+
+
+@dataclass(frozen=True)
+class AppraisalOutcome:
+    file_name: str
+    message: str = ""
+    unmatched: tuple[ReviewRow, ...] = ()
+    error: PlannerError | None = None
+
+
+def on_appraisal_upload(key: str) -> None:
+    """The uploaded appraisal table becomes a new scenario (the baseline) on the open scenario's methodology,
+    for the same province and year; rows that match no item are kept for the page to list."""
+    uploaded = st.session_state.get(key)
+    if uploaded is None:
+        return
+    name = str(getattr(uploaded, "name", "file"))
+    current = state.current()
+    m = cache.methodology(current.methodology)
+    try:
+        result = baseline_from_file(name, uploaded.getvalue(), m, lang=lang())
+    except PlannerError as exc:
+        st.session_state[APPRAISAL_KEY] = AppraisalOutcome(name, error=exc)
+        return
+    title = state.unique_name(t("app.data.appraisal_name", file=name)[:190])
+    scenario = result.scenario.model_copy(
+        update={"name": title, "province": current.province, "year": current.year}
+    )
+    if state.add(scenario) is None:
+        state.notify("app.scenarios.too_many", n=state.MAX_SLOTS)
+        return
+    total = score_scenario(m, scenario).total
+    message = t(
+        "app.data.appraisal_loaded",
+        items=len(result.matched),
+        missing=len(result.missing),
+        unmatched=len(result.unmatched),
+        total=points(total),
+    )
+    st.session_state[APPRAISAL_KEY] = AppraisalOutcome(name, message, result.unmatched)
+
+
+def last_appraisal_outcome() -> AppraisalOutcome | None:
+    value = st.session_state.get(APPRAISAL_KEY)
+    return value if isinstance(value, AppraisalOutcome) else None

@@ -14,14 +14,17 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from planner.core.errors import ImportFileError, PlannerError
+from planner.core.errors import PlannerError
 from planner.core.i18n import Lang
+from planner.files.appendix import ReviewRow
+from planner.files.methodology_file import import_methodology
 from planner.methodology.catalog import SchemeVersion
-from planner.methodology.files import methodology_from_json, methodology_from_yaml, methodology_to_yaml
+from planner.methodology.files import methodology_to_yaml
+from planner.methodology.matching import ItemPair, SchemeMatch, carry_scenario, match_schemes
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
-from planner.tables.reading import MAX_UPLOAD_BYTES
-from ui import cache
+from planner.methodology.scoring import score_scenario
+from ui import cache, state
 from ui.text import lang, points, t
 
 OUTCOME_KEY = "_methodology_outcome"
@@ -32,6 +35,7 @@ class UploadOutcome:
     file_name: str
     methodology_id: str | None = None
     error: PlannerError | None = None
+    review: tuple[ReviewRow, ...] = ()
 
 
 def tree_frame(m: Methodology, *, only_assumptions: bool = False) -> pd.DataFrame:
@@ -104,28 +108,6 @@ def tree_columns() -> dict[str, Any]:
     }
 
 
-def read_methodology_file(name: str, payload: bytes) -> Methodology:
-    """A methodology from an uploaded file (YAML, JSON or the Excel methodology workbook), validated."""
-    lowered = name.lower()
-    if len(payload) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(
-            "excel.too_large",
-            size_mb=round(len(payload) / 1_048_576, 1),
-            limit_mb=MAX_UPLOAD_BYTES // 1_048_576,
-        )
-    if lowered.endswith((".yaml", ".yml")):
-        return methodology_from_yaml(payload)
-    if lowered.endswith(".json"):
-        return methodology_from_json(payload)
-    if lowered.endswith(".xlsx"):
-        from planner.files.excel.methodology import read_methodology_workbook
-
-        return read_methodology_workbook(payload)
-    raise ImportFileError(
-        "cli.unsupported_file_type", suffix=name.rsplit(".", 1)[-1], allowed=".yaml, .json, .xlsx"
-    )
-
-
 def _free_id(wanted: str) -> str:
     taken = set(cache.available_methodologies())
     if wanted not in taken:
@@ -144,15 +126,61 @@ def on_upload(key: str) -> None:
         return
     name = str(getattr(uploaded, "name", "file"))
     try:
-        m = read_methodology_file(name, uploaded.getvalue())
+        imported = import_methodology(name, uploaded.getvalue(), lang=lang())
     except PlannerError as exc:
         st.session_state[OUTCOME_KEY] = UploadOutcome(name, error=exc)
         return
+    m = imported.methodology
     new_id = _free_id(m.id)
     if new_id != m.id:
         m = m.model_copy(update={"id": new_id})
     cache.add_session_methodology(m)
-    st.session_state[OUTCOME_KEY] = UploadOutcome(name, methodology_id=m.id)
+    st.session_state[OUTCOME_KEY] = UploadOutcome(name, methodology_id=m.id, review=imported.review)
+
+
+def review_frame(rows: Sequence[ReviewRow]) -> pd.DataFrame:
+    """What the reader of a document could not take as it stands: where, the row's text, what was done."""
+    return pd.DataFrame(
+        [
+            {
+                t("app.methodology.review.where"): row.where,
+                t("app.methodology.review.problem"): t(row.problem.key, **row.problem.params),
+                t("app.methodology.review.text"): row.text,
+            }
+            for row in rows
+        ]
+    )
+
+
+def diff_frame(match: SchemeMatch) -> pd.DataFrame:
+    """Two schemes item by item: paired (how, and what changed), added, removed."""
+    rows: list[dict[str, Any]] = []
+    for pair in match.pairs:
+        status = "changed" if pair.changed else ("moved" if pair.a != pair.b else "same")
+        rows.append(
+            _diff_row(pair.a, pair.b, points(float(pair.max_a)), points(float(pair.max_b)), status, pair)
+        )
+    for code in match.removed:
+        rows.append(
+            _diff_row(code, "", points(float(match.a.item(code).node.max_points)), "", "removed", None)
+        )
+    for code in match.added:
+        rows.append(_diff_row("", code, "", points(float(match.b.item(code).node.max_points)), "added", None))
+    return pd.DataFrame(rows)
+
+
+def _diff_row(a: str, b: str, max_a: str, max_b: str, status: str, pair: ItemPair | None) -> dict[str, Any]:
+    how = t(f"app.methodology.diff.by.{pair.by}") if pair is not None else ""
+    rule = t("app.methodology.diff.rule_changed") if pair is not None and pair.rule_changed else ""
+    return {
+        t("app.methodology.diff.a"): a,
+        t("app.methodology.diff.b"): b,
+        t("app.methodology.diff.max_a"): max_a,
+        t("app.methodology.diff.max_b"): max_b,
+        t("app.methodology.diff.status"): t(f"app.methodology.diff.status.{status}"),
+        t("app.methodology.diff.how"): how,
+        t("app.methodology.diff.rule"): rule,
+    }
 
 
 def last_outcome() -> UploadOutcome | None:
@@ -173,6 +201,26 @@ def workbook_maker(m: Methodology, language: Lang) -> Callable[[], bytes]:
 
 def yaml_maker(m: Methodology) -> Callable[[], str]:
     return lambda: methodology_to_yaml(m)
+
+
+def carry_current(methodology_id: str) -> None:
+    """The active scenario carried onto another scheme (planner.methodology.matching), as a new scenario beside
+    it; the user is told how many items came across and what the total became."""
+    scenario = state.current()
+    source = cache.methodology(scenario.methodology)
+    target = cache.methodology(methodology_id)
+    result = carry_scenario(scenario, match_schemes(source, target))
+    name = state.unique_name(t("app.methodology.carried_name", name=scenario.name or source.id)[:190])
+    if state.add(result.scenario.model_copy(update={"name": name})) is None:
+        state.notify("app.scenarios.too_many", n=state.MAX_SLOTS)
+        return
+    state.notify(
+        "app.methodology.carried",
+        carried=len(result.carried),
+        before=points(score_scenario(source, scenario).total),
+        after=points(score_scenario(target, result.scenario).total),
+        missing=len(result.not_carried),
+    )
 
 
 def blank_scenario(methodology_id: str, name: str) -> Scenario:

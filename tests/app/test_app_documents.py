@@ -1,0 +1,86 @@
+"""The documents a province holds, in the app: the decision's appendix as Word on the Methodology page (review
+list, comparison with the open scheme, the open scenario carried across), a results decision as PDF on the Data
+page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from app_support import header_total, new_app, no_exception, store_url
+from document_builder import appendix_document, results_document
+from streamlit.testing.v1 import AppTest
+
+from planner.core.i18n import t
+from planner.field.bundled import bundled_field
+from planner.methodology.catalog import load_bundled_methodology
+
+QD2636 = load_bundled_methodology("qd2636-2018")
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("PAR_PLANNER_DATABASE_URL", store_url(tmp_path))
+    return new_app().run()
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    return next(frame.value for frame in at.dataframe if column in frame.value.columns)
+
+
+def upload(at: AppTest, key: str, name: str, payload: bytes) -> None:
+    next(u for u in at.file_uploader if u.key == key).set_value(
+        (name, payload, "application/octet-stream")
+    ).run()
+    no_exception(at)
+
+
+def test_an_appendix_in_word_loads_lists_its_review_and_carries_the_open_scenario(app: AppTest) -> None:
+    app.switch_page("pages/methodology.py").run()
+    before = dict(app.session_state["_slots"])
+    upload(app, "methodology_upload", "QD-phu-luc.docx", appendix_document(QD2636, "ministry", "docx"))
+    assert any("84" in s.value for s in app.success)  # "… 84 mục …"
+    assert app.warning[0].value == t("app.methodology.review.title", "vi", n=1)
+    review = table_with(app, t("app.methodology.review.where", "vi"))
+    diff = table_with(app, t("app.methodology.diff.status", "vi"))
+    assert list(review[t("app.methodology.review.where", "vi")]) == ["bảng 1, dòng 22"]
+    assert len(diff) == 84
+    changed = diff[
+        diff[t("app.methodology.diff.status", "vi")] == t("app.methodology.diff.status.changed", "vi")
+    ]
+    assert list(changed[t("app.methodology.diff.a", "vi")]) == ["2.2"]
+    assert dict(app.session_state["_slots"]) == before  # loading changed no scenario
+    next(b for b in app.button if b.label == t("app.methodology.carry", "vi")).click().run()
+    no_exception(app)
+    active = app.session_state["_slots"][app.session_state["_active"]]
+    assert active.scenario.methodology == "qd-phu-luc" and len(app.session_state["_slots"]) == len(before) + 1
+    assert header_total(app) == "78,47 / 100"  # every item carried at its points
+
+
+def test_a_results_decision_in_pdf_becomes_the_field_of_its_year(app: AppTest) -> None:
+    app.switch_page("pages/data.py").run()
+    app.number_input(key="results_year").set_value(2018).run()
+    upload(
+        app, "results_upload", "QD-ket-qua-2018.pdf", results_document(bundled_field(2018), "pdf", year=2018)
+    )
+    assert app.error == [] and app.session_state["_fields"][(2018, 63)].kind == "official"
+
+
+def test_an_appraisal_table_becomes_a_new_baseline_scenario(app: AppTest) -> None:
+    from document_builder import docx_bytes
+
+    card_rows = [
+        (item.code, item.node.name_vi, "", "1" if item.code == "1.1" else "0") for item in QD2636.scored_items
+    ]
+    header = [("STT", "Tiêu chí", "Điểm tối đa", "Điểm thẩm định")]
+    rows = [*card_rows, ("9.9", "Không có trong phương pháp", "", "1")]
+    app.switch_page("pages/data.py").run()
+    upload(app, "appraisal_upload", "tham-dinh.docx", docx_bytes(header, rows))
+    assert (
+        t("app.data.appraisal_loaded", "vi", items=84, missing=0, unmatched=1, total="1")
+        in app.success[-1].value
+    )
+    assert header_total(app) == "1 / 100"
+    active = app.session_state["_slots"][app.session_state["_active"]]
+    assert active.scenario.province == "Lào Cai" and active.scenario.year == 2019
