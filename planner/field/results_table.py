@@ -15,7 +15,8 @@ A complete table becomes an `official` (or `custom`) field. With allow_partial=T
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -166,31 +167,43 @@ def read_document_results(name: str, data: bytes) -> list[RawRow]:
             continue
         score_text = row.cells[columns["score"]].strip()
         rank_text = row.cells[columns["rank"]].strip() if "rank" in columns else ""
-        score = rank = None
-        try:
-            score = parse_number(score_text) if score_text else None
-        except ValueError:
-            problems.append(
-                Problem(
-                    "field.table.document_not_a_number", {"where": row.where("vi"), "value": score_text[:40]}
-                )
-            )
-        if rank_text:
-            try:
-                value = parse_number(rank_text)
-                if not value.is_integer():
-                    raise ValueError(value)
-                rank = int(value)
-            except ValueError:
-                problems.append(
-                    Problem(
-                        "field.table.document_bad_rank", {"where": row.where("vi"), "value": rank_text[:40]}
-                    )
-                )
+        where = row.where("vi")
+        score, rank = _score_and_rank(
+            score_text,
+            rank_text,
+            problems,
+            partial(_problem_at, "field.table.document_", {"where": where}),
+        )
         out.append((province, score, rank, number))
     if problems:
         raise FieldError("field.table_invalid", problems=problems)
     return out
+
+
+def _problem_at(prefix: str, place: dict[str, object], kind: str, value: str) -> Problem:
+    """A problem `kind` ("not_a_number", "bad_rank") of a cell's `value`, placed by `place` (a row or a where)."""
+    return Problem(f"{prefix}{kind}", {**place, "value": value})
+
+
+def _score_and_rank(
+    score_text: str, rank_text: str, problems: list[Problem], located: Callable[[str, str], Problem]
+) -> tuple[float | None, int | None]:
+    """A row's score (a number, Vietnamese decimals allowed) and rank (a whole number), each None when the cell
+    is empty or unreadable; what is unreadable goes to `problems`, placed by `located(kind, value)`."""
+    score = rank = None
+    try:
+        score = parse_number(score_text) if score_text else None
+    except ValueError:
+        problems.append(located("not_a_number", score_text[:40]))
+    if rank_text:
+        try:
+            value = parse_number(rank_text)
+            if not value.is_integer():
+                raise ValueError(value)
+            rank = int(value)
+        except ValueError:
+            problems.append(located("bad_rank", rank_text[:40]))
+    return score, rank
 
 
 def read_xlsx_rows(data: bytes) -> list[RawRow]:
@@ -236,19 +249,12 @@ def read_csv_rows(data: bytes) -> list[RawRow]:
         if is_summary_row(province):
             rows.append((province, None, None, i))
             continue
-        score = rank = None
-        try:
-            score = parse_number(score_text) if score_text else None
-        except ValueError:
-            problems.append(Problem("field.table.not_a_number", {"row": i, "value": score_text[:40]}))
-        if rank_text:
-            try:
-                value = parse_number(rank_text)
-                if not value.is_integer():
-                    raise ValueError(value)
-                rank = int(value)
-            except ValueError:
-                problems.append(Problem("field.table.bad_rank", {"row": i, "value": rank_text[:40]}))
+        score, rank = _score_and_rank(
+            score_text,
+            rank_text,
+            problems,
+            partial(_problem_at, "field.table.", {"row": i}),
+        )
         rows.append((province, score, rank, i))
     if problems:
         raise FieldError("field.table_invalid", problems=problems)
