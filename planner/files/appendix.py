@@ -431,9 +431,7 @@ class _Reader:
             self.flag(node.row, "empty_area", code=node.code)
             return None
         data = self._common(node)
-        data["max_points"] = self._sum_checked(node, [Decimal(str(c["max_points"])) for c in criteria])
-        if node.max_points is None:
-            data["max_basis"] = "inference"
+        self._summed(node, data, criteria)
         data["criteria"] = criteria
         return data
 
@@ -443,19 +441,21 @@ class _Reader:
             subs = [s for s in map(self._item, node.children) if s is not None]
             if not subs:
                 return None
-            data["max_points"] = self._sum_checked(node, [Decimal(str(s["max_points"])) for s in subs])
-            if node.max_points is None:
-                data["max_basis"] = "inference"
+            self._summed(node, data, subs)
             data["sub_criteria"] = subs
             return data
         item = self._item(node)
         return item
 
-    def _sum_checked(self, node: _Node, parts: list[Decimal]) -> Decimal:
-        total = sum(parts, Decimal(0))
+    def _summed(self, node: _Node, data: dict[str, Any], children: list[dict[str, Any]]) -> None:
+        """A parent's maximum is the sum of its children's: a different written maximum is flagged, a missing
+        one is labelled as an inference."""
+        total = sum((Decimal(str(child["max_points"])) for child in children), Decimal(0))
         if node.max_points is not None and node.max_points != total:
             self.flag(node.row, "sum", code=node.code, written=float(node.max_points), sum=float(total))
-        return total
+        data["max_points"] = total
+        if node.max_points is None:
+            data["max_basis"] = "inference"
 
     def _item(self, node: _Node) -> dict[str, Any] | None:
         data = self._common(node)

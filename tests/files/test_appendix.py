@@ -179,3 +179,25 @@ def test_a_scanned_appendix_is_refused_with_a_clear_message() -> None:
         methodology_from_document("quet.pdf", bytes(pdf.output()))
     assert raised.value.key == "document.no_text_layer"
     assert "OCR" in raised.value.one_line("vi")
+
+
+def test_a_maximum_that_disagrees_with_its_parts_is_the_sum_and_is_flagged() -> None:
+    header = [("STT", "Tiêu chí", "Điểm tối đa", "Ghi chú")]
+    rows = [
+        ("1", "Công tác chỉ đạo", "3", ""),  # written 3, its parts sum to 2
+        ("1.1", "Kế hoạch", "1", "Có: 1; không: 0"),
+        ("1.2", "Báo cáo", "1", "Đúng hạn: 1; chậm: 0,5; không: 0"),
+        ("2", "Khảo sát", "", ""),  # no maximum written: the sum, labelled an inference
+        ("2.1", "Chỉ số hài lòng SIPAS", "5", ""),
+        ("", "Tổng cộng", "9", ""),
+    ]
+    result = methodology_from_document("lech.docx", docx_bytes(header, rows))
+    m = result.methodology
+    assert [(a.code, a.max_points, a.max_basis) for a in m.areas] == [
+        ("1", 2, "source"),
+        ("2", 5, "inference"),
+    ]
+    keys = [r.problem.key.rsplit(".", 1)[-1] for r in result.review]
+    assert keys == ["sum", "total"]
+    assert result.review[0].where == "bảng 1, dòng 2"
+    assert m.item("1.2").rule.basis == "source" and m.item("2.1").is_survey
