@@ -109,6 +109,13 @@ if outcome is not None:
             ),
             help=t("app.methodology.open_blank_help"),
         )
+        st.button(
+            t("app.methodology.save"),
+            on_click=methodology_view.save_to_store,
+            args=(loaded.id,),
+            icon=":material/save:",
+            help=t("app.methodology.save_help"),
+        )
         if outcome.review:
             st.warning(
                 t("app.methodology.review.title", n=len(outcome.review)), icon=":material/rate_review:"
@@ -134,6 +141,11 @@ if outcome is not None:
                 args=(loaded.id,),
                 help=t("app.methodology.carry_help"),
             )
+
+saved_schemes = cache.saved_schemes()
+if saved_schemes:
+    st.subheader(t("app.methodology.saved.title"))
+    st.dataframe(methodology_view.saved_frame(saved_schemes), hide_index=True, width="stretch")
 
 st.subheader(t("app.methodology.versions"))
 st.dataframe(methodology_view.versions_frame(known_scheme_versions()), hide_index=True, width="stretch")

@@ -2,16 +2,24 @@
 
 Methodologies, fields and projections are immutable, so they are cached as resources: one object per process,
 shared by every session, never copied (the scorer's lookup tables are keyed on the methodology object itself).
-A methodology or results table the user loads lives in the session only and shadows the bundled one.
+A methodology or results table the user loads lives in the session; a methodology saved to the store is there
+for every session of the server. A lookup by id tries the session's own, then the bundled ones, then the
+store's newest version, which the session then keeps (a scheme never changes under a session that uses it;
+a newer saved version is picked up by the next session).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from threading import Lock
+
 import streamlit as st
 
-from planner.core.errors import MethodologyError
+from planner.core.errors import MethodologyError, StoreError
 from planner.methodology.catalog import bundled_methodology_ids, load_bundled_methodology
 from planner.methodology.model import Methodology
+from planner.store import SavedMethodology
+from ui import persist
 
 SESSION_METHODOLOGIES_KEY = "_methodologies"
 
@@ -38,15 +46,60 @@ def add_session_methodology(m: Methodology) -> None:
 
 
 def methodology(methodology_id: str) -> Methodology:
-    """A methodology by id: one the user loaded in this session, else a bundled one (MethodologyError if none)."""
+    """A methodology by id: the session's, a bundled one, or the store's newest (MethodologyError if none)."""
     loaded = session_methodologies().get(methodology_id)
     if loaded is not None:
         return loaded
-    if methodology_id not in bundled_ids():
-        known = ", ".join((*bundled_ids(), *session_methodologies())) or "-"
-        raise MethodologyError("methodology.unknown", id=methodology_id, known=known)
-    return _bundled(methodology_id)
+    if methodology_id in bundled_ids():
+        return _bundled(methodology_id)
+    saved = _saved(methodology_id)
+    if saved is not None:
+        add_session_methodology(saved)
+        return saved
+    known = ", ".join(available_methodologies()) or "-"
+    raise MethodologyError("methodology.unknown", id=methodology_id, known=known)
+
+
+def saved_schemes() -> list[SavedMethodology]:
+    """The newest version of every scheme saved in the store (none when the store is off)."""
+    store = persist.store()
+    if store is None:
+        return []
+    try:
+        return store.list_methodologies()
+    except StoreError:
+        return []
+
+
+_PARSED: OrderedDict[str, Methodology] = OrderedDict()
+_PARSED_MAX = 32
+_parsed_lock = Lock()
+
+
+def _saved(scheme_id: str) -> Methodology | None:
+    """The store's newest version of `scheme_id`, parsed once per content digest for the whole process."""
+    store = persist.store()
+    if store is None:
+        return None
+    try:
+        history = store.methodology_history(scheme_id)
+        if not history:
+            return None
+        newest = history[0]
+        with _parsed_lock:
+            hit = _PARSED.get(newest.digest)
+        if hit is not None:
+            return hit
+        _, parsed = store.get_methodology(scheme_id, newest.version)
+    except StoreError:
+        return None
+    with _parsed_lock:
+        _PARSED[newest.digest] = parsed
+        while len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    return parsed
 
 
 def available_methodologies() -> tuple[str, ...]:
-    return tuple(dict.fromkeys((*bundled_ids(), *session_methodologies())))
+    saved = tuple(s.scheme_id for s in saved_schemes())
+    return tuple(dict.fromkeys((*bundled_ids(), *session_methodologies(), *saved)))

@@ -24,7 +24,8 @@ from planner.methodology.matching import ItemPair, SchemeMatch, carry_scenario, 
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
 from planner.methodology.scoring import score_scenario
-from ui import cache, state
+from planner.store import SavedMethodology
+from ui import cache, persist, state
 from ui.text import lang, points, t
 
 OUTCOME_KEY = "_methodology_outcome"
@@ -220,6 +221,35 @@ def carry_current(methodology_id: str) -> None:
         before=points(score_scenario(source, scenario).total),
         after=points(score_scenario(target, result.scenario).total),
         missing=len(result.not_carried),
+    )
+
+
+def save_to_store(methodology_id: str) -> None:
+    """Keep a loaded scheme in the store, for every session of the server (a new version if it changed)."""
+    store = persist.store()
+    if store is None:
+        state.notify("app.methodology.store_off")
+        return
+    try:
+        saved = store.save_methodology(cache.methodology(methodology_id), persist.OWNER)
+    except PlannerError as exc:
+        state.notify("app.methodology.save_failed", detail=exc.one_line(lang()))
+        return
+    state.notify("app.methodology.saved", id=saved.scheme_id, version=saved.version)
+
+
+def saved_frame(saved: Sequence[SavedMethodology]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                t("app.methodology.saved.id"): s.scheme_id,
+                t("app.methodology.saved.name"): s.name,
+                t("app.methodology.saved.version"): s.version,
+                t("app.methodology.saved.items"): s.items,
+                t("app.methodology.saved.at"): s.saved_at.strftime("%d/%m/%Y %H:%M"),
+            }
+            for s in saved
+        ]
     )
 
 

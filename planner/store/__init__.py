@@ -8,11 +8,12 @@ planner.core, planner.tables, planner.methodology and planner.files.
 
 from planner.store.errors import StoreConflictError
 from planner.store.paths import data_home, default_database_path
-from planner.store.records import Autosave, ScenarioSummary, StoredScenario, VersionInfo
+from planner.store.records import Autosave, SavedMethodology, ScenarioSummary, StoredScenario, VersionInfo
 from planner.store.repository import ScenarioStore, database_url
 
 __all__ = [
     "Autosave",
+    "SavedMethodology",
     "ScenarioStore",
     "ScenarioSummary",
     "StoreConflictError",

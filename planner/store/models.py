@@ -1,9 +1,10 @@
 """The store's tables as SQLAlchemy 2 typed ORM models (the schema itself is made by the migrations).
 
-Three tables: `scenario` (one row per named scenario, with the fields the list page shows, copied from its
+Four tables: `scenario` (one row per named scenario, with the fields the list page shows, copied from its
 current version so that listing never parses JSON), `scenario_version` (every save, never updated or deleted;
 the pair scenario id + version number is the primary key, so two concurrent saves cannot both claim a number)
-and `autosave` (the working copy of each app session, one row per session key, replaced in one statement).
+`autosave` (the working copy of each app session, one row per session key, replaced in one statement) and
+`methodology_version` (every save of a scheme a province loaded, keyed by its id and version number).
 
 Times are stored in UTC; SQLite has no time zones, so they are kept naive there and made aware again on
 reading.
@@ -116,3 +117,18 @@ class AutosaveRow(Base):
     scenario_id: Mapped[str | None] = mapped_column(String(36))
     base_version: Mapped[int | None]
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class MethodologyVersionRow(Base):
+    __tablename__ = "methodology_version"
+    __table_args__ = (CheckConstraint("version >= 1", name="version_positive"),)
+
+    scheme_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    content: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    items: Mapped[int]
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    saved_by: Mapped[str] = mapped_column(String(OWNER_LENGTH))
+    note: Mapped[str] = mapped_column(String(NOTE_LENGTH))

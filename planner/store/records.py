@@ -73,3 +73,16 @@ class Autosave(FrozenModel):
     scenario_id: str | None
     base_version: int | None
     updated_at: datetime
+
+
+class SavedMethodology(FrozenModel):
+    """One saved version of a scheme: which, when, by whom, and how big (its content is read on demand)."""
+
+    scheme_id: str
+    version: int
+    name: str
+    digest: str
+    items: int
+    saved_at: datetime
+    saved_by: str
+    note: str

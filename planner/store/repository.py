@@ -14,6 +14,7 @@ Every method opens its own short session, so one store can be shared by all the 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -25,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, defer, sessionmaker
@@ -33,14 +34,24 @@ from sqlalchemy.orm import Session, defer, sessionmaker
 from planner.core.errors import StoreError
 from planner.core.i18n import Lang, t
 from planner.files.scenario_file import read_scenario_file
+from planner.methodology.catalog import bundled_methodology_ids
+from planner.methodology.files import methodology_from_json, methodology_to_json
+from planner.methodology.model import Methodology, content_digest
 from planner.methodology.scenario import Scenario, scenario_from_json
 from planner.store.engine import create_store_engine, is_sqlite, shown_url, writing
 from planner.store.errors import StoreConflictError
 from planner.store.labels import checked_session_key, clean_name, clean_note, clean_owner, clean_text
 from planner.store.migrate import upgrade
-from planner.store.models import NAME_LENGTH, AutosaveRow, ScenarioRow, ScenarioVersionRow, utc_now
+from planner.store.models import (
+    NAME_LENGTH,
+    AutosaveRow,
+    MethodologyVersionRow,
+    ScenarioRow,
+    ScenarioVersionRow,
+    utc_now,
+)
 from planner.store.paths import configured_database_url, default_database_path, sqlite_url
-from planner.store.records import Autosave, ScenarioSummary, StoredScenario, VersionInfo
+from planner.store.records import Autosave, SavedMethodology, ScenarioSummary, StoredScenario, VersionInfo
 from planner.tables.reading import check_upload_size
 
 T = TypeVar("T")
@@ -391,6 +402,84 @@ class ScenarioStore:
             name = clean_text(source.stem)[:NAME_LENGTH] or source.name
         return self.create(scenario, owner, name=name)
 
+    # Saved methodologies --------------------------------------------------------------------------------------
+
+    def save_methodology(self, m: Methodology, owner: str, *, note: str = "") -> SavedMethodology:
+        """Keep `m` for every session: a new version of its scheme id, unless the newest version already has
+        exactly this content (then that version is returned and nothing is written). A bundled id is refused:
+        a saved scheme must never change how scenarios on a bundled one are scored."""
+        if m.id in bundled_methodology_ids():
+            raise StoreError("store.methodology_bundled_id", id=m.id)
+        content = methodology_to_json(m)
+        digest = content_digest(m)
+        owner_label, note_text = clean_owner(owner), clean_note(note)
+
+        def work(session: Session) -> SavedMethodology:
+            _lock_scheme(session, m.id)
+            newest = _newest_methodology(session, m.id)
+            if newest is not None and newest.digest == digest:
+                return _saved(newest)
+            row = MethodologyVersionRow(
+                scheme_id=m.id,
+                version=(newest.version + 1) if newest is not None else 1,
+                name=clean_name(m.name("vi")),
+                content=content,
+                digest=digest,
+                items=len(m.scored_items),
+                saved_at=utc_now(),
+                saved_by=owner_label,
+                note=note_text,
+            )
+            session.add(row)
+            session.flush()  # a concurrent save of the same version number fails here and is retried
+            return _saved(row)
+
+        return self._write_txn(work)
+
+    def list_methodologies(self) -> list[SavedMethodology]:
+        """The newest version of every saved scheme, most recently saved first."""
+        newest = (
+            select(MethodologyVersionRow.scheme_id, func.max(MethodologyVersionRow.version).label("version"))
+            .group_by(MethodologyVersionRow.scheme_id)
+            .subquery()
+        )
+        query = (
+            select(MethodologyVersionRow)
+            .options(defer(MethodologyVersionRow.content))
+            .join(
+                newest,
+                (MethodologyVersionRow.scheme_id == newest.c.scheme_id)
+                & (MethodologyVersionRow.version == newest.c.version),
+            )
+            .order_by(MethodologyVersionRow.saved_at.desc(), MethodologyVersionRow.scheme_id)
+        )
+        with _guard(self._engine), self._read() as session:
+            return [_saved(row) for row in session.scalars(query)]
+
+    def methodology_history(self, scheme_id: str) -> list[SavedMethodology]:
+        """Every saved version of a scheme, newest first (empty when none was saved)."""
+        query = (
+            select(MethodologyVersionRow)
+            .options(defer(MethodologyVersionRow.content))
+            .where(MethodologyVersionRow.scheme_id == scheme_id)
+            .order_by(MethodologyVersionRow.version.desc())
+        )
+        with _guard(self._engine), self._read() as session:
+            return [_saved(row) for row in session.scalars(query)]
+
+    def get_methodology(
+        self, scheme_id: str, version: int | None = None
+    ) -> tuple[SavedMethodology, Methodology]:
+        """A saved scheme at `version` (the newest when None), validated as it is read."""
+        with _guard(self._engine), self._read() as session, session.begin():
+            if version is None:
+                row = _newest_methodology(session, scheme_id)
+            else:
+                row = session.get(MethodologyVersionRow, (scheme_id, version))
+            if row is None:
+                raise StoreError("store.methodology_not_found", id=scheme_id)
+            return _saved(row), methodology_from_json(row.content)
+
     # Plumbing ---------------------------------------------------------------------------------------------
 
     def _write_txn(self, work: Callable[[Session], T]) -> T:
@@ -494,6 +583,38 @@ def _version_of(
         saved_by=owner,
         note=note,
         restored_from=restored_from,
+    )
+
+
+def _lock_scheme(session: Session, scheme_id: str) -> None:
+    """Serialise saves of one scheme: PostgreSQL takes a transaction-scoped advisory lock on the id (there is no
+    parent row to lock, as a scenario has); SQLite already writes under BEGIN IMMEDIATE."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(
+            hashlib.sha256(f"methodology:{scheme_id}".encode()).digest()[:8], "big", signed=True
+        )
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def _newest_methodology(session: Session, scheme_id: str) -> MethodologyVersionRow | None:
+    return session.scalars(
+        select(MethodologyVersionRow)
+        .where(MethodologyVersionRow.scheme_id == scheme_id)
+        .order_by(MethodologyVersionRow.version.desc())
+        .limit(1)
+    ).first()
+
+
+def _saved(row: MethodologyVersionRow) -> SavedMethodology:
+    return SavedMethodology(
+        scheme_id=row.scheme_id,
+        version=row.version,
+        name=row.name,
+        digest=row.digest,
+        items=row.items,
+        saved_at=row.saved_at,
+        saved_by=row.saved_by,
+        note=row.note,
     )
 
 

@@ -84,3 +84,24 @@ def test_an_appraisal_table_becomes_a_new_baseline_scenario(app: AppTest) -> Non
     assert header_total(app) == "1 / 100"
     active = app.session_state["_slots"][app.session_state["_active"]]
     assert active.scenario.province == "Lào Cai" and active.scenario.year == 2019
+
+
+def test_a_scheme_saved_in_one_session_is_there_for_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAR_PLANNER_DATABASE_URL", store_url(tmp_path))
+    first = new_app().run()
+    first.switch_page("pages/methodology.py").run()
+    upload(first, "methodology_upload", "QD-tinh-2026.docx", appendix_document(QD2636, "ministry", "docx"))
+    next(b for b in first.button if b.label == t("app.methodology.save", "vi")).click().run()
+    no_exception(first)
+    assert t("app.methodology.saved", "vi", id="qd-tinh-2026", version=1) in [w.value for w in first.warning]
+
+    second = new_app().run()  # another person, another session, the same server
+    second.switch_page("pages/methodology.py").run()
+    assert "Phương pháp đọc từ QD-tinh-2026.docx" in second.selectbox(key="methodology_pick").options
+    saved = table_with(second, t("app.methodology.saved.id", "vi"))
+    assert list(saved[t("app.methodology.saved.id", "vi")]) == ["qd-tinh-2026"]
+    second.selectbox(key="methodology_pick").set_value("qd-tinh-2026").run()
+    no_exception(second)
+    assert any("84" in c.value for c in second.caption)  # the chosen scheme's counts: 84 scored items
