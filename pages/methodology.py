@@ -61,6 +61,53 @@ st.dataframe(
     column_config=methodology_view.tree_columns(),
 )
 
+if methodology_view.editable(m.id):
+    with st.expander(t("app.methodology.edit.title"), icon=":material/edit:"):
+        st.caption(t("app.methodology.edit.help"))
+        key = methodology_view.edit_key(m.id)
+        st.data_editor(
+            methodology_view.edit_frame(m),
+            key=key,
+            num_rows="dynamic",
+            hide_index=True,
+            column_order=["code", "parent", "name", "max", "survey", "scoring"],
+            column_config={
+                "code": st.column_config.TextColumn(t("app.table.code"), width="small", required=True),
+                "parent": st.column_config.TextColumn(t("app.methodology.edit.parent"), width="small"),
+                "name": st.column_config.TextColumn(t("app.table.name"), width="large"),
+                "max": st.column_config.NumberColumn(t("app.table.max"), min_value=0.0, format="%.2f"),
+                "survey": st.column_config.CheckboxColumn(t("app.methodology.edit.survey")),
+                "scoring": st.column_config.TextColumn(t("app.methodology.edit.scoring"), width="large"),
+            },
+            height=420,
+        )
+        edit_error = methodology_view.last_edit_error()
+        if edit_error is not None:
+            show_error(edit_error)
+        with st.container(horizontal=True):
+            st.button(
+                t("app.methodology.edit.apply"),
+                on_click=methodology_view.apply_tree_edit,
+                args=(m.id, key),
+                type="primary",
+                key="tree_apply",
+            )
+            st.button(
+                t("app.methodology.save"),
+                on_click=methodology_view.save_to_store,
+                args=(m.id,),
+                icon=":material/save:",
+                key="tree_save",
+            )
+else:
+    st.button(
+        t("app.methodology.copy_to_edit"),
+        on_click=methodology_view.copy_to_edit,
+        args=(m.id,),
+        icon=":material/content_copy:",
+        help=t("app.methodology.copy_to_edit_help"),
+    )
+
 st.subheader(t("app.methodology.load"))
 st.caption(t("app.methodology.load_help"))
 with st.container(horizontal=True):

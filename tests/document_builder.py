@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Literal
 
 from planner.core.i18n import format_number
+from planner.methodology.brackets import words_of
 from planner.methodology.model import Area, Criterion, Methodology, ScoredItem, SubCriterion
-from planner.methodology.rules import LevelsRule, ThresholdRule, YesNoRule
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 BOLD = FONT.with_name("DejaVuSans-Bold.ttf")
@@ -38,28 +38,7 @@ def pts(value: Decimal | float) -> str:
 
 def bracket_text(item: ScoredItem) -> str:
     """The item's rule written in words as a decision writes it, or "" when it has no brackets to write."""
-    rule = item.rule
-    if isinstance(rule, YesNoRule):
-        top = rule.yes_points if rule.yes_points is not None else item.node.max_points
-        return f"{rule.yes_label_vi}: {pts(top)} điểm; {rule.no_label_vi}: {pts(rule.no_points)} điểm"
-    if isinstance(rule, LevelsRule):
-        return "; ".join(f"{level.label_vi}: {pts(level.points)} điểm" for level in reversed(rule.levels))
-    if isinstance(rule, ThresholdRule) and rule.direction == "higher":
-        unit = "%" if rule.measure == "percent" else ""
-        steps = list(rule.steps)
-        parts = []
-        for index in range(len(steps) - 1, -1, -1):
-            step = steps[index]
-            bound = pts(step.bound)
-            if index == len(steps) - 1:
-                parts.append(f"Từ {bound}{unit} trở lên: {pts(step.points)} điểm")
-            else:
-                parts.append(
-                    f"Từ {bound}{unit} đến dưới {pts(steps[index + 1].bound)}{unit}: {pts(step.points)} điểm"
-                )
-        parts.append(f"Dưới {pts(steps[0].bound)}{unit}: {pts(rule.below_points)} điểm")
-        return "; ".join(parts)
-    return ""
+    return words_of(item.rule, item.node.max_points)
 
 
 def written_brackets(m: Methodology) -> dict[str, str]:

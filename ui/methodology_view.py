@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -19,7 +20,8 @@ from planner.core.i18n import Lang
 from planner.files.appendix import ReviewRow
 from planner.files.methodology_file import import_methodology
 from planner.methodology.catalog import SchemeVersion
-from planner.methodology.files import methodology_to_yaml
+from planner.methodology.editing import NodeRow, methodology_from_node_rows, node_rows
+from planner.methodology.files import methodology_from_mapping, methodology_to_mapping, methodology_to_yaml
 from planner.methodology.matching import ItemPair, SchemeMatch, carry_scenario, match_schemes
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
@@ -251,6 +253,99 @@ def saved_frame(saved: Sequence[SavedMethodology]) -> pd.DataFrame:
             for s in saved
         ]
     )
+
+
+EDIT_ERROR_KEY = "_methodology_edit_error"
+EDIT_COLUMNS = ("code", "parent", "name", "max", "survey", "scoring", "origin")
+
+
+def editable(methodology_id: str) -> bool:
+    """Bundled schemes are read-only (copy one to edit it); a loaded or saved one is edited in the session."""
+    return methodology_id not in cache.bundled_ids()
+
+
+def edit_frame(m: Methodology) -> pd.DataFrame:
+    """The scheme as the editor's rows (maxima as numbers: the user types into them)."""
+    return pd.DataFrame(
+        [
+            {
+                "code": r.code,
+                "parent": r.parent,
+                "name": r.name,
+                "max": float(r.max_points) if r.max_points is not None else None,
+                "survey": r.survey,
+                "scoring": r.scoring,
+                "origin": r.origin,
+            }
+            for r in node_rows(m)
+        ],
+        columns=list(EDIT_COLUMNS),
+    )
+
+
+def edit_key(methodology_id: str) -> str:
+    return f"tree_edit.{methodology_id}.{state.revision()}"
+
+
+def apply_tree_edit(methodology_id: str, key: str) -> None:
+    """The editor's changes (edited, added, deleted rows) applied to the scheme: a valid result replaces the
+    session's copy (same id), anything wrong is kept for the page to list and changes nothing."""
+    m = cache.methodology(methodology_id)
+    rows: list[dict[str, Any]] = [
+        {str(k): v for k, v in row.items()} for row in edit_frame(m).to_dict("records")
+    ]
+    delta = st.session_state.get(key) or {}
+    for index, changes in (delta.get("edited_rows") or {}).items():
+        if 0 <= int(index) < len(rows):
+            rows[int(index)].update(changes)
+    deleted = {int(i) for i in delta.get("deleted_rows") or []}
+    rows = [row for i, row in enumerate(rows) if i not in deleted]
+    rows.extend(delta.get("added_rows") or [])
+    try:
+        edited = methodology_from_node_rows(m, [_node_row(row) for row in rows])
+    except PlannerError as exc:
+        st.session_state[EDIT_ERROR_KEY] = exc
+        return
+    st.session_state.pop(EDIT_ERROR_KEY, None)
+    cache.add_session_methodology(edited)
+    state.bump_revision()
+    state.notify(
+        "app.methodology.edited", items=len(edited.scored_items), total=points(float(edited.total_points))
+    )
+
+
+def _node_row(row: dict[str, Any]) -> NodeRow:
+    def text(key: str) -> str:
+        value = row.get(key)
+        return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+    maximum = row.get("max")
+    try:
+        max_points = None if maximum in (None, "") else Decimal(str(round(float(maximum), 2)))
+    except (TypeError, ValueError):
+        max_points = None
+    return NodeRow(
+        text("code").strip(),
+        text("parent").strip(),
+        text("name"),
+        max_points,
+        bool(row.get("survey")),
+        text("scoring"),
+        origin=text("origin"),
+    )
+
+
+def last_edit_error() -> PlannerError | None:
+    value = st.session_state.get(EDIT_ERROR_KEY)
+    return value if isinstance(value, PlannerError) else None
+
+
+def copy_to_edit(methodology_id: str) -> None:
+    """A bundled scheme copied under a new id into the session, and picked on the page, ready to edit."""
+    m = cache.methodology(methodology_id)
+    copy = methodology_from_mapping({**methodology_to_mapping(m), "id": _free_id(f"{m.id}-ban-sao")})
+    cache.add_session_methodology(copy)
+    st.session_state["methodology_pick"] = copy.id
 
 
 def blank_scenario(methodology_id: str, name: str) -> Scenario:

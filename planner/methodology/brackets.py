@@ -207,3 +207,34 @@ def _levels(clauses: tuple[Clause, ...], labels: list[str], cited: str) -> Brack
     return Brackets(
         clauses, LevelsRule.model_validate({"basis": "source", "source": cited, "levels": levels})
     )
+
+
+def words_of(rule: Rule, max_points: Decimal) -> str:
+    """A rule written as a decision writes it, in words `read_brackets` reads back as the same rule; "" for a
+    rule that words cannot carry (proportional, survey, a threshold on a falling measure), which an editor then
+    keeps as it is."""
+    if isinstance(rule, YesNoRule):
+        top = rule.yes_points if rule.yes_points is not None else max_points
+        return f"{rule.yes_label_vi}: {_vi(top)} điểm; {rule.no_label_vi}: {_vi(rule.no_points)} điểm"
+    if isinstance(rule, LevelsRule):
+        return "; ".join(f"{level.label_vi}: {_vi(level.points)} điểm" for level in reversed(rule.levels))
+    if isinstance(rule, ThresholdRule) and rule.direction == "higher":
+        unit = "%" if rule.measure == "percent" else ""
+        steps = list(rule.steps)
+        parts = []
+        for index in range(len(steps) - 1, -1, -1):
+            step, bound = steps[index], _vi(Decimal(str(steps[index].bound)))
+            if index == len(steps) - 1:
+                parts.append(f"Từ {bound}{unit} trở lên: {_vi(step.points)} điểm")
+            else:
+                upper = _vi(Decimal(str(steps[index + 1].bound)))
+                parts.append(f"Từ {bound}{unit} đến dưới {upper}{unit}: {_vi(step.points)} điểm")
+        parts.append(f"Dưới {_vi(Decimal(str(steps[0].bound)))}{unit}: {_vi(rule.below_points)} điểm")
+        return "; ".join(parts)
+    return ""
+
+
+def _vi(value: Decimal) -> str:
+    """0,5 rather than 0.50: the way the ministry's tables write points."""
+    text = f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}".rstrip("0")
+    return text.rstrip(".").replace(".", ",")

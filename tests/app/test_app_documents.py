@@ -4,6 +4,7 @@ page."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -105,3 +106,37 @@ def test_a_scheme_saved_in_one_session_is_there_for_the_next(
     second.selectbox(key="methodology_pick").set_value("qd-tinh-2026").run()
     no_exception(second)
     assert any("84" in c.value for c in second.caption)  # the chosen scheme's counts: 84 scored items
+
+
+def test_a_bundled_scheme_is_copied_then_edited_with_every_problem_listed(app: AppTest) -> None:
+    app.switch_page("pages/methodology.py").run()
+    next(b for b in app.button if b.label == t("app.methodology.copy_to_edit", "vi")).click().run()
+    no_exception(app)
+    copy_id = app.session_state["methodology_pick"]
+    assert copy_id == "qd2636-2018-ban-sao"
+    editor = next(e for e in app.data_editor if (e.key or "").startswith(f"tree_edit.{copy_id}."))
+    rows = list(editor.value["code"])
+    row = rows.index("1.2.1")
+    # One bad edit: a parent that does not exist. Nothing changes, the problem is named.
+    app.session_state[editor.key] = {
+        "edited_rows": {row: {"parent": "9.9"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.button(key="tree_apply").click().run()
+    assert t("editing.unknown_parent", "vi", code="1.2.1", parent="9.9") in app.error[0].value
+    # A good edit: brackets written by hand for 1.2.1, and a new row under 1.2.
+    app.session_state[editor.key] = {
+        "edited_rows": {row: {"scoring": "Đúng hạn: 0,5 điểm; chậm: 0,25 điểm; không thực hiện: 0 điểm"}},
+        "added_rows": [{"code": "1.2.9", "parent": "1.2", "name": "Báo cáo chuyên đề", "max": 0.25, "survey": False,
+                        "scoring": "Có: 0,25 điểm; không: 0 điểm"}],
+        "deleted_rows": [],
+    }  # fmt: skip
+    app.button(key="tree_apply").click().run()
+    no_exception(app)
+    from ui.cache import SESSION_METHODOLOGIES_KEY
+
+    edited = app.session_state[SESSION_METHODOLOGIES_KEY][copy_id]
+    assert edited.item("1.2.9").rule.basis == "source" and edited.item("1.2.1").rule.basis == "source"
+    assert edited.total_points == 100 + Decimal("0.25")
+    assert app.error == []
