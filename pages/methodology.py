@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from planner import charts
 from planner.methodology.catalog import known_scheme_versions
-from planner.methodology.matching import match_schemes
+from planner.methodology.model import content_digest
 from planner.tables.reading import UPLOAD_LIMIT_MB
-from ui import boot, cache, methodology_view, state
+from ui import boot, cache, chartview, methodology_view, state
 from ui.guard import require_entrypoint
 from ui.text import labels, lang, points, t
 from ui.views import md, show_error
@@ -170,7 +171,7 @@ if outcome is not None:
             st.dataframe(methodology_view.review_frame(outcome.review), hide_index=True, width="stretch")
         current = cache.methodology(state.current().methodology)
         if current.id != loaded.id:
-            match = match_schemes(current, loaded)
+            match = methodology_view.scheme_match(current, loaded)
             st.subheader(t("app.methodology.diff.title", a=current.name(lang()), b=loaded.name(lang())))
             st.caption(
                 t(
@@ -181,7 +182,28 @@ if outcome is not None:
                     removed=len(match.removed),
                 )
             )
-            st.dataframe(methodology_view.diff_frame(match), hide_index=True, width="stretch", height=320)
+            chartview.show(
+                ("scheme_diff", content_digest(current), content_digest(loaded), tuple(match.pairs), lang()),
+                lambda: charts.scheme_diff_bars(match, lang()),
+            )
+            diff = methodology_view.diff_frame(match)
+            diff_key = f"diff.{current.id}.{loaded.id}.{state.revision()}"
+            st.data_editor(
+                diff,
+                key=diff_key,
+                hide_index=True,
+                width="stretch",
+                height=320,
+                disabled=[c for c in diff.columns if c != t("app.methodology.diff.b")],
+                on_change="ignore",  # edits wait for the Apply button, as in the scenario table
+            )
+            st.caption(t("app.methodology.diff.override_help"))
+            st.button(
+                t("app.methodology.diff.apply"),
+                on_click=methodology_view.apply_pair_edits,
+                args=(current.id, loaded.id, diff_key, list(diff[t("app.methodology.diff.a")])),
+                key="pairs_apply",
+            )
             st.button(
                 t("app.methodology.carry"),
                 on_click=methodology_view.carry_current,

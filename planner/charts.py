@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from planner.core.i18n import Lang, t
+from planner.methodology.matching import SchemeMatch
 from planner.methodology.scoring import NodeScore, ScoreCard
 
 #: Okabe-Ito colours (distinguishable with colour-blindness and on a washed-out projector), in the order
@@ -509,3 +510,45 @@ def waterfall(
         )
     )
     return _style(chart, lang, height=360)
+
+
+DIFF_STATUSES = ("same", "moved", "changed", "removed", "added")
+DIFF_COLORS = {
+    "same": "#9e9e9e",
+    "moved": "#1976d2",
+    "changed": "#f57c00",
+    "removed": "#c62828",
+    "added": "#2e7d32",
+}
+
+
+def scheme_diff_bars(match: SchemeMatch, lang: Lang) -> Any:
+    """How much of the old scheme's points carry over: the maximum points of its items by what became of them
+    (unchanged, renumbered, changed, removed), and the new scheme's added items beside them."""
+    totals = dict.fromkeys(DIFF_STATUSES, 0.0)
+    for pair in match.pairs:
+        status = "changed" if pair.changed else ("moved" if pair.a != pair.b else "same")
+        totals[status] += float(pair.max_a)
+    for code in match.removed:
+        totals["removed"] += float(match.a.item(code).node.max_points)
+    for code in match.added:
+        totals["added"] += float(match.b.item(code).node.max_points)
+    rows = [
+        {
+            "status": t(f"app.methodology.diff.status.{s}", lang),
+            "points": round(v, 2),
+            "color": DIFF_COLORS[s],
+        }
+        for s, v in totals.items()
+    ]
+    chart = (
+        alt.Chart(_data(rows))
+        .mark_bar()
+        .encode(
+            y=alt.Y("status:N", sort=None, title=None),
+            x=alt.X("points:Q", title=t("app.chart.points", lang)),
+            color=alt.Color("color:N", scale=None, legend=None),
+            tooltip=[alt.Tooltip("status:N"), alt.Tooltip("points:Q", format=",.2~f")],
+        )
+    )
+    return _style(chart, lang, height=180)

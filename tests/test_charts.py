@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from planner import charts
+from planner.core.i18n import t
 from planner.methodology.catalog import load_bundled_methodology
 from planner.methodology.files import methodology_from_mapping
 from planner.methodology.scenario import ItemSetting, Scenario, scenario_from_json
@@ -161,3 +162,17 @@ def test_large_charts_use_larger_type_for_the_projector() -> None:
     normal = charts.area_bars(card, "vi").to_dict()["config"]["axis"]["labelFontSize"]
     large = charts.area_bars(card, "vi", large=True).to_dict()["config"]["axis"]["labelFontSize"]
     assert large > normal >= 14
+
+
+def test_the_scheme_diff_chart_sums_the_old_schemes_points_by_what_became_of_them() -> None:
+    from planner.methodology.catalog import load_bundled_methodology
+    from planner.methodology.matching import match_schemes
+
+    m = load_bundled_methodology("qd2636-2018")
+    match = match_schemes(m, m, overrides={"8.2": None})
+    spec = charts.scheme_diff_bars(match, "vi").to_dict()
+    rows = {r["status"]: r["points"] for r in spec["data"]["values"]}
+    assert rows[t("app.methodology.diff.status.removed", "vi")] == 1.0
+    assert rows[t("app.methodology.diff.status.added", "vi")] == 1.0
+    assert rows[t("app.methodology.diff.status.same", "vi")] == 99.0
+    assert spec["config"]["locale"]["number"]["decimal"] == ","

@@ -206,13 +206,47 @@ def yaml_maker(m: Methodology) -> Callable[[], str]:
     return lambda: methodology_to_yaml(m)
 
 
+PAIRS_KEY = "_methodology_pairs"
+
+
+def pair_overrides(a: str, b: str) -> dict[str, str | None]:
+    """The pairs the user set between schemes `a` and `b` in this session (code in A → code in B or None)."""
+    value: dict[tuple[str, str], dict[str, str | None]] = st.session_state.get(PAIRS_KEY, {})
+    return dict(value.get((a, b), {}))
+
+
+def scheme_match(a: Methodology, b: Methodology) -> SchemeMatch:
+    """The matching of `a` to `b` with the user's overrides: one answer for the table, the chart and the carry."""
+    return match_schemes(a, b, pair_overrides(a.id, b.id))
+
+
+def apply_pair_edits(a: str, b: str, key: str, codes_a: list[str]) -> None:
+    """New partners typed in the comparison's "code (new)" column become overrides (empty: no partner)."""
+    delta = st.session_state.get(key) or {}
+    overrides = pair_overrides(a, b)
+    target = cache.methodology(b)
+    for index, changes in (delta.get("edited_rows") or {}).items():
+        column = t("app.methodology.diff.b")
+        if not 0 <= int(index) < len(codes_a) or column not in changes or not codes_a[int(index)]:
+            continue
+        code_b = str(changes[column] or "").strip()
+        if code_b and code_b not in target.item_index:
+            state.notify("app.methodology.diff.unknown_code", code=code_b)
+            continue
+        overrides[codes_a[int(index)]] = code_b or None
+    pairs: dict[tuple[str, str], dict[str, str | None]] = dict(st.session_state.get(PAIRS_KEY, {}))
+    pairs[(a, b)] = overrides
+    st.session_state[PAIRS_KEY] = pairs
+    state.bump_revision()
+
+
 def carry_current(methodology_id: str) -> None:
     """The active scenario carried onto another scheme (planner.methodology.matching), as a new scenario beside
     it; the user is told how many items came across and what the total became."""
     scenario = state.current()
     source = cache.methodology(scenario.methodology)
     target = cache.methodology(methodology_id)
-    result = carry_scenario(scenario, match_schemes(source, target))
+    result = carry_scenario(scenario, scheme_match(source, target))
     name = state.unique_name(t("app.methodology.carried_name", name=scenario.name or source.id)[:190])
     if state.add(result.scenario.model_copy(update={"name": name})) is None:
         state.notify("app.scenarios.too_many", n=state.MAX_SLOTS)

@@ -140,3 +140,27 @@ def test_a_bundled_scheme_is_copied_then_edited_with_every_problem_listed(app: A
     assert edited.item("1.2.9").rule.basis == "source" and edited.item("1.2.1").rule.basis == "source"
     assert edited.total_points == 100 + Decimal("0.25")
     assert app.error == []
+
+
+def test_a_pair_in_the_comparison_is_overridden_and_the_carry_follows_it(app: AppTest) -> None:
+    app.switch_page("pages/methodology.py").run()
+    upload(app, "methodology_upload", "QD-phu-luc.docx", appendix_document(QD2636, "ministry", "docx"))
+    editor = next(e for e in app.data_editor if (e.key or "").startswith("diff."))
+    row = list(editor.value[t("app.methodology.diff.a", "vi")]).index("8.2")
+    app.session_state[editor.key] = {
+        "edited_rows": {row: {t("app.methodology.diff.b", "vi"): ""}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.button(key="pairs_apply").click().run()
+    no_exception(app)
+    diff = table_with(app, t("app.methodology.diff.status", "vi"))
+    statuses = dict(
+        zip(
+            diff[t("app.methodology.diff.a", "vi")], diff[t("app.methodology.diff.status", "vi")], strict=True
+        )
+    )
+    assert statuses["8.2"] == t("app.methodology.diff.status.removed", "vi")
+    next(b for b in app.button if b.label == t("app.methodology.carry", "vi")).click().run()
+    carried = app.session_state["_slots"][app.session_state["_active"]].scenario
+    assert "8.2" not in carried.items  # no partner now: its points were not carried
