@@ -545,10 +545,10 @@ def scheme_diff_bars(match: SchemeMatch, lang: Lang) -> Any:
         alt.Chart(_data(rows))
         .mark_bar()
         .encode(
-            y=alt.Y("status:N", sort=None, title=None),
+            y=alt.Y("status:N", sort=None, title=None, axis=alt.Axis(labelOverlap=False)),
             x=alt.X("points:Q", title=t("app.chart.points", lang)),
             color=alt.Color("color:N", scale=None, legend=None),
             tooltip=[alt.Tooltip("status:N"), alt.Tooltip("points:Q", format=",.2~f")],
         )
     )
-    return _style(chart, lang, height=180)
+    return _style(chart, lang, height=44 * len(rows))

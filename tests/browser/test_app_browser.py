@@ -215,3 +215,25 @@ def test_a_deep_link_works_on_the_first_request_to_a_fresh_server(browser: Any, 
     finally:
         context.close()
         stop_server(fresh)
+
+
+def test_the_decisions_appendix_in_word_becomes_a_scheme_compared_and_carried(
+    page: Any, tmp_path: Path
+) -> None:
+    """The documents path in the browser: upload the appendix (.docx), see the review row and the comparison,
+    carry the open scenario onto the new scheme (the README's screenshots of it come from here)."""
+    from document_builder import appendix_document
+
+    appendix = tmp_path / "QD-phu-luc-2026.docx"
+    appendix.write_bytes(appendix_document(load_bundled_methodology("qd2636-2018"), "ministry", "docx"))
+    nav(page, "methodology")
+    page.locator(".st-key-methodology_upload input[type=file]").set_input_files(str(appendix))
+    page.get_by_text(t("app.methodology.review.title", "vi", n=1)).wait_for(timeout=30_000)
+    idle(page)
+    assert exceptions(page) == 0
+    page.get_by_text(t("app.methodology.review.title", "vi", n=1)).scroll_into_view_if_needed()
+    shot(page, "documents-methodology", height=1400)
+    page.get_by_role("button", name=t("app.methodology.carry", "vi")).click()
+    idle(page)
+    assert exceptions(page) == 0
+    assert total(page) == "78,47 / 100"
