@@ -71,8 +71,10 @@ if methodology_view.editable(m.id):
             key=key,
             num_rows="dynamic",
             hide_index=True,
-            column_order=["code", "parent", "name", "max", "survey", "scoring"],
+            column_order=["review", "code", "parent", "name", "max", "survey", "scoring"],
+            disabled=["review"],
             column_config={
+                "review": st.column_config.TextColumn(t("app.methodology.edit.review"), width="medium"),
                 "code": st.column_config.TextColumn(t("app.table.code"), width="small", required=True),
                 "parent": st.column_config.TextColumn(t("app.methodology.edit.parent"), width="small"),
                 "name": st.column_config.TextColumn(t("app.table.name"), width="large"),

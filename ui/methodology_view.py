@@ -139,6 +139,7 @@ def on_upload(key: str) -> None:
         m = m.model_copy(update={"id": new_id})
     cache.add_session_methodology(m)
     st.session_state[OUTCOME_KEY] = UploadOutcome(name, methodology_id=m.id, review=imported.review)
+    st.session_state["methodology_pick"] = m.id  # the page shows the imported tree, ready for review
 
 
 def review_frame(rows: Sequence[ReviewRow]) -> pd.DataFrame:
@@ -290,7 +291,7 @@ def saved_frame(saved: Sequence[SavedMethodology]) -> pd.DataFrame:
 
 
 EDIT_ERROR_KEY = "_methodology_edit_error"
-EDIT_COLUMNS = ("code", "parent", "name", "max", "survey", "scoring", "origin")
+EDIT_COLUMNS = ("review", "code", "parent", "name", "max", "survey", "scoring", "origin")
 
 
 def editable(methodology_id: str) -> bool:
@@ -298,11 +299,27 @@ def editable(methodology_id: str) -> bool:
     return methodology_id not in cache.bundled_ids()
 
 
+def review_notes(methodology_id: str) -> dict[str, str]:
+    """For the scheme the last document import produced: each flagged item's code and what was done about it,
+    so the editor marks the rows that need a look."""
+    outcome = last_outcome()
+    if outcome is None or outcome.methodology_id != methodology_id:
+        return {}
+    notes: dict[str, str] = {}
+    for row in outcome.review:
+        code = row.problem.params.get("code")
+        if isinstance(code, str) and code not in notes:
+            notes[code] = "⚠ " + t(row.problem.key, **row.problem.params)
+    return notes
+
+
 def edit_frame(m: Methodology) -> pd.DataFrame:
-    """The scheme as the editor's rows (maxima as numbers: the user types into them)."""
+    """The scheme as the editor's rows (maxima as numbers: the user types into them), flagged rows marked."""
+    notes = review_notes(m.id)
     return pd.DataFrame(
         [
             {
+                "review": notes.get(r.code, ""),
                 "code": r.code,
                 "parent": r.parent,
                 "name": r.name,

@@ -16,6 +16,7 @@ import re
 import sys
 from typing import Any
 
+from planner.cli.inputs import add_methodology_file_option
 from planner.cli.output import emit_json
 from planner.core.errors import FieldError
 from planner.core.i18n import Lang, format_number, parse_number, t
@@ -27,6 +28,7 @@ from planner.field.provinces import FIRST_34_YEAR, Era, match_province
 from planner.field.rank_maths import interval_from_distribution, mean_rank, median_rank
 from planner.field.ranking import RANK_INTERVAL_LEVEL, group_of, rank_in_field
 from planner.field.results_table import read_results_file
+from planner.files.methodology_file import load_methodology_file
 from planner.methodology.rules import to_centi
 
 P_RANK_LEVELS = (1, 3, 5, 10, 20)
@@ -68,6 +70,7 @@ def register(subparsers: Any) -> None:
         help='a rival\'s change in points in the projection, e.g. "Quảng Ninh=+2" (repeatable)',
     )
     rank.add_argument("--json", action="store_true", help="print JSON")
+    add_methodology_file_option(rank)  # the score is checked against that scheme's total
     rank.set_defaults(run=run_rank)
 
 
@@ -106,7 +109,10 @@ def _base_field(args: argparse.Namespace, base_year: int, era: Era) -> Field:
 
 def run_rank(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
-    if not 0 <= args.score <= 100:
+    top = 100.0
+    if args.methodology_file:
+        top = float(load_methodology_file(args.methodology_file, lang=lang).methodology.total_points)
+    if not 0 <= args.score <= top:
         raise FieldError("field.score_out_of_range", score=args.score)
     era: Era = args.provinces or (34 if args.year >= FIRST_34_YEAR else 63)
     province = match_province(args.province, era=era) if args.province else None

@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from planner.cli.inputs import add_methodology_file_option, methodology_for
 from planner.cli.output import emit_json
 from planner.core.i18n import Lang, format_number, t
 from planner.field.provinces import FIRST_34_YEAR, match_province
@@ -81,25 +82,6 @@ def register(subparsers: Any) -> None:
     baseline.add_argument("--year", type=int, help="the year the scenario plans for")
     baseline.add_argument("--json", action="store_true", help="print what was matched as JSON")
     baseline.set_defaults(run=run_baseline)
-
-
-def add_methodology_file_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--methodology-file",
-        help="score against this methodology (.docx, .pdf, .xlsx, .yaml, .json) instead of a bundled one",
-    )
-
-
-def methodology_for(scenario: Scenario, args: argparse.Namespace) -> tuple[Methodology, Scenario]:
-    """The methodology a command uses for `scenario`: --methodology-file when given (the scenario is then read
-    against it), else the bundled one the scenario names."""
-    path = getattr(args, "methodology_file", None)
-    if not path:
-        return load_bundled_methodology(scenario.methodology), scenario
-    m = load_methodology_file(path, lang=args.lang).methodology
-    if scenario.methodology != m.id:
-        scenario = scenario.model_copy(update={"methodology": m.id})
-    return m, scenario
 
 
 def import_json(result: MethodologyImport, lang: Lang) -> dict[str, Any]:

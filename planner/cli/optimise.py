@@ -18,12 +18,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from planner.cli.inputs import add_methodology_file_option, methodology_for
 from planner.cli.output import emit_json
 from planner.core.errors import ImportFileError, OptimiseError
 from planner.core.i18n import Lang, format_number, format_percent, t
 from planner.core.text import agency_name
 from planner.files.scenario_file import read_scenario_file
-from planner.methodology.catalog import load_bundled_methodology
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
 from planner.optimiser.chance import DEFAULT_SAMPLES, maximise_probability
@@ -60,6 +60,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--province", help="our province (default: the scenario's)")
     parser.add_argument("--survey-sd", type=float, help="uncertainty of our survey points (sd, points)")
     parser.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, help="seconds per solve")
+    add_methodology_file_option(parser)
 
 
 def register(subparsers: Any) -> None:
@@ -152,8 +153,7 @@ def _competition(
 
 def _setup(args: argparse.Namespace) -> tuple[Methodology, Scenario, LeverSet, Competition | None]:
     _check(args)
-    scenario = read_scenario_file(args.scenario)
-    methodology = load_bundled_methodology(scenario.methodology)
+    methodology, scenario = methodology_for(read_scenario_file(args.scenario), args)
     table = _effort_table(args, methodology)
     levers = build_levers(methodology, scenario, table)
     competition = _competition(args, scenario, methodology, needed=args.target_rank is not None)

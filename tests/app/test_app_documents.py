@@ -52,6 +52,9 @@ def test_an_appendix_in_word_loads_lists_its_review_and_carries_the_open_scenari
     ]
     assert list(changed[t("app.methodology.diff.a", "vi")]) == ["2.2"]
     assert dict(app.session_state["_slots"]) == before  # loading changed no scenario
+    editor = next(e for e in app.data_editor if (e.key or "").startswith("tree_edit.qd-phu-luc."))
+    flagged = editor.value[editor.value["review"] != ""]
+    assert list(flagged["code"]) == ["2.2"] and flagged["review"].iloc[0].startswith("⚠ mục 2.2")
     next(b for b in app.button if b.label == t("app.methodology.carry", "vi")).click().run()
     no_exception(app)
     active = app.session_state["_slots"][app.session_state["_active"]]

@@ -94,3 +94,35 @@ def test_a_file_with_nothing_usable_is_one_line_and_exit_2(
         done = run("methodology", "import", str(path), "--json", "--lang", lang)
         assert done.returncode == 2 and done.stdout == ""
         assert done.stderr.strip() == t(key, lang)
+
+
+def test_from_the_appendix_alone_to_an_optimised_plan_without_typing_a_number(tmp_path: Path) -> None:
+    """The issue's path on the command line: the appendix (PDF) → a scheme and its diff against qd2636-2018 →
+    a baseline from the province's appraisal table (Word) → an exact plan to the top 20, all on that scheme."""
+    from document_builder import docx_bytes
+
+    from planner.core.i18n import format_number
+    from planner.files.scenario_file import read_scenario_file
+    from planner.methodology.scoring import score_scenario
+
+    appendix = tmp_path / "QD-phu-luc.pdf"
+    appendix.write_bytes(appendix_document(QD2636, "ministry_note", "pdf"))
+    scheme = tmp_path / "qd-doc.yaml"
+    assert run("methodology", "import", str(appendix), "--id", "qd-doc", "--out", str(scheme)).returncode == 0
+    diff = json.loads(run("methodology", "diff", "qd2636-2018", str(scheme), "--json").stdout)
+    assert (diff["matched"], diff["added"], diff["removed"]) == (84, [], [])
+    card = score_scenario(QD2636, read_scenario_file(ROOT / "data" / "examples" / "lao-cai-2019.json"))
+    rows = [
+        (i.code, i.node.name_vi, format_number(card.points_of(i.code), "vi", 2)) for i in QD2636.scored_items
+    ]
+    appraisal = tmp_path / "tham-dinh.docx"
+    appraisal.write_bytes(docx_bytes([("STT", "Tiêu chí", "Điểm thẩm định")], rows))
+    baseline = tmp_path / "baseline.json"
+    done = run("baseline", str(appraisal), "--methodology-file", str(scheme), "--province", "Lào Cai",
+               "--year", "2019", "--out", str(baseline), "--json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total"] == 78.47
+    plan = run("optimise", str(baseline), "--methodology-file", str(scheme), "--target-rank", "20", "--json")
+    assert plan.returncode == 0, plan.stderr
+    result = json.loads(plan.stdout)
+    assert result["status"] == "optimal" and result["rank"] <= 20 and result["changes"]
