@@ -4,8 +4,6 @@ on a real SQLite file and a real PostgreSQL server."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,25 +13,6 @@ from planner.methodology.catalog import load_bundled_methodology
 from planner.methodology.files import methodology_from_mapping, methodology_to_mapping
 from planner.methodology.model import Methodology
 from planner.store import ScenarioStore
-
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-]
-
-
-@pytest.fixture(params=BACKENDS)
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[ScenarioStore]:
-    with ScenarioStore.open(store_url) as opened:
-        yield opened
 
 
 def scheme(scheme_id: str = "qd-tinh-2026", *, name: str = "Bộ chỉ số của tỉnh 2026") -> Methodology:

@@ -15,7 +15,6 @@ import threading
 import time
 import unicodedata
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -34,25 +33,6 @@ from planner.store.models import Base
 from planner.store.paths import DATA_HOME_ENV, DATABASE_URL_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
-
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-]
-
-
-@pytest.fixture(params=BACKENDS)
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[ScenarioStore]:
-    with ScenarioStore.open(store_url) as opened:
-        yield opened
 
 
 def lao_cai(name: str = "Lào Cai 2024 – mục tiêu top 10", marker: str = "") -> Scenario:
