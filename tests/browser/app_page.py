@@ -50,16 +50,34 @@ def total(page: Any) -> str:
     return str(page.locator(".st-key-app_header [data-testid=stMetricValue]").first.inner_text()).strip()
 
 
-def level_box(page: Any, code: str) -> Any:
+#: The key class of the first level box whose item code matches a pattern, found in one pass inside the page:
+#: reading the boxes one by one from Python races a rerun that replaces them (a box vanishes between the count
+#: and the read, and the read then waits until it times out).
+_FIND_BOX = """(pattern) => {
+    const re = new RegExp(pattern);
+    for (const el of document.querySelectorAll("div[class*='st-key-lv_']")) {
+        const found = [...el.classList].find((c) => re.test(c));
+        if (found) return found;
+    }
+    return null;
+}"""
+
+
+def level_box(page: Any, code: str, timeout: float = 30_000) -> Any:
     """The level selectbox of item `code` on the Scenario page (key lv_<revision>_<code>; the class name has
-    the dots of the key as dashes)."""
-    pattern = re.compile(rf"st-key-lv_\d+_{re.escape(code.replace('.', '-'))}(\s|$)")
-    boxes = page.locator("div[class*='st-key-lv_']")
-    for i in range(boxes.count()):
-        candidate = boxes.nth(i)
-        if pattern.search(candidate.get_attribute("class") or ""):
-            return candidate
-    raise AssertionError(f"no level box for {code}")
+    the dots of the key as dashes), waited for until it is drawn."""
+    pattern = rf"^st-key-lv_\d+_{re.escape(code.replace('.', '-'))}$"
+    found = page.wait_for_function(_FIND_BOX, arg=pattern, timeout=timeout).json_value()
+    return page.locator(f"div.{found}")
+
+
+def area_shown(page: Any, area: str, timeout: float) -> bool:
+    """Whether the level boxes of `area` are drawn within `timeout` ms."""
+    try:
+        page.wait_for_function(_FIND_BOX, arg=rf"^st-key-lv_\d+_{re.escape(area)}-", timeout=timeout)
+    except Exception:  # Playwright's TimeoutError: not drawn yet
+        return False
+    return True
 
 
 def choose(page: Any, box: Any, option: str) -> None:
