@@ -24,7 +24,7 @@ from planner.field.bundled import bundled_field, field_years, latest_field_year
 from planner.field.merger import merged_field
 from planner.field.model import Field, FieldKind
 from planner.field.projection import Projection, project_field
-from planner.field.provinces import FIRST_34_YEAR, Era, match_province
+from planner.field.provinces import Era, era_of, match_province
 from planner.field.rank_maths import interval_from_distribution, mean_rank, median_rank
 from planner.field.ranking import RANK_INTERVAL_LEVEL, group_of, rank_in_field
 from planner.field.results_table import read_results_file
@@ -99,7 +99,7 @@ def _kind_for_json(field: Field) -> FieldKind:
 
 def _base_field(args: argparse.Namespace, base_year: int, era: Era) -> Field:
     if args.field:
-        file_era: Era = 63 if base_year < FIRST_34_YEAR else 34
+        file_era = era_of(base_year)
         field = read_results_file(
             args.field, year=base_year, provinces=file_era, kind=args.field_kind, allow_partial=args.partial
         )
@@ -114,7 +114,7 @@ def run_rank(args: argparse.Namespace) -> int:
         top = float(load_methodology_file(args.methodology_file, lang=lang).methodology.total_points)
     if not 0 <= args.score <= top:
         raise FieldError("field.score_out_of_range", score=args.score)
-    era: Era = args.provinces or (34 if args.year >= FIRST_34_YEAR else 63)
+    era: Era = args.provinces or era_of(args.year)
     province = match_province(args.province, era=era) if args.province else None
     project_from = args.project_from
     known = field_years()

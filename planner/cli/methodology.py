@@ -18,7 +18,7 @@ from typing import Any
 from planner.cli.inputs import add_methodology_file_option, methodology_for
 from planner.cli.output import emit_json
 from planner.core.i18n import Lang, format_number, t
-from planner.field.provinces import FIRST_34_YEAR, match_province
+from planner.field.provinces import era_of, match_province
 from planner.files.appendix import MethodologyImport
 from planner.files.appraisal import baseline_from_file, baseline_json
 from planner.files.methodology_file import load_methodology_file
@@ -115,9 +115,7 @@ def run_baseline(args: argparse.Namespace) -> int:
     if args.province or args.year:
         updates: dict[str, Any] = {}
         if args.province:
-            updates["province"] = match_province(
-                args.province, era=34 if (args.year or 0) >= FIRST_34_YEAR else 63
-            )
+            updates["province"] = match_province(args.province, era=era_of(args.year or 0))
         if args.year:
             updates["year"] = args.year
         scenario = Scenario.model_validate({**scenario.model_dump(), **updates})

@@ -30,6 +30,12 @@ Era = Literal[63, 34]
 #: The first year ranked among the 34 provinces formed on 1 July 2025.
 FIRST_34_YEAR = 2025
 
+
+def era_of(year: int) -> Era:
+    """How many provinces a year's PAR INDEX ranks: 63 until 2024, 34 from FIRST_34_YEAR on."""
+    return 34 if year >= FIRST_34_YEAR else 63
+
+
 #: The six socio-economic regions, in the order the ministry lists them.
 REGIONS: tuple[str, ...] = (
     "Trung du và miền núi phía Bắc",
