@@ -25,9 +25,9 @@ from pathlib import PurePath
 from typing import Any
 
 from planner.core.errors import ImportFileError, MethodologyError, Problem
-from planner.core.i18n import Lang, parse_number, t
+from planner.core.i18n import Lang, t
 from planner.core.text import fold
-from planner.methodology.brackets import read_brackets
+from planner.methodology.brackets import read_brackets, read_points
 from planner.methodology.files import methodology_from_mapping
 from planner.methodology.model import Methodology
 from planner.tables.documents import DocumentRow, read_document_rows
@@ -290,24 +290,15 @@ class _Reader:
             value = self.cell(row, key)
             if value:
                 node.extra[key] = value
-        node.max_points = self._number(max_text)
+        node.max_points = read_points(max_text)
         if not node.name:
             self.flag(row, "no_name", code=full_code)
             node.name = full_code
         self._attach(node)
         self.last = node
 
-    def _number(self, text: str) -> Decimal | None:
-        cleaned = fold(text).replace("diem", "").strip()
-        if not cleaned:
-            return None
-        try:
-            return Decimal(str(round(parse_number(cleaned), 2)))
-        except ValueError:
-            return None
-
     def _total(self, row: DocumentRow, max_text: str) -> None:
-        total = self._number(max_text)
+        total = read_points(max_text)
         if total is not None:
             self.declared_total = total
 

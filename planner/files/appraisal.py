@@ -21,13 +21,14 @@ from pathlib import PurePath
 from typing import Literal
 
 from planner.core.errors import ImportFileError, Problem
-from planner.core.i18n import Lang, parse_number, t
+from planner.core.i18n import Lang, t
 from planner.core.text import fold
 from planner.files.appendix import ReviewRow
+from planner.methodology.brackets import read_points
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import ItemSetting, Scenario
 from planner.tables.documents import DocumentRow, clean_cell, read_document_rows
-from planner.tables.reading import MAX_UPLOAD_BYTES, check_upload_size
+from planner.tables.reading import CSV_DELIMITERS, MAX_UPLOAD_BYTES, check_upload_size
 from planner.tables.workbook import open_workbook
 
 #: How much closer the best name must be than the second best, and how close at least, to match by name.
@@ -90,7 +91,7 @@ def _rows(name: str, payload: bytes) -> list[DocumentRow]:
         except UnicodeDecodeError:
             raise ImportFileError("appraisal.encoding") from None
         first = text.split("\n", 1)[0]
-        delimiter = max((";", ",", "\t"), key=first.count)
+        delimiter = max(CSV_DELIMITERS, key=first.count)
         return [
             DocumentRow(tuple(clean_cell(c) for c in cells), "docx", 1, number)
             for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
@@ -155,9 +156,8 @@ def _match(
         points_text = cell(row, "points")
         if not points_text:
             continue  # a heading or a row with nothing appraised
-        try:
-            points = Decimal(str(round(parse_number(fold(points_text).replace("diem", "")), 2)))
-        except ValueError:
+        points = read_points(points_text)
+        if points is None:
             report(row, "not_a_number", value=points_text[:40])
             continue
         if code in m.nodes_by_code and code not in items:

@@ -62,6 +62,18 @@ class Brackets:
     problem: str | None = None  # a message key under "appendix.problem." when the clauses make no rule
 
 
+def read_points(text: str) -> Decimal | None:
+    """Points as a document's cell writes them ("0,5", "1,5 điểm", "2 đ"), to the hundredth; None when the cell
+    is empty or holds no number."""
+    cleaned = fold(text).replace("diem", "").strip().rstrip("d").strip()
+    if not cleaned:
+        return None
+    try:
+        return Decimal(str(round(parse_number(cleaned), 2)))
+    except ValueError:
+        return None
+
+
 def _logical_lines(text: str) -> str:
     """`text` with soft line wraps undone: a line that starts no bullet continues the line before it unless that
     one ended a clause (a PDF cell wraps "từ 80% đến dưới" / "100%: 0,5 điểm" over two lines)."""
@@ -85,9 +97,8 @@ def clauses_of(text: str) -> tuple[Clause, ...]:
         match = _CLAUSE.match(part)
         if not match:
             continue
-        try:
-            points = Decimal(str(parse_number(match.group("points"))))
-        except ValueError:
+        points = read_points(match.group("points"))
+        if points is None:
             continue
         found.append(Clause(match.group("label").strip(" :-–"), points))
     return tuple(found)
