@@ -21,7 +21,7 @@ from planner.files.appendix import ReviewRow
 from planner.files.methodology_file import import_methodology
 from planner.methodology.catalog import SchemeVersion
 from planner.methodology.editing import NodeRow, methodology_from_node_rows, node_rows
-from planner.methodology.files import methodology_from_mapping, methodology_to_mapping, methodology_to_yaml
+from planner.methodology.files import methodology_to_yaml, with_id
 from planner.methodology.matching import ItemPair, SchemeMatch, carry_scenario, match_schemes
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
@@ -134,9 +134,7 @@ def on_upload(key: str) -> None:
         st.session_state[OUTCOME_KEY] = UploadOutcome(name, error=exc)
         return
     m = imported.methodology
-    new_id = _free_id(m.id)
-    if new_id != m.id:
-        m = m.model_copy(update={"id": new_id})
+    m = with_id(m, _free_id(m.id))
     cache.add_session_methodology(m)
     st.session_state[OUTCOME_KEY] = UploadOutcome(name, methodology_id=m.id, review=imported.review)
     st.session_state["methodology_pick"] = m.id  # the page shows the imported tree, ready for review
@@ -394,7 +392,7 @@ def last_edit_error() -> PlannerError | None:
 def copy_to_edit(methodology_id: str) -> None:
     """A bundled scheme copied under a new id into the session, and picked on the page, ready to edit."""
     m = cache.methodology(methodology_id)
-    copy = methodology_from_mapping({**methodology_to_mapping(m), "id": _free_id(f"{m.id}-ban-sao")})
+    copy = with_id(m, _free_id(f"{m.id}-ban-sao"))
     cache.add_session_methodology(copy)
     st.session_state["methodology_pick"] = copy.id
 

@@ -12,12 +12,7 @@ from pathlib import Path
 from planner.core.errors import ImportFileError
 from planner.core.i18n import Lang
 from planner.files.appendix import MethodologyImport, methodology_from_document
-from planner.methodology.files import (
-    methodology_from_json,
-    methodology_from_mapping,
-    methodology_from_yaml,
-    methodology_to_mapping,
-)
+from planner.methodology.files import methodology_from_json, methodology_from_yaml, with_id
 from planner.tables.reading import MAX_UPLOAD_BYTES, check_upload_size
 
 SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".docx", ".pdf")
@@ -43,10 +38,8 @@ def import_methodology(
         raise ImportFileError(
             "cli.unsupported_file_type", suffix=Path(name).suffix or name, allowed=", ".join(SUFFIXES)
         )
-    if methodology_id is not None and methodology_id != m.id:
-        m = methodology_from_mapping(
-            {**methodology_to_mapping(m), "id": methodology_id}
-        )  # the id is validated
+    if methodology_id is not None:
+        m = with_id(m, methodology_id)
     return MethodologyImport(m, (), 0)
 
 

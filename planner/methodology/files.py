@@ -90,3 +90,11 @@ def methodology_to_yaml(m: Methodology) -> str:
 
 def methodology_to_json(m: Methodology) -> str:
     return json.dumps(methodology_to_mapping(m), ensure_ascii=False, indent=2)
+
+
+def with_id(m: Methodology, methodology_id: str) -> Methodology:
+    """`m` under another id, validated like any loaded scheme (a copy to edit, an upload whose id is taken, a
+    user's --id). model_copy would skip the id's pattern check."""
+    if methodology_id == m.id:
+        return m
+    return methodology_from_mapping({**methodology_to_mapping(m), "id": methodology_id})
