@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import argparse
 
+from planner.core.i18n import Lang
 from planner.files.methodology_file import load_methodology_file
-from planner.methodology.catalog import load_bundled_methodology
+from planner.methodology.catalog import bundled_methodology_ids, load_bundled_methodology
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
 
@@ -25,6 +26,17 @@ def methodology_for(scenario: Scenario, args: argparse.Namespace) -> tuple[Metho
     if not path:
         return load_bundled_methodology(scenario.methodology), scenario
     m = load_methodology_file(path, lang=args.lang).methodology
-    if scenario.methodology != m.id:
-        scenario = scenario.model_copy(update={"methodology": m.id})
-    return m, scenario
+    return m, read_against(scenario, m)
+
+
+def read_against(scenario: Scenario, m: Methodology) -> Scenario:
+    """`scenario` as a scenario on `m`: the user named the scheme, so its id replaces the one the file carries
+    (items that do not fit are then reported by the scorer, item by item)."""
+    return scenario if scenario.methodology == m.id else scenario.model_copy(update={"methodology": m.id})
+
+
+def scheme(reference: str, lang: Lang) -> Methodology:
+    """A bundled methodology by id, or one read from a file (any format `methodology import` reads)."""
+    if reference in bundled_methodology_ids():
+        return load_bundled_methodology(reference)
+    return load_methodology_file(reference, lang=lang).methodology

@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from planner.cli.inputs import add_methodology_file_option, methodology_for
+from planner.cli.inputs import add_methodology_file_option, methodology_for, read_against, scheme
 from planner.cli.output import emit_json
 from planner.core.i18n import Lang, format_number, t
 from planner.field.provinces import era_of, match_province
@@ -26,7 +26,6 @@ from planner.files.scenario_file import read_scenario_file
 from planner.methodology.catalog import bundled_methodology_ids, load_bundled_methodology
 from planner.methodology.files import methodology_to_yaml
 from planner.methodology.matching import SchemeMatch, carry_scenario, match_schemes
-from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
 from planner.methodology.scoring import ScoreCard, score_scenario
 from planner.tables.reading import check_upload_size
@@ -131,13 +130,6 @@ def run_baseline(args: argparse.Namespace) -> int:
     return 0
 
 
-def scheme(reference: str, lang: Lang) -> Methodology:
-    """A bundled methodology by id, or one read from a file (any format `methodology import` reads)."""
-    if reference in bundled_methodology_ids():
-        return load_bundled_methodology(reference)
-    return load_methodology_file(reference, lang=lang).methodology
-
-
 def diff_json(match: SchemeMatch) -> dict[str, Any]:
     """The stable JSON of `methodology diff`."""
     return {
@@ -191,8 +183,7 @@ def run_carry(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
     scenario = read_scenario_file(args.scenario)
     source = scheme(args.source, lang) if args.source else load_bundled_methodology(scenario.methodology)
-    if scenario.methodology != source.id:
-        scenario = scenario.model_copy(update={"methodology": source.id})
+    scenario = read_against(scenario, source)
     target = scheme(args.to, lang)
     result = carry_scenario(scenario, match_schemes(source, target))
     Path(args.out).write_text(result.scenario.to_json(), encoding="utf-8")
