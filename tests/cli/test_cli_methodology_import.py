@@ -4,12 +4,10 @@ equal, exit 2 with one line when nothing usable came out."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import run_planner as run
 from document_builder import appendix_document
 
 from planner.core.i18n import t
@@ -19,20 +17,6 @@ from planner.methodology.files import methodology_from_yaml
 ROOT = Path(__file__).resolve().parents[2]
 QD2636 = load_bundled_methodology("qd2636-2018")
 KEYS = {"id", "name", "areas", "criteria", "items", "self_max", "survey_max", "total", "rules", "review"}
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "planner", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,12 @@ repository root, checking stdout, stderr and the exit code."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import run_planner as run
 
 from planner.core.i18n import t
 
@@ -18,21 +17,6 @@ REPO = Path(__file__).resolve().parents[2]
 LAO_CAI = "data/examples/lao-cai-2019.json"
 DOCUMENTED_KEYS = {"methodology", "total", "self_assessed", "survey", "max_total", "areas"}
 SPEC_ITEMS = {"3.4.1": {"points": 1.0}, "7.2.2": {"value": 42.5}, "1.1": {"level": "cham"}}
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "PAR_PLANNER_DATA_DIR"}
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run(
-        [sys.executable, "-m", "planner", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
 
 
 def score_json(path: str | Path, *extra: str) -> dict[str, Any]:

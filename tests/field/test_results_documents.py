@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import run_planner
 from document_builder import docx_bytes, results_document
 
 from planner.core.errors import FieldError
@@ -44,26 +43,7 @@ def test_a_cell_that_is_not_a_number_is_named_with_its_page_or_table() -> None:
 def test_rank_reads_a_results_pdf_from_the_command_line(tmp_path: Path) -> None:
     path = tmp_path / "QD-ket-qua-2024.pdf"
     path.write_bytes(results_document(bundled_field(2024), "pdf", year=2024))
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "planner",
-            "rank",
-            "--year",
-            "2024",
-            "--score",
-            "85",
-            "--field",
-            str(path),
-            "--json",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_planner("rank", "--year", "2024", "--score", "85", "--field", str(path), "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     expected = 1 + sum(1 for e in bundled_field(2024).entries if round(e.score, 2) > 85)

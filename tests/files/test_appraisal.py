@@ -7,11 +7,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import run_planner
 from document_builder import docx_bytes, pdf_bytes
 from openpyxl import Workbook
 
@@ -122,10 +121,9 @@ def test_the_baseline_command_writes_a_scenario_that_scores_the_table(tmp_path: 
     table = tmp_path / "tham-dinh-2018.docx"
     table.write_bytes(docx_bytes([HEADER], appraisal_rows()))
     out = tmp_path / "baseline.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "planner", "baseline", str(table), "--methodology", "qd2636-2018", "--out", str(out),
-         "--province", "Lao Cai", "--year", "2019", "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    done = run_planner(
+        "baseline", str(table), "--methodology", "qd2636-2018", "--out", str(out), "--province", "Lao Cai",
+        "--year", "2019", "--json",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
+
+from cli_support import run_planner
 
 from planner.files.scenario_file import read_scenario_file
 from planner.methodology.catalog import load_bundled_methodology
@@ -77,10 +77,7 @@ def test_a_carried_scenario_keeps_its_points_where_the_rules_agree_and_never_gai
 def test_the_diff_command_prints_the_documented_json(tmp_path: Path) -> None:
     path = tmp_path / "qd-moi.json"
     path.write_text(json.dumps(methodology_to_mapping(next_scheme()), default=str), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "planner", "methodology", "diff", "qd2636-2018", str(path), "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    done = run_planner("methodology", "diff", "qd2636-2018", str(path), "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert {"added", "removed", "changed", "matched"} <= set(data)
