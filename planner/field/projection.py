@@ -917,10 +917,15 @@ def planning_projection(
     mode: Mode = "drift",
     overrides: Mapping[str, float] | None = None,
     loaded: Iterable[Field] = (),
+    base_year: int | None = None,
 ) -> Projection:
     """The projection a plan for `year` uses: from the latest field year before it (Lào Cai plans 2019 from the
-    2018 field), merged to the 34 when asked, with a table the user loaded taking the bundled field's place."""
-    base_year = latest_field_year(before=year, provinces=provinces, loaded=loaded)
+    2018 field), merged to the 34 when asked, with a table the user loaded taking the bundled field's place.
+
+    `base_year` pins the field projected from: a path over several years projects every year from the one field
+    known when the path is planned, so the spread grows with the horizon instead of restarting each year."""
+    if base_year is None:
+        base_year = latest_field_year(before=year, provinces=provinces, loaded=loaded)
     base = field_for_year(base_year, provinces, loaded)
     return project_field(base, year, mode=mode, overrides=overrides)
 

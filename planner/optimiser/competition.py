@@ -269,6 +269,7 @@ def competition_for(
     own_sd: float = 0.0,
     overrides: Mapping[str, float] | None = None,
     loaded: Iterable[Field] = (),
+    base_year: int | None = None,
 ) -> Competition:
     """The competition a plan for `year` faces: the projection of `year` from the latest field year before it
     (planner.field.projection), our province taken out of the rivals. `loaded` are results tables the user loaded in
@@ -287,14 +288,16 @@ def competition_for(
     if not 0 < confidence < 1:
         raise OptimiseError("optimise.bad_confidence", p=confidence)
     name = match_province(province, era=provinces)
-    drift = planning_projection(year, provinces, mode="drift", overrides=overrides, loaded=loaded)
+    drift = planning_projection(
+        year, provinces, mode="drift", overrides=overrides, loaded=loaded, base_year=base_year
+    )
     in_drift = False
     if own_sd > 0 and drift.drift_sd > 0 and all(r.follows_drift for r in drift.rivals if r.province != name):
         drift = drift.model_copy(update={"drift_sd": math.hypot(drift.drift_sd, own_sd)})
         in_drift = True
     if mode == "fixed":
         central = planning_projection(
-            year, provinces, mode="fixed", overrides=overrides, loaded=loaded
+            year, provinces, mode="fixed", overrides=overrides, loaded=loaded, base_year=base_year
         ).expected_scores(exclude=name)
     else:
         central = drift.expected_scores(exclude=name)

@@ -313,7 +313,7 @@ def solve(
         c: npt.NDArray[np.float64], rows: list[npt.NDArray[np.float64]], lo: list[float], hi: list[float]
     ) -> npt.NDArray[np.float64] | None:
         matrix = vstack([*base_rows, *(csr_array(r.reshape(1, -1)) for r in rows)], format="csr")
-        with _solver_stdout_silenced():
+        with solver_stdout_silenced():
             result = milp(
                 c,
                 integrality=np.ones(model.n_vars),
@@ -395,7 +395,7 @@ _saved_stdout_fd: int | None = None
 
 
 @contextmanager
-def _solver_stdout_silenced() -> Iterator[None]:
+def solver_stdout_silenced() -> Iterator[None]:
     """Send file descriptor 1 to /dev/null while HiGHS runs.
 
     HiGHS 1.x prints a debug line ("HighsMipSolverData::transformNewIntegerFeasibleSolution ...") with a bare

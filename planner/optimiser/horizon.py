@@ -1,0 +1,835 @@
+"""A plan over several years in the province's terms: yearly targets, budgets and limits in, the exact path out.
+
+planner.optimiser.path solves the programme in hundredths; this module says what the years ask for and what the
+answer means. A year's target is written as provinces write it (a score, rank ≤ k, a rank band such as 25-30, or
+a chance of rank ≤ k) and turned into a score by that year's competition. Every year of the horizon is projected
+from one base field, the latest known before the first year, by the drift model (planner.field.projection), so
+the spread of the field grows with the horizon as uncertainty does.
+
+The chance of the whole path (every yearly target met) is reported as bounds: the years are correlated (a field
+that drifts up one year tends to stay up), and the drift model gives each year's distribution, not the joint one.
+Without a joint model the honest statement is the Fréchet interval: at least Σ p_t − (T − 1) and at most the
+smallest p_t. With a target in one year only the two coincide and the chance is exact.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Literal, Self
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from planner.core.errors import OptimiseError
+from planner.core.i18n import Lang, format_number, t
+from planner.core.model import FrozenModel
+from planner.core.text import agency_name
+from planner.methodology.rules import from_centi, to_centi
+from planner.methodology.scoring import item_options
+from planner.optimiser.competition import Competition, TargetMode, competition_for
+from planner.optimiser.levers import LeverSet
+from planner.optimiser.path import (
+    MAX_YEARS,
+    Ladder,
+    PathProblem,
+    PathSelection,
+    compile_path,
+    ladders_of,
+    move_cost,
+)
+from planner.optimiser.plan import Plan, PlanChange
+from planner.optimiser.solver import DEFAULT_TIME_LIMIT, ChosenChange
+
+TargetKind = Literal["score", "rank", "band", "probability"]
+PathStatus = Literal["optimal", "infeasible"]
+PathBlockerKind = Literal["maximum", "locked", "survey", "cap", "budget", "agency_budget"]
+#: Sampled fields behind each year's band of the score a target rank needs (the timeline chart).
+BAND_SAMPLES = 2_000
+
+
+class YearTarget(FrozenModel):
+    """What one year of the path must reach."""
+
+    year: int
+    kind: TargetKind
+    score: float | None = Field(default=None, ge=0, le=1000, allow_inf_nan=False)
+    #: rank ≤ `rank` (kind rank and probability); the worse end of a band.
+    rank: int | None = Field(default=None, ge=1)
+    #: The better end of a band (25 in "25-30").
+    best_rank: int | None = Field(default=None, ge=1)
+    probability: float | None = Field(default=None, gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        needed = {
+            "score": ("score",),
+            "rank": ("rank",),
+            "band": ("rank", "best_rank"),
+            "probability": ("rank", "probability"),
+        }[self.kind]
+        for name in needed:
+            if getattr(self, name) is None:
+                raise ValueError(f"a {self.kind} target needs {name}")
+        if (
+            self.kind == "band"
+            and self.best_rank is not None
+            and self.rank is not None
+            and self.best_rank > self.rank
+        ):
+            raise ValueError("a band's better end must not be below its worse end")
+        return self
+
+    def describe(self, lang: Lang = "vi") -> str:
+        """The target as the plan states it: "hạng 25–30", "hạng ≤ 20", "85,5 điểm", "P(hạng ≤ 20) ≥ 80%"."""
+        return t(
+            f"path.target.{self.kind}",
+            lang,
+            score=self.score or 0.0,
+            k=self.rank or 0,
+            best=self.best_rank or 0,
+            p=format_number(100 * (self.probability or 0.0), lang, 0),
+        )
+
+
+class PathSettings(FrozenModel):
+    """Everything the path is asked to respect, year by year."""
+
+    years: tuple[int, ...]
+    targets: tuple[YearTarget, ...] = ()
+    #: Total effort budget per year.
+    budgets: dict[int, float] = Field(default_factory=dict)
+    #: Budget per lead agency per year.
+    agency_budgets: dict[int, dict[str, float]] = Field(default_factory=dict)
+    #: Yearly effort that keeps a raised level (items not listed: 0, a level reached is kept; an assumption).
+    upkeep: dict[str, float] = Field(default_factory=dict)
+    #: Years in which an item cannot move.
+    locked: dict[str, tuple[int, ...]] = Field(default_factory=dict)
+    #: The highest level (option id) an item may stand on in a year.
+    caps: dict[str, dict[int, str]] = Field(default_factory=dict)
+    #: The last year an item may move (its deadline in the plan).
+    deadlines: dict[str, int] = Field(default_factory=dict)
+    #: How the rivals move for rank and band targets (probability targets use the full projection).
+    rivals: TargetMode = "mean"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        years = self.years
+        if not 1 <= len(years) <= MAX_YEARS:
+            raise ValueError(f"a horizon has 1 to {MAX_YEARS} years")
+        if any(b != a + 1 for a, b in itertools.pairwise(years)):
+            raise ValueError("the years of a horizon follow each other")
+        known = set(years)
+        named = (
+            {x.year for x in self.targets}
+            | set(self.budgets)
+            | set(self.agency_budgets)
+            | {y for ys in self.locked.values() for y in ys}
+            | {y for caps in self.caps.values() for y in caps}
+        )
+        outside = sorted(named - known)
+        if outside:
+            raise ValueError(f"years outside the horizon: {', '.join(map(str, outside))}")
+        if len({x.year for x in self.targets}) != len(self.targets):
+            raise ValueError("one target per year")
+        for value in [*self.budgets.values(), *self.upkeep.values()] + [
+            v for b in self.agency_budgets.values() for v in b.values()
+        ]:
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(f"budgets and upkeep are finite and not negative: {value}")
+        return self
+
+    def target(self, year: int) -> YearTarget | None:
+        return next((x for x in self.targets if x.year == year), None)
+
+    @property
+    def ranked(self) -> bool:
+        """True when some target is a rank (a competition is needed)."""
+        return any(x.kind != "score" for x in self.targets)
+
+
+def parse_years(text: str) -> tuple[int, ...]:
+    """ "2023-2025" or "2023" as the years of a horizon (OptimiseError on anything else)."""
+    parts = text.replace("–", "-").split("-")
+    try:
+        bounds = [int(p.strip()) for p in parts]
+    except ValueError:
+        raise OptimiseError("path.bad_years", text=text) from None
+    if len(bounds) == 1:
+        bounds.append(bounds[0])
+    first, last = bounds[0], bounds[-1]
+    if len(bounds) != 2 or last < first or last - first + 1 > MAX_YEARS or first < 1900:
+        raise OptimiseError("path.bad_years", text=text)
+    return tuple(range(first, last + 1))
+
+
+def path_competitions(
+    years: Sequence[int],
+    province: str | None,
+    *,
+    rivals: TargetMode = "mean",
+    provinces: Literal[63, 34] = 63,
+    own_sd: float = 0.0,
+    loaded: Iterable[Any] = (),
+    confidence: float = 0.8,
+) -> dict[int, Competition]:
+    """The competition of every year of the horizon, each projected from one base field: the latest field year
+    before the first year (so a path planned in 2021 does not use results it could not know)."""
+    from planner.field.bundled import latest_field_year
+
+    loaded = tuple(loaded)
+    base = latest_field_year(before=years[0], provinces=provinces, loaded=loaded)
+    return {
+        year: competition_for(
+            year,
+            province,
+            mode=rivals,
+            confidence=confidence,
+            provinces=provinces,
+            own_sd=own_sd,
+            loaded=loaded,
+            base_year=base,
+        )
+        for year in years
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Results.
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class PathChange(ChosenChange):
+    """One move of the path: an item raised in `year` from where it stood at the end of the year before."""
+
+    year: int
+
+
+class PathYear(FrozenModel):
+    """One year of the path: what it aimed for, where it lands, what it costs."""
+
+    year: int
+    target: YearTarget | None = None
+    #: The score the target asks for (None: no target, or a rank no score reaches).
+    target_score: float | None = None
+    target_reachable: bool = True
+    score: float
+    rank: int | None = None
+    n_provinces: int | None = None
+    #: P(rank ≤ the target's rank) (the worse end of a band).
+    p_reach: float | None = None
+    #: For a band: P(rank ≤ its better end).
+    p_best: float | None = None
+    effort: float
+    upkeep: float = 0.0
+    budget: float | None = None
+    met: bool = True
+    shortfall: float = 0.0
+    changes: tuple[PathChange, ...] = ()
+    #: The 10th, 50th and 90th percentile of the score the target rank needs this year (sampled fields).
+    needed_band: tuple[float, float, float] | None = None
+
+
+class PathBlocker(FrozenModel):
+    """One reason the path misses a target, with the points it holds back (counted one reason at a time)."""
+
+    kind: PathBlockerKind
+    year: int | None = None
+    points: float
+    codes: tuple[str, ...] = ()
+    agency: str = ""
+    budget: float | None = None
+    used: float | None = None
+
+    def message(self, lang: Lang = "vi") -> str:
+        codes = ", ".join(self.codes[:12]) + (" …" if len(self.codes) > 12 else "")
+        return t(
+            f"path.blocker.{self.kind}",
+            lang,
+            year=str(self.year or ""),
+            points=self.points,
+            codes=codes,
+            n=len(self.codes),
+            agency=self.agency,
+            budget=self.budget if self.budget is not None else 0.0,
+            used=self.used if self.used is not None else 0.0,
+        )
+
+
+class PathResult(FrozenModel):
+    """The exact path, year by year, with the chance of the whole of it."""
+
+    status: PathStatus
+    unit: str
+    baseline_score: float
+    baseline_rank: int | None = None
+    n_provinces: int | None = None
+    base_field_year: int | None = None
+    years: tuple[PathYear, ...]
+    effort_total: float
+    #: Bounds on P(every yearly target met) (see the module docstring); None without rank targets.
+    p_path_low: float | None = None
+    p_path_high: float | None = None
+    shortfall: float = 0.0
+    blockers: tuple[PathBlocker, ...] = ()
+    solve_seconds: float = 0.0
+
+    @property
+    def final(self) -> PathYear:
+        return self.years[-1]
+
+    def levels_by_year(self) -> dict[int, dict[str, str]]:
+        """Year -> item code -> the level it stands on at the end of that year (moved items only)."""
+        out: dict[int, dict[str, str]] = {}
+        current: dict[str, str] = {}
+        for year in self.years:
+            for change in year.changes:
+                current[change.code] = change.to_level
+            out[year.year] = dict(current)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI's stable JSON (status, effort_total, years with year, target, score, rank, p_reach, effort and
+        changes with code, from_level, to_level, effort); more keys follow them."""
+        return {
+            "status": self.status,
+            "effort_total": round(self.effort_total, 6),
+            "years": [
+                {
+                    "year": y.year,
+                    "target": None
+                    if y.target is None
+                    else {
+                        "kind": y.target.kind,
+                        "score": y.target_score,
+                        "rank": y.target.rank,
+                        "best_rank": y.target.best_rank,
+                        "probability": y.target.probability,
+                        "reachable": y.target_reachable,
+                    },
+                    "score": y.score,
+                    "rank": y.rank,
+                    "p_reach": None if y.p_reach is None else round(y.p_reach, 4),
+                    "effort": round(y.effort, 6),
+                    "changes": [
+                        {
+                            "code": c.code,
+                            "from_level": c.from_level,
+                            "to_level": c.to_level,
+                            "effort": round(c.effort, 6),
+                            "from_points": c.from_points,
+                            "to_points": c.to_points,
+                            "lead_agency": c.lead_agency,
+                            "effort_is_default": c.effort_is_default,
+                        }
+                        for c in y.changes
+                    ],
+                    "p_best": None if y.p_best is None else round(y.p_best, 4),
+                    "upkeep": round(y.upkeep, 6),
+                    "budget": y.budget,
+                    "met": y.met,
+                    "shortfall": y.shortfall,
+                    "n_provinces": y.n_provinces,
+                    "needed_band": None if y.needed_band is None else list(y.needed_band),
+                }
+                for y in self.years
+            ],
+            "unit": self.unit,
+            "baseline_score": self.baseline_score,
+            "baseline_rank": self.baseline_rank,
+            "n_provinces": self.n_provinces,
+            "base_field_year": self.base_field_year,
+            "p_path_low": None if self.p_path_low is None else round(self.p_path_low, 4),
+            "p_path_high": None if self.p_path_high is None else round(self.p_path_high, 4),
+            "shortfall": self.shortfall,
+            "blockers": [b.model_dump(mode="json") for b in self.blockers],
+        }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# From settings to the programme and back.
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _target_centi(
+    target: YearTarget, competition: Competition | None, max_score: float
+) -> tuple[float | None, bool]:
+    """The score a year's target asks for, and whether any score up to the maximum reaches it."""
+    if target.kind == "score":
+        assert target.score is not None
+        return target.score, target.score <= max_score + 1e-9
+    if competition is None:
+        raise OptimiseError("optimise.province_needed")
+    assert target.rank is not None
+    if not 1 <= target.rank <= competition.n:
+        raise OptimiseError("optimise.bad_rank", rank=target.rank, n=competition.n)
+    if target.kind == "probability":
+        assert target.probability is not None
+        if competition.drift is None:
+            raise OptimiseError("optimise.no_projection")
+        score = competition.probability_score_for_rank(target.rank, target.probability, max_score=max_score)
+    else:
+        score = competition.target_score(target.rank, max_score=max_score)
+    return (score, True) if score is not None else (None, False)
+
+
+def problem_of(
+    levers: LeverSet, settings: PathSettings, competitions: Mapping[int, Competition] | None = None
+) -> tuple[PathProblem, tuple[float | None, ...], tuple[bool, ...]]:
+    """The programme of `settings`, with each year's target score and whether it is reachable at all.
+
+    A target no score reaches asks for one hundredth more than the maximum, so the path is infeasible there and
+    the blockers say why. Raises OptimiseError for an item code or level the methodology does not know.
+    """
+    methodology = levers.methodology
+    max_score = from_centi(methodology.max_centi)
+    known = methodology.item_index
+    named = {*settings.upkeep, *settings.locked, *settings.caps, *settings.deadlines}
+    unknown = sorted(named - set(known))
+    if unknown:
+        raise OptimiseError("optimise.unknown_codes", codes=", ".join(unknown))
+    years = settings.years
+    scores: list[float | None] = []
+    reachable: list[bool] = []
+    needs: list[int | None] = []
+    for year in years:
+        target = settings.target(year)
+        if target is None:
+            scores.append(None)
+            reachable.append(True)
+            needs.append(None)
+            continue
+        competition = (competitions or {}).get(year)
+        score, ok = _target_centi(target, competition, max_score)
+        scores.append(score)
+        reachable.append(ok)
+        wanted = to_centi(score) if score is not None else methodology.max_centi + 1
+        needs.append(wanted - levers.baseline_centi)
+    frozen: set[tuple[str, int]] = set()
+    for code, locked_years in settings.locked.items():
+        frozen |= {(code, years.index(y)) for y in locked_years}
+    for code, deadline in settings.deadlines.items():
+        frozen |= {(code, i) for i, y in enumerate(years) if y > deadline}
+    caps: dict[tuple[str, int], int] = {}
+    for code, by_year in settings.caps.items():
+        options = [o.id for o in item_options(methodology.item(code))]
+        for year, level in by_year.items():
+            if level not in options:
+                raise OptimiseError("optimise.unknown_cap", code=code, level=level, known=", ".join(options))
+            caps[(code, years.index(year))] = options.index(level)
+    problem = PathProblem(
+        levers=levers,
+        years=years,
+        need_centi=tuple(needs),
+        budgets=tuple(settings.budgets.get(y) for y in years),
+        agency_budgets=tuple(dict(settings.agency_budgets.get(y, {})) for y in years),
+        upkeep=dict(settings.upkeep),
+        frozen=frozenset(frozen),
+        caps=caps,
+    )
+    return problem, tuple(scores), tuple(reachable)
+
+
+def optimise_path(
+    levers: LeverSet,
+    settings: PathSettings,
+    competitions: Mapping[int, Competition] | None = None,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    bands: bool = True,
+) -> PathResult:
+    """The least-effort path that meets every yearly target within the yearly budgets and limits; when none
+    does, the path closest to the targets, with what blocks the rest."""
+    started = time.perf_counter()
+    problem, scores, reachable = problem_of(levers, settings, competitions)
+    programme = compile_path(problem)
+    selection = programme.solve(
+        "min_effort", budgets=problem.budgets, agency_budgets=problem.agency_budgets, time_limit=time_limit
+    )
+    status: PathStatus = "optimal"
+    blockers: tuple[PathBlocker, ...] = ()
+    if selection is None:
+        status = "infeasible"
+        selection = programme.solve(
+            "min_shortfall",
+            budgets=problem.budgets,
+            agency_budgets=problem.agency_budgets,
+            time_limit=time_limit,
+        )
+        assert selection is not None  # the closest path always exists
+        blockers = path_blockers(problem, programme, selection, time_limit)
+    return result_of_path(
+        levers,
+        settings,
+        problem,
+        programme.ladders,
+        selection,
+        status,
+        scores,
+        reachable,
+        competitions,
+        blockers=blockers,
+        started=started,
+        bands=bands,
+    )
+
+
+def path_blockers(
+    problem: PathProblem, programme: Any, best: PathSelection, time_limit: float
+) -> tuple[PathBlocker, ...]:
+    """What keeps the closest path from every target: the targets beyond any budget (what the rules, locks,
+    caps and deadlines allow), then each year's budget and each agency budget, relaxed one at a time."""
+    out: list[PathBlocker] = []
+    levers = problem.levers
+    n = problem.n_years
+    free = programme.solve(
+        "min_shortfall", budgets=(None,) * n, agency_budgets=({},) * n, time_limit=time_limit
+    )
+    assert free is not None
+    for i, need in enumerate(problem.need_centi):
+        if need is not None and free.gain_by_year[i] < need:
+            out.append(
+                PathBlocker(
+                    kind="maximum", year=problem.years[i], points=from_centi(need - free.gain_by_year[i])
+                )
+            )
+    if out:
+        for reason, (centi, codes) in levers.held_back().items():
+            out.append(PathBlocker(kind=reason, points=from_centi(centi), codes=codes))
+    for i in range(n):
+        if problem.budgets[i] is not None:
+            relaxed = list(problem.budgets)
+            relaxed[i] = None
+            found = programme.solve(
+                "min_shortfall",
+                budgets=relaxed,
+                agency_budgets=problem.agency_budgets,
+                time_limit=time_limit,
+            )
+            assert found is not None
+            gained = best.shortfall_centi - found.shortfall_centi
+            if gained > 0:
+                out.append(
+                    PathBlocker(
+                        kind="budget",
+                        year=problem.years[i],
+                        points=from_centi(gained),
+                        budget=problem.budgets[i],
+                        used=round(best.effort_by_year[i], 6),
+                    )
+                )
+        for agency, limit in problem.agency_budgets[i].items():
+            others = [dict(b) for b in problem.agency_budgets]
+            others[i].pop(agency)
+            found = programme.solve(
+                "min_shortfall", budgets=problem.budgets, agency_budgets=others, time_limit=time_limit
+            )
+            assert found is not None
+            gained = best.shortfall_centi - found.shortfall_centi
+            if gained > 0:
+                out.append(
+                    PathBlocker(
+                        kind="agency_budget",
+                        year=problem.years[i],
+                        points=from_centi(gained),
+                        agency=agency,
+                        budget=limit,
+                    )
+                )
+    return tuple(out)
+
+
+def _changes(
+    ladders: Sequence[Ladder], selection: PathSelection, years: Sequence[int]
+) -> list[list[PathChange]]:
+    by_year: list[list[PathChange]] = [[] for _ in years]
+    for ladder, path in zip(ladders, selection.rungs, strict=True):
+        lever = ladder.lever
+        before = 0
+        for i, after in enumerate(path):
+            if after != before:
+                start, end = ladder.rungs[before], ladder.rungs[after]
+                assert end.choice is not None
+                fields = lever.change_fields(end.choice)
+                if start.choice is not None:
+                    fields.update(
+                        from_level=start.level,
+                        from_label_vi=start.choice.label_vi,
+                        from_label_en=start.choice.label_en,
+                        from_points=from_centi(start.choice.centi),
+                    )
+                fields["effort"] = move_cost(ladder, before, after)
+                by_year[i].append(
+                    PathChange(
+                        **fields,
+                        area_code=lever.item.area.code,
+                        criterion_code=lever.item.criterion.code,
+                        lead_agency=lever.lead_agency,
+                        is_survey=lever.item.is_survey,
+                        year=years[i],
+                    )
+                )
+            before = after
+    return by_year
+
+
+def result_of_path(
+    levers: LeverSet,
+    settings: PathSettings,
+    problem: PathProblem,
+    ladders: Sequence[Ladder],
+    selection: PathSelection,
+    status: PathStatus,
+    scores: Sequence[float | None],
+    reachable: Sequence[bool],
+    competitions: Mapping[int, Competition] | None,
+    *,
+    blockers: tuple[PathBlocker, ...] = (),
+    started: float | None = None,
+    bands: bool = True,
+) -> PathResult:
+    """The result model of a solved path, each year's score checked by the scorer."""
+    from planner.methodology.scenario import ItemSetting
+    from planner.methodology.scoring import score_scenario
+
+    changes = _changes(ladders, selection, problem.years) if ladders else [[] for _ in problem.years]
+    levels: dict[str, str] = {}
+    years_out: list[PathYear] = []
+    p_values: list[float] = []
+    n_provinces: int | None = None
+    for i, year in enumerate(problem.years):
+        for change in changes[i]:
+            levels[change.code] = change.to_level
+        planned = score_scenario(
+            levers.methodology,
+            levers.baseline.with_items({code: ItemSetting(level=lv) for code, lv in levels.items()}),
+        )
+        expected = levers.baseline_centi + selection.gain_by_year[i]
+        if planned.total_centi != expected:
+            raise OptimiseError(
+                "optimise.internal_mismatch", planned=planned.total, solved=from_centi(expected)
+            )
+        score = planned.total
+        target = settings.target(year)
+        competition = (competitions or {}).get(year)
+        rank = p_reach = p_best = None
+        band: tuple[float, float, float] | None = None
+        if competition is not None:
+            rank = competition.rank(score)
+            n_provinces = competition.n
+            if target is not None and target.rank is not None:
+                p_reach = competition.p_rank_le(score, target.rank)
+                if target.best_rank is not None:
+                    p_best = competition.p_rank_le(score, target.best_rank)
+                if p_reach is not None:
+                    p_values.append(p_reach)
+                if bands and competition.drift is not None:
+                    samples = competition.sample_thresholds(target.rank, BAND_SAMPLES, seed=year)
+                    q = np.quantile(samples, [0.1, 0.5, 0.9])
+                    band = (round(float(q[0]), 2), round(float(q[1]), 2), round(float(q[2]), 2))
+        need = problem.need_centi[i]
+        shortfall = 0 if need is None else max(0, need - selection.gain_by_year[i])
+        moved = sum(c.effort for c in changes[i])
+        years_out.append(
+            PathYear(
+                year=year,
+                target=target,
+                target_score=scores[i],
+                target_reachable=reachable[i],
+                score=score,
+                rank=rank,
+                n_provinces=competition.n if competition is not None else None,
+                p_reach=p_reach,
+                p_best=p_best,
+                effort=selection.effort_by_year[i],
+                upkeep=round(selection.effort_by_year[i] - moved, 9),
+                budget=problem.budgets[i],
+                met=shortfall == 0,
+                shortfall=from_centi(shortfall),
+                changes=tuple(changes[i]),
+                needed_band=band,
+            )
+        )
+    p_low = p_high = None
+    if p_values:
+        p_high = min(p_values)
+        p_low = max(0.0, sum(p_values) - (len(p_values) - 1))
+    first = (competitions or {}).get(problem.years[0])
+    return PathResult(
+        status=status,
+        unit=levers.unit,
+        baseline_score=levers.baseline_score,
+        baseline_rank=first.rank(levers.baseline_score) if first is not None else None,
+        n_provinces=n_provinces,
+        base_field_year=first.field_year if first is not None else None,
+        years=tuple(years_out),
+        effort_total=round(selection.effort_total, 9),
+        p_path_low=p_low,
+        p_path_high=p_high,
+        shortfall=from_centi(selection.shortfall_centi),
+        blockers=blockers,
+        solve_seconds=round(time.perf_counter() - started, 4) if started is not None else 0.0,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The yearly plans and the frontier.
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def year_plans(levers: LeverSet, result: PathResult, *, province: str | None = None) -> tuple[Plan, ...]:
+    """One Plan per year of the path (the moves of that year, from where the item stood the year before), for
+    the plan workbook's sheet per year; the first year's baseline is today's score."""
+    plans: list[Plan] = []
+    before = levers.baseline_score
+    rank_before = result.baseline_rank
+    for year in result.years:
+        rows: list[PlanChange] = []
+        for change in year.changes:
+            item = levers.by_code[change.code].item
+            rows.append(
+                PlanChange(
+                    **change.model_dump(
+                        exclude={
+                            "year",
+                            "lead_agency",
+                            "is_survey",
+                            "points_gain",
+                            "area_code",
+                            "criterion_code",
+                        }
+                    ),
+                    area_code=change.area_code,
+                    criterion_code=change.criterion_code,
+                    max_points=from_centi(item.max_centi),
+                    lead_agencies=item.lead_agencies,
+                    partner_agencies=item.partner_agencies,
+                    completion_target=item.node.completion_target or item.criterion.completion_target,
+                    evidence_document=item.node.evidence_document or item.criterion.evidence_document,
+                    evidence_content=item.node.evidence_content or item.criterion.evidence_content,
+                    deadline=item.node.deadline or item.criterion.deadline,
+                    uses_assumption=item.rule.is_assumption,
+                )
+            )
+        target = year.target
+        plans.append(
+            Plan(
+                methodology=levers.methodology.id,
+                province=province or levers.baseline.province,
+                year=year.year,
+                scenario_name=levers.baseline.name,
+                target_vi=target.describe("vi") if target else "",
+                target_en=target.describe("en") if target else "",
+                target_rank=target.rank if target else None,
+                target_score=year.target_score,
+                baseline_total=before,
+                planned_total=year.score,
+                rank_before=rank_before,
+                rank_after=year.rank,
+                p_reach=year.p_reach,
+                effort_unit=levers.unit,
+                changes=tuple(rows),
+            )
+        )
+        before = year.score
+        rank_before = year.rank
+    return tuple(plans)
+
+
+class PathFrontierPoint(FrozenModel):
+    """The least total effort of a path whose final year reaches rank ≤ `rank` (None: no path does)."""
+
+    rank: int
+    target_score: float | None
+    effort_total: float | None
+    p_reach: float | None = None
+    within_budgets: bool
+
+
+def path_frontier(
+    levers: LeverSet,
+    settings: PathSettings,
+    competitions: Mapping[int, Competition],
+    ranks: Iterable[int],
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[PathFrontierPoint, ...]:
+    """Total effort against the final-year rank: for each rank, the least-effort path whose last year reaches it
+    (the other years' targets kept). Budgets do not limit the frontier, so leaders see what more would buy; each
+    point says whether it fits them."""
+    last = settings.years[-1]
+    final = competitions[last]
+    free = settings.model_copy(update={"budgets": {}, "agency_budgets": {}})
+    out: list[PathFrontierPoint] = []
+    for k in sorted(set(ranks)):
+        if should_stop is not None and should_stop():
+            break
+        others = tuple(x for x in free.targets if x.year != last)
+        asked = free.model_copy(update={"targets": (*others, YearTarget(year=last, kind="rank", rank=k))})
+        problem, scores, _ = problem_of(levers, asked, competitions)
+        programme = compile_path(problem)
+        found = programme.solve(
+            "min_effort",
+            budgets=problem.budgets,
+            agency_budgets=problem.agency_budgets,
+            time_limit=time_limit,
+        )
+        if found is None:
+            out.append(
+                PathFrontierPoint(rank=k, target_score=scores[-1], effort_total=None, within_budgets=False)
+            )
+            continue
+        fits = _fits(found, settings)
+        score = from_centi(levers.baseline_centi + found.gain_by_year[-1])
+        out.append(
+            PathFrontierPoint(
+                rank=k,
+                target_score=scores[-1],
+                effort_total=round(found.effort_total, 6),
+                p_reach=final.p_rank_le(score, k),
+                within_budgets=fits,
+            )
+        )
+    return tuple(out)
+
+
+def _fits(selection: PathSelection, settings: PathSettings) -> bool:
+    for i, year in enumerate(settings.years):
+        budget = settings.budgets.get(year)
+        if budget is not None and selection.effort_by_year[i] > budget + 1e-7:
+            return False
+    return True
+
+
+def agency_years(result: PathResult) -> list[tuple[str, dict[int, tuple[int, float, float]]]]:
+    """Per lead agency, per year: (items moved, points gained, effort), agencies in order of first appearance."""
+    table: dict[str, dict[int, tuple[int, float, float]]] = {}
+    for year in result.years:
+        for change in year.changes:
+            agency = agency_name(change.lead_agency) or ""
+            row = table.setdefault(agency, {})
+            n, points, effort = row.get(year.year, (0, 0.0, 0.0))
+            row[year.year] = (n + 1, round(points + change.points_gain, 2), round(effort + change.effort, 6))
+    return list(table.items())
+
+
+__all__ = [
+    "PathBlocker",
+    "PathChange",
+    "PathFrontierPoint",
+    "PathResult",
+    "PathSettings",
+    "PathYear",
+    "YearTarget",
+    "agency_years",
+    "ladders_of",
+    "optimise_path",
+    "parse_years",
+    "path_competitions",
+    "path_frontier",
+    "problem_of",
+    "year_plans",
+]

@@ -1,0 +1,297 @@
+"""The path over several years: the MILP against the dynamic-programming oracle, and the model's rules one by one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from optimiser_fixtures import AGENCIES, random_baseline, random_effort, random_methodology
+from path_oracle import PathSpec, best_path, items_of
+
+from planner.core.errors import OptimiseError
+from planner.methodology.rules import from_centi
+from planner.methodology.scoring import item_options
+from planner.optimiser.effort import EffortEntry, EffortTable
+from planner.optimiser.horizon import PathSettings, YearTarget, optimise_path, parse_years
+from planner.optimiser.levers import build_levers
+
+FIRST = 2031
+
+
+def _random_instance(seed: int) -> tuple[object, PathSettings, PathSpec]:
+    rng = np.random.default_rng(seed)
+    m = random_methodology(rng, int(rng.integers(2, 5)), max_levels=4)
+    baseline = random_baseline(rng, m)
+    table = random_effort(rng, m, baseline, cap_share=0.15, zero_share=0.1, decimals=int(rng.integers(0, 3)))
+    levers = build_levers(m, baseline, table)
+    items = items_of(m, baseline, table)
+    T = int(rng.integers(1, 4))
+    years = tuple(range(FIRST, FIRST + T))
+    headroom = sum(i.steps[-1].gain for i in items)
+    spec = PathSpec(needs=[], budgets=[], agency_budgets=[])
+    targets: list[YearTarget] = []
+    budgets: dict[int, float] = {}
+    agency_budgets: dict[int, dict[str, float]] = {}
+    for t, year in enumerate(years):
+        need: int | None = None
+        if rng.random() < 0.7 or t == T - 1:
+            need = int(rng.integers(0, max(1, int(headroom * 1.1)) + 1))
+            targets.append(
+                YearTarget(year=year, kind="score", score=from_centi(levers.baseline_centi + need))
+            )
+        spec.needs.append(need)
+        budget = None
+        if rng.random() < 0.5:
+            budget = float(round(rng.uniform(0, 60), int(rng.integers(0, 2))))
+            budgets[year] = budget
+        spec.budgets.append(budget)
+        per_agency: dict[str, float] = {}
+        if rng.random() < 0.3:
+            per_agency[AGENCIES[int(rng.integers(0, len(AGENCIES)))]] = float(rng.integers(0, 40))
+            agency_budgets[year] = per_agency
+        spec.agency_budgets.append(per_agency)
+    upkeep: dict[str, float] = {}
+    locked: dict[str, tuple[int, ...]] = {}
+    deadlines: dict[str, int] = {}
+    caps: dict[str, dict[int, str]] = {}
+    for item in items:
+        if rng.random() < 0.25:
+            upkeep[item.code] = float(rng.integers(1, 6))
+        if rng.random() < 0.2:
+            year = years[int(rng.integers(0, T))]
+            locked[item.code] = (year,)
+            spec.frozen.add((item.code, years.index(year)))
+        if rng.random() < 0.15:
+            deadline = years[int(rng.integers(0, T))]
+            deadlines[item.code] = deadline
+            spec.frozen |= {(item.code, i) for i, y in enumerate(years) if y > deadline}
+        if rng.random() < 0.2:
+            options = item_options(m.item(item.code))
+            index = int(rng.integers(0, len(options)))
+            year = years[int(rng.integers(0, T))]
+            caps[item.code] = {year: options[index].id}
+            spec.caps[(item.code, years.index(year))] = index
+    spec.upkeep = upkeep
+    settings = PathSettings(
+        years=years,
+        targets=tuple(targets),
+        budgets=budgets,
+        agency_budgets=agency_budgets,
+        upkeep=upkeep,
+        locked=locked,
+        caps=caps,
+        deadlines=deadlines,
+    )
+    return levers, settings, spec
+
+
+@pytest.mark.parametrize("block", range(6))
+def test_the_path_equals_the_dynamic_programme_on_300_random_instances(block: int) -> None:
+    statuses = {"optimal": 0, "infeasible": 0}
+    for seed in range(block * 50, block * 50 + 50):
+        levers, settings, spec = _random_instance(seed)
+        items = items_of(levers.methodology, levers.baseline, EffortTable(**_table_fields(levers)))
+        kind, value = best_path(items, spec)
+        result = optimise_path(levers, settings, bands=False)  # type: ignore[arg-type]
+        statuses[result.status] += 1
+        gains = sum(round((y.score - result.baseline_score) * 100) for y in result.years)
+        if kind == "feasible":
+            assert result.status == "optimal", seed
+            assert result.effort_total == pytest.approx(value[0], abs=1e-6), seed
+            assert -gains == value[1], seed
+        else:
+            assert result.status == "infeasible", seed
+            assert round(result.shortfall * 100) == value[0], seed
+            assert result.effort_total == pytest.approx(value[1], abs=1e-6), seed
+            assert -gains == value[2], seed
+    # the instances exercise both answers
+    assert statuses["optimal"] >= 5 and statuses["infeasible"] >= 5, statuses
+
+
+def _table_fields(levers: object) -> dict[str, object]:
+    from planner.optimiser.levers import LeverSet
+
+    assert isinstance(levers, LeverSet)
+    table = levers.effort_table()
+    return {"entries": table.entries, "constraints": table.constraints, "unit": table.unit}
+
+
+def _qd2636_levers(effort: EffortTable | None = None):  # type: ignore[no-untyped-def]
+    from optimiser_fixtures import qd2636, realistic_baseline
+
+    m = qd2636()
+    baseline = realistic_baseline(np.random.default_rng(4), m)
+    return build_levers(m, baseline, effort)
+
+
+def test_a_level_reached_is_kept_and_paid_for_once() -> None:
+    levers = _qd2636_levers()
+    gain = 300
+    settings = PathSettings(
+        years=(2031, 2032, 2033),
+        targets=tuple(
+            YearTarget(year=y, kind="score", score=from_centi(levers.baseline_centi + gain))
+            for y in (2031, 2032, 2033)
+        ),
+    )
+    result = optimise_path(levers, settings, bands=False)
+    assert result.status == "optimal"
+    # everything is done in the first year and kept: the later years cost nothing and move nothing
+    assert result.years[1].effort == result.years[2].effort == 0.0
+    assert not result.years[1].changes and not result.years[2].changes
+    assert result.years[0].score == result.years[2].score >= from_centi(levers.baseline_centi + gain)
+
+
+def test_upkeep_is_charged_every_later_year() -> None:
+    levers = _qd2636_levers()
+    target = from_centi(levers.baseline_centi + 100)
+    settings = PathSettings(
+        years=(2031, 2032, 2033),
+        targets=(YearTarget(year=2031, kind="score", score=target),),
+    )
+    plain = optimise_path(levers, settings, bands=False)
+    moved = [c.code for c in plain.years[0].changes]
+    with_upkeep = optimise_path(
+        levers, settings.model_copy(update={"upkeep": dict.fromkeys(moved, 2.0)}), bands=False
+    )
+    # the same items may still be best, but each pays 2 a year in 2032 and 2033, or others are chosen
+    assert with_upkeep.effort_total >= plain.effort_total
+    upkept = sum(2.0 for y in with_upkeep.years[1:] for c in with_upkeep.years[0].changes if c.code in moved)
+    assert with_upkeep.years[1].upkeep + with_upkeep.years[2].upkeep == pytest.approx(upkept)
+
+
+def test_a_move_costs_the_difference_of_the_efforts_from_today() -> None:
+    levers = _qd2636_levers()
+    lever = next(lv for lv in levers.movable if len(lv.upgrades) >= 2)
+    low, high = sorted(lever.upgrades, key=lambda c: c.gain_centi)[:2]
+    table = EffortTable(
+        entries=(
+            EffortEntry(code=lever.code, level=low.level, effort=4.0),
+            EffortEntry(code=lever.code, level=high.level, effort=10.0),
+        ),
+        constraints=tuple(
+            {"code": lv.code, "locked": True} for lv in levers.movable if lv.code != lever.code
+        ),  # type: ignore[arg-type]
+    )
+    levers = _qd2636_levers(table)
+    base = levers.baseline_centi
+    settings = PathSettings(
+        years=(2031, 2032),
+        targets=(
+            YearTarget(year=2031, kind="score", score=from_centi(base + low.gain_centi)),
+            YearTarget(year=2032, kind="score", score=from_centi(base + high.gain_centi)),
+        ),
+        budgets={2031: 5.0, 2032: 6.0},
+    )
+    result = optimise_path(levers, settings, bands=False)
+    assert result.status == "optimal"
+    assert [c.effort for c in result.years[0].changes] == [4.0]
+    second = result.years[1].changes[0]
+    assert (second.from_level, second.to_level, second.effort) == (low.level, high.level, 6.0)
+    # one unit less in the second year and the path cannot reach the high level
+    tight = optimise_path(
+        levers, settings.model_copy(update={"budgets": {2031: 5.0, 2032: 5.0}}), bands=False
+    )
+    assert tight.status == "infeasible"
+    assert [b.kind for b in tight.blockers if b.year == 2032] == ["budget"]
+
+
+def test_deadlines_and_yearly_locks_hold_items_still() -> None:
+    levers = _qd2636_levers()
+    settings = PathSettings(
+        years=(2031, 2032),
+        targets=(YearTarget(year=2032, kind="score", score=from_centi(levers.baseline_centi + 500)),),
+    )
+    free = optimise_path(levers, settings, bands=False)
+    first_year = {c.code for c in free.years[0].changes} | {c.code for c in free.years[1].changes}
+    code = sorted(first_year)[0]
+    held = optimise_path(levers, settings.model_copy(update={"locked": {code: (2031, 2032)}}), bands=False)
+    assert code not in {c.code for y in held.years for c in y.changes}
+    late = optimise_path(levers, settings.model_copy(update={"deadlines": {code: 2030}}), bands=False)
+    assert code not in {c.code for y in late.years for c in y.changes}
+
+
+def test_settings_refuse_what_is_not_a_horizon() -> None:
+    with pytest.raises(ValueError):
+        PathSettings(years=(2031, 2033))
+    with pytest.raises(ValueError):
+        PathSettings(years=(2031,), budgets={2030: 4.0})
+    with pytest.raises(ValueError):
+        YearTarget(year=2031, kind="band", rank=20, best_rank=25)
+    assert parse_years("2023-2025") == (2023, 2024, 2025)
+    assert parse_years("2024") == (2024,)
+    for bad in ("2025-2023", "abc", "2020-2040"):
+        with pytest.raises(OptimiseError):
+            parse_years(bad)
+
+
+def test_unknown_codes_are_refused() -> None:
+    levers = _qd2636_levers()
+    with pytest.raises(OptimiseError) as caught:
+        optimise_path(levers, PathSettings(years=(2031,), upkeep={"99.9": 1.0}), bands=False)
+    assert "99.9" in caught.value.message("vi")
+
+
+def _quang_ngai():  # type: ignore[no-untyped-def]
+    from planner.files.scenario_file import read_scenario_file
+    from planner.methodology.catalog import load_bundled_methodology
+
+    scenario = read_scenario_file("data/examples/quang-ngai-2025.json")
+    return build_levers(load_bundled_methodology(scenario.methodology), scenario), scenario
+
+
+QN_BAND = YearTarget(year=2025, kind="band", rank=30, best_rank=25)
+
+
+def test_quang_ngai_plans_2022_to_2025_into_the_25_30_band_with_a_budget_per_year() -> None:
+    """Seed 003: from 39th of 63 (86,45 in 2021) to 25-30 by 2025. Against the 2021 table (rivals as they stood
+    when the plan was written) the band's worse end needs 86,83; each year's budget holds."""
+    from planner.optimiser.horizon import path_competitions
+
+    levers, scenario = _quang_ngai()
+    settings = PathSettings(
+        years=(2022, 2023, 2024, 2025),
+        targets=(
+            YearTarget(year=2023, kind="rank", rank=35),
+            QN_BAND,
+        ),
+        budgets=dict.fromkeys((2022, 2023, 2024, 2025), 12.0),
+        rivals="fixed",
+    )
+    competitions = path_competitions(settings.years, scenario.province, rivals="fixed")
+    result = optimise_path(levers, settings, competitions)
+    assert result.status == "optimal"
+    assert result.baseline_score == 86.45 and result.baseline_rank == 39 and result.base_field_year == 2021
+    final = result.final
+    assert (
+        final.target_score == 86.83 and final.score >= 86.83 and final.rank is not None and final.rank <= 30
+    )
+    assert all(y.effort <= 12.0 for y in result.years)
+    # each year's competition is projected from the 2021 field, its spread growing with the horizon
+    spreads = [competitions[y].drift.drift_sd for y in settings.years]  # type: ignore[union-attr]
+    assert spreads == sorted(spreads) and spreads[0] < spreads[-1]
+    # a band reports the chance of each end; the whole path's chance lies between the Fréchet bounds
+    assert final.p_reach is not None and final.p_best is not None and final.p_best <= final.p_reach
+    assert result.p_path_low is not None and result.p_path_high is not None
+    assert result.p_path_low <= result.p_path_high <= final.p_reach
+
+
+def test_against_the_projected_field_the_band_is_out_of_reach_and_the_path_says_why() -> None:
+    from planner.optimiser.horizon import path_competitions
+
+    levers, scenario = _quang_ngai()
+    settings = PathSettings(
+        years=(2022, 2023, 2024, 2025),
+        targets=(QN_BAND,),
+        budgets=dict.fromkeys((2022, 2023, 2024, 2025), 40.0),
+    )
+    competitions = path_competitions(settings.years, scenario.province)
+    result = optimise_path(levers, settings, competitions)
+    assert result.status == "infeasible"
+    kinds = {b.kind for b in result.blockers}
+    assert {"maximum", "survey", "budget"} <= kinds
+    for blocker in result.blockers:
+        for lang in ("vi", "en"):
+            text = blocker.message(lang)
+            assert "{" not in text and text
+    assert "2025" in next(b for b in result.blockers if b.kind == "maximum").message("vi")
+    assert QN_BAND.describe("vi") == "hạng 25–30" and QN_BAND.describe("en") == "rank 25–30"
