@@ -10,7 +10,7 @@ best value of a state in year t is the best value of some state in year t − 1 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from planner.core.text import agency_key
@@ -79,8 +79,9 @@ def _move(item: Item, a: int, b: int) -> float:
 
 
 def best_path(items: Sequence[Item], spec: PathSpec) -> tuple[str, tuple[float, ...]]:
-    """("feasible", (effort, -Σ gains)) for the least-effort path meeting every target, else
-    ("infeasible", (Σ shortfall, effort, -Σ gains)) for the path closest to them."""
+    """("feasible", (effort, -final gain)) for the least-effort path meeting every target (ties: most points in
+    the final year), else ("infeasible", (-final gain, effort)) for the path with the most final-year points
+    within the budgets and limits (ties: least effort)."""
     T = len(spec.needs)
     states = list(itertools.product(*(range(len(i.steps)) for i in items)))
     start = tuple(0 for _ in items)
@@ -112,35 +113,35 @@ def best_path(items: Sequence[Item], spec: PathSpec) -> tuple[str, tuple[float, 
         gain = sum(item.steps[j].gain for item, j in zip(items, after, strict=True))
         return cost, gain
 
-    results = {}
-    for mode in ("feasible", "closest"):
-        best: Mapping[tuple[int, ...], tuple[float, ...]] = {start: (0.0, 0.0, 0.0)}
+    def run(with_targets: bool) -> dict[tuple[int, ...], float]:
+        """The least effort that ends year T in each state (only states meeting every target if asked)."""
+        best: dict[tuple[int, ...], float] = {start: 0.0}
         for t in range(T):
-            nxt: dict[tuple[int, ...], tuple[float, ...]] = {}
+            nxt: dict[tuple[int, ...], float] = {}
             for after in states:
                 if not allowed(after, t):
                     continue
-                for before, value in best.items():
+                for before, effort in best.items():
                     step = transition(before, after, t)
                     if step is None:
                         continue
                     cost, gain = step
                     need = spec.needs[t]
-                    short = 0 if need is None else max(0, need - gain)
-                    if mode == "feasible" and short > 0:
+                    if with_targets and need is not None and gain < need:
                         continue
-                    candidate = (value[0] + short, value[1] + cost, value[2] - gain)
-                    old = nxt.get(after)
-                    if old is None or _better(candidate, old):
-                        nxt[after] = candidate
+                    total = effort + cost
+                    if after not in nxt or total < nxt[after] - 1e-9:
+                        nxt[after] = total
             best = nxt
-        if best:
-            results[mode] = min(best.values(), key=lambda v: (v[0], round(v[1], 7), v[2]))
-    if "feasible" in results:
-        _, effort, points = results["feasible"]
+        return best
+
+    def final_gain(state: tuple[int, ...]) -> int:
+        return sum(item.steps[j].gain for item, j in zip(items, state, strict=True))
+
+    feasible = run(True)
+    if feasible:
+        effort, points = min((e, -final_gain(s)) for s, e in feasible.items())
         return "feasible", (effort, points)
-    return "infeasible", results["closest"]
-
-
-def _better(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    return (a[0], round(a[1], 7), a[2]) < (b[0], round(b[1], 7), b[2])
+    closest = run(False)
+    points, effort = min((-final_gain(s), e) for s, e in closest.items())
+    return "infeasible", (points, effort)

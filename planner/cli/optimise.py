@@ -20,6 +20,7 @@ from typing import Any
 
 from planner.cli.inputs import add_methodology_file_option, methodology_for
 from planner.cli.output import emit_json
+from planner.cli.path import add_path_options, path_of, print_path, run_path
 from planner.core.errors import ImportFileError, OptimiseError
 from planner.core.i18n import Lang, format_number, format_percent, t
 from planner.core.text import agency_name
@@ -61,6 +62,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--survey-sd", type=float, help="uncertainty of our survey points (sd, points)")
     parser.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, help="seconds per solve")
     add_methodology_file_option(parser)
+    add_path_options(parser)
 
 
 def register(subparsers: Any) -> None:
@@ -182,8 +184,18 @@ def _solve(args: argparse.Namespace, levers: LeverSet, competition: Competition 
 # ---------------------------------------------------------------------------------------------------------------
 
 
+def _path_setup(args: argparse.Namespace) -> tuple[Methodology, Scenario, LeverSet]:
+    """What a path over several years needs: the scheme, the baseline and its levers (each year's competition
+    is built by planner.cli.path)."""
+    _check(args)
+    methodology, scenario = methodology_for(read_scenario_file(args.scenario), args)
+    return methodology, scenario, build_levers(methodology, scenario, _effort_table(args, methodology))
+
+
 def run_optimise(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
+    if args.years:
+        return run_path(args, *_path_setup(args))
     _, _, levers, competition = _setup(args)
     if args.chance:
         return _run_chance(args, levers, competition)
@@ -284,6 +296,8 @@ def _run_greedy(args: argparse.Namespace, levers: LeverSet, competition: Competi
 
 def run_plan(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
+    if args.years:
+        return _run_path_plan(args)
     methodology, _, levers, competition = _setup(args)
     result = _solve(args, levers, competition)
     plan = plan_from_result(levers, result, competition=competition)
@@ -298,6 +312,25 @@ def run_plan(args: argparse.Namespace) -> int:
     else:
         _print_result(result, levers, lang)
         sys.stdout.write(t("optimise.cli.plan_written", lang, path=str(out), n=len(plan.changes)) + "\n")
+    return 0
+
+
+def _run_path_plan(args: argparse.Namespace) -> int:
+    """`plan --years`: the path's yearly plans in one workbook, a sheet per year."""
+    lang: Lang = args.lang
+    methodology, scenario, levers = _path_setup(args)
+    result = path_of(args, methodology, scenario, levers)
+    try:
+        from planner.files.excel.path import write_path_workbook
+    except ModuleNotFoundError:
+        raise OptimiseError("optimise.excel_unavailable") from None
+    out = Path(args.xlsx)
+    out.write_bytes(write_path_workbook(levers, result, methodology, lang))
+    if args.json:
+        emit_json({**result.to_json(), "xlsx": str(out)})
+    else:
+        print_path(result, levers, lang)
+        sys.stdout.write(t("path.cli.written", lang, path=str(out), n=len(result.years)) + "\n")
     return 0
 
 

@@ -439,9 +439,11 @@ def optimise_path(
     *,
     time_limit: float = DEFAULT_TIME_LIMIT,
     bands: bool = True,
+    blockers: bool = True,
 ) -> PathResult:
     """The least-effort path that meets every yearly target within the yearly budgets and limits; when none
-    does, the path closest to the targets, with what blocks the rest."""
+    does, the path with the most final-year points they allow, with what blocks the targets (`blockers=False`
+    skips that analysis, one solve per budget)."""
     started = time.perf_counter()
     problem, scores, reachable = problem_of(levers, settings, competitions)
     programme = compile_path(problem)
@@ -449,17 +451,18 @@ def optimise_path(
         "min_effort", budgets=problem.budgets, agency_budgets=problem.agency_budgets, time_limit=time_limit
     )
     status: PathStatus = "optimal"
-    blockers: tuple[PathBlocker, ...] = ()
+    found: tuple[PathBlocker, ...] = ()
     if selection is None:
         status = "infeasible"
         selection = programme.solve(
-            "min_shortfall",
+            "max_points",
             budgets=problem.budgets,
             agency_budgets=problem.agency_budgets,
             time_limit=time_limit,
         )
-        assert selection is not None  # the closest path always exists
-        blockers = path_blockers(problem, programme, selection, time_limit)
+        assert selection is not None  # staying put always fits
+        if blockers:
+            found = path_blockers(problem, programme, selection, time_limit)
     return result_of_path(
         levers,
         settings,
@@ -470,7 +473,7 @@ def optimise_path(
         scores,
         reachable,
         competitions,
-        blockers=blockers,
+        blockers=found,
         started=started,
         bands=bands,
     )
@@ -479,43 +482,43 @@ def optimise_path(
 def path_blockers(
     problem: PathProblem, programme: Any, best: PathSelection, time_limit: float
 ) -> tuple[PathBlocker, ...]:
-    """What keeps the closest path from every target: the targets beyond any budget (what the rules, locks,
-    caps and deadlines allow), then each year's budget and each agency budget, relaxed one at a time."""
+    """What keeps the best path from the targets: each year's target beyond any budget (what the rules, locks,
+    caps and deadlines allow by then), what is held back for good (locks, survey items, caps), then each year's
+    budget and each agency budget, relaxed one at a time, with the final-year points it holds back."""
     out: list[PathBlocker] = []
     levers = problem.levers
     n = problem.n_years
-    free = programme.solve(
-        "min_shortfall", budgets=(None,) * n, agency_budgets=({},) * n, time_limit=time_limit
-    )
-    assert free is not None
+    unlimited: dict[str, Any] = {"budgets": (None,) * n, "agency_budgets": ({},) * n}
     for i, need in enumerate(problem.need_centi):
-        if need is not None and free.gain_by_year[i] < need:
+        if need is None:
+            continue
+        most = programme.solve("max_points", **unlimited, year=i, tie_break=False, time_limit=time_limit)
+        if most.gain_by_year[i] < need:
             out.append(
                 PathBlocker(
-                    kind="maximum", year=problem.years[i], points=from_centi(need - free.gain_by_year[i])
+                    kind="maximum", year=problem.years[i], points=from_centi(need - most.gain_by_year[i])
                 )
             )
-    if out:
-        for reason, (centi, codes) in levers.held_back().items():
-            out.append(PathBlocker(kind=reason, points=from_centi(centi), codes=codes))
+    for reason, (centi, codes) in levers.held_back().items():
+        out.append(PathBlocker(kind=reason, points=from_centi(centi), codes=codes))
+    final = best.gain_by_year[-1]
     for i in range(n):
         if problem.budgets[i] is not None:
             relaxed = list(problem.budgets)
             relaxed[i] = None
             found = programme.solve(
-                "min_shortfall",
+                "max_points",
                 budgets=relaxed,
                 agency_budgets=problem.agency_budgets,
                 time_limit=time_limit,
+                tie_break=False,
             )
-            assert found is not None
-            gained = best.shortfall_centi - found.shortfall_centi
-            if gained > 0:
+            if found.gain_by_year[-1] > final:
                 out.append(
                     PathBlocker(
                         kind="budget",
                         year=problem.years[i],
-                        points=from_centi(gained),
+                        points=from_centi(found.gain_by_year[-1] - final),
                         budget=problem.budgets[i],
                         used=round(best.effort_by_year[i], 6),
                     )
@@ -524,16 +527,18 @@ def path_blockers(
             others = [dict(b) for b in problem.agency_budgets]
             others[i].pop(agency)
             found = programme.solve(
-                "min_shortfall", budgets=problem.budgets, agency_budgets=others, time_limit=time_limit
+                "max_points",
+                budgets=problem.budgets,
+                agency_budgets=others,
+                time_limit=time_limit,
+                tie_break=False,
             )
-            assert found is not None
-            gained = best.shortfall_centi - found.shortfall_centi
-            if gained > 0:
+            if found.gain_by_year[-1] > final:
                 out.append(
                     PathBlocker(
                         kind="agency_budget",
                         year=problem.years[i],
-                        points=from_centi(gained),
+                        points=from_centi(found.gain_by_year[-1] - final),
                         agency=agency,
                         budget=limit,
                     )

@@ -164,7 +164,7 @@ def write_plan_workbook(plan: Plan, methodology: Methodology, lang: Lang = "vi")
         ),
     )
     ws = wb.create_sheet(t(PLAN_SHEET_KEY, lang))
-    _write_plan_table(ws, plan, methodology, lang)
+    write_plan_table(ws, plan, methodology, lang)
     summary = wb.create_sheet(t(SUMMARY_SHEET_KEY, lang))
     _write_summary(summary, plan, methodology, lang)
     return styles.finished_bytes(wb)
@@ -179,7 +179,8 @@ def _title(plan: Plan, lang: Lang) -> str:
     return " – ".join(parts)
 
 
-def _write_plan_table(ws: Worksheet, plan: Plan, methodology: Methodology, lang: Lang) -> None:
+def write_plan_table(ws: Worksheet, plan: Plan, methodology: Methodology, lang: Lang) -> None:
+    """The appendix table of `plan` on `ws` (title, two header rows, area and criterion rows, the changes)."""
     title = ws.cell(row=1, column=1)
     write_text(title, _title(plan, lang))
     title.font = styles.TITLE_FONT
