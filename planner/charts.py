@@ -387,6 +387,65 @@ def frontier(
 
 
 @dataclass(frozen=True, slots=True)
+class TimelineYear:
+    """One year of a path: the planned score and, with a rank target, the score that rank needs (10th, 50th and
+    90th percentile over the projected fields; None without a projection)."""
+
+    year: int
+    score: float
+    needed: tuple[float, float, float] | None = None
+    target_label: str = ""
+
+
+def path_timeline(
+    years: Sequence[TimelineYear], baseline: float, lang: Lang, *, color: str = SCENARIO_COLORS[0]
+) -> Any:
+    """The planned score year by year against the band of the score the target rank needs: the band widens with
+    the horizon because the projection of the other provinces does. The first point is today's score."""
+    first = years[0].year - 1 if years else 0
+    line_rows = [{"year": first, "score": baseline, "label": t("app.path.today", lang)}]
+    line_rows += [{"year": y.year, "score": y.score, "label": y.target_label} for y in years]
+    band_rows = [
+        {"year": y.year, "low": y.needed[0], "mid": y.needed[1], "high": y.needed[2], "label": y.target_label}
+        for y in years
+        if y.needed is not None
+    ]
+    x = alt.X("year:O", title=t("app.chart.year", lang), axis=alt.Axis(labelAngle=0))
+    score_title = t("app.chart.score", lang)
+    planned = (
+        alt.Chart(_data(line_rows))
+        .encode(
+            x=x,
+            y=alt.Y("score:Q", title=score_title, scale=alt.Scale(zero=False)),
+            tooltip=[
+                alt.Tooltip("year:O", title=t("app.chart.year", lang)),
+                alt.Tooltip("score:Q", title=t("app.path.chart.planned", lang), format=POINTS_FORMAT),
+                alt.Tooltip("label:N", title=t("app.path.chart.target", lang)),
+            ],
+        )
+        .properties(title=t("app.path.chart.title", lang))
+    )
+    layers: list[Any] = []
+    if band_rows:
+        band = alt.Chart(_data(band_rows)).encode(x=x)
+        layers.append(band.mark_area(opacity=0.18, color=OTHER_COLOR).encode(y="low:Q", y2="high:Q"))
+        layers.append(
+            band.mark_line(strokeDash=[6, 4], color=LOST_COLOR).encode(
+                y=alt.Y("mid:Q", title=score_title),
+                tooltip=[
+                    alt.Tooltip("year:O", title=t("app.chart.year", lang)),
+                    alt.Tooltip("mid:Q", title=t("app.path.chart.needed", lang), format=POINTS_FORMAT),
+                    alt.Tooltip("low:Q", title=t("app.path.chart.needed_low", lang), format=POINTS_FORMAT),
+                    alt.Tooltip("high:Q", title=t("app.path.chart.needed_high", lang), format=POINTS_FORMAT),
+                ],
+            )
+        )
+    layers.append(planned.mark_line(color=color, strokeWidth=3))
+    layers.append(planned.mark_circle(size=110, color=color))
+    return _style(alt.layer(*layers), lang, height=320)
+
+
+@dataclass(frozen=True, slots=True)
 class LadderStep:
     """One move of the greedy points-per-effort ladder: an item raised by one level."""
 

@@ -26,6 +26,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/scenario.py", "scenario", ":material/tune:", "app.page.scenario"),
     PageSpec("pages/ranking.py", "ranking", ":material/leaderboard:", "app.page.ranking"),
     PageSpec("pages/optimiser.py", "optimiser", ":material/auto_fix_high:", "app.page.optimiser"),
+    PageSpec("pages/path.py", "path", ":material/route:", "app.page.path"),
     PageSpec("pages/plan.py", "plan", ":material/checklist:", "app.page.plan"),
     PageSpec("pages/methodology.py", "methodology", ":material/account_tree:", "app.page.methodology"),
     PageSpec("pages/data.py", "data", ":material/database:", "app.page.data"),

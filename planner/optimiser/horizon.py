@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal, Self
@@ -27,6 +28,7 @@ from planner.core.errors import OptimiseError
 from planner.core.i18n import Lang, format_number, t
 from planner.core.model import FrozenModel
 from planner.core.text import agency_name
+from planner.methodology.model import Methodology
 from planner.methodology.rules import from_centi, to_centi
 from planner.methodology.scoring import item_options
 from planner.optimiser.competition import Competition, TargetMode, competition_for
@@ -174,6 +176,7 @@ def path_competitions(
     own_sd: float = 0.0,
     loaded: Iterable[Any] = (),
     confidence: float = 0.8,
+    overrides: Mapping[str, float] | None = None,
 ) -> dict[int, Competition]:
     """The competition of every year of the horizon, each projected from one base field: the latest field year
     before the first year (so a path planned in 2021 does not use results it could not know)."""
@@ -191,9 +194,27 @@ def path_competitions(
             own_sd=own_sd,
             loaded=loaded,
             base_year=base,
+            overrides=overrides,
         )
         for year in years
     }
+
+
+def deadline_years(methodology: Methodology) -> dict[str, int]:
+    """The last year each item may move, read from the plan's deadline column ("Trước 31/12/2023", "Quý IV/2024"):
+    the latest four-digit year written there (the item's own cell, else its criterion's). Items whose deadline
+    names no year are not listed. A plan copied from another year carries that year's deadlines, so the app
+    applies these only when the user asks."""
+    out: dict[str, int] = {}
+    for item in methodology.scored_items:
+        text = item.node.deadline or item.criterion.deadline
+        years = [int(y) for y in _YEAR.findall(text)]
+        if years:
+            out[item.code] = max(years)
+    return out
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 # ---------------------------------------------------------------------------------------------------------------

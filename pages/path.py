@@ -1,0 +1,240 @@
+"""Lộ trình / Path: the exact plan over several years, from where the province is to where its plan says it will
+be, year by year, with a target and a budget per year; the timeline against the band of the score the target
+rank needs, the path by year and by agency, the workbook with a sheet per year, and the effort against the
+final-year rank."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from planner import charts
+from planner.core.errors import PlannerError
+from planner.optimiser.path import MAX_YEARS
+from ui import chartview, optimise_view, path_view, state, views
+from ui.guard import require_entrypoint
+from ui.position import current_position
+from ui.text import labels, lang, num, points, prob, t
+
+require_entrypoint()
+
+st.title(t("app.path.title"))
+st.caption(t("app.path.intro"))
+position = current_position()
+m = position.methodology
+scenario = state.current()
+rev = state.revision()
+color = views.slot_color(state.active_slot())
+i = path_view.inputs(scenario)
+
+with st.container(border=True):
+    st.subheader(t("app.path.horizon"))
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        first_key, last_key = f"path.first.{rev}", f"path.last.{rev}"
+        st.number_input(
+            t("app.path.first"), 2000, 2100, i.first, 1, key=first_key, width=160,
+            on_change=path_view.set_years, args=(scenario, first_key, last_key),
+        )  # fmt: skip
+        st.number_input(
+            t("app.path.last"), 2000, 2100, i.last, 1, key=last_key, width=160,
+            on_change=path_view.set_years, args=(scenario, first_key, last_key),
+        )  # fmt: skip
+        rivals_key = f"path.rivals.{rev}"
+        st.segmented_control(
+            t("app.optimiser.rivals"),
+            options=["mean", "fixed"],
+            default=i.rivals,
+            format_func=labels(["mean", "fixed"], lambda r: t(f"app.optimiser.rivals.{r}")),
+            key=rivals_key,
+            required=True,
+            on_change=lambda: path_view.set_inputs(scenario, rivals=st.session_state[rivals_key]),
+            help=t("app.optimiser.rivals_help"),
+        )
+    st.caption(t("app.path.horizon_help", n=MAX_YEARS))
+    rows_key = f"path.rows.{rev}.{i.first}.{i.last}"
+    st.data_editor(
+        path_view.rows_frame(i),
+        key=rows_key,
+        hide_index=True,
+        disabled=["year"],
+        column_config={
+            "year": st.column_config.TextColumn(t("app.path.col.year"), width="small"),
+            "kind": st.column_config.SelectboxColumn(
+                t("app.path.col.kind"),
+                options=[t(f"app.path.kind.{k}") for k in path_view.ROW_KINDS],
+                required=True,
+            ),
+            "value": st.column_config.TextColumn(t("app.path.col.value"), help=t("app.path.value_help")),
+            "budget": st.column_config.TextColumn(
+                t(
+                    "app.path.col.budget_unit",
+                    unit=optimise_view.unit_label(optimise_view.effort_table().unit),
+                ),
+                help=t("app.path.budget_help"),
+            ),
+        },
+        on_change=path_view.apply_row_edits,
+        args=(scenario, rows_key),
+        width="stretch",
+    )
+    for message in st.session_state.get(path_view.ERRORS_KEY) or []:
+        st.error(message, icon=":material/error:")
+    with st.expander(t("app.path.more"), icon=":material/tune:"):
+        codes = [lv.code for lv in path_view.levers(m, scenario).movable]
+        upkeep_key = f"path.upkeep_codes.{rev}"
+        st.multiselect(
+            t("app.path.upkeep_codes"),
+            codes,
+            default=[c for c in i.upkeep_codes if c in codes],
+            format_func=labels(codes, lambda c: f"{c} {m.item(c).node.name(lang())[:60]}"),
+            key=upkeep_key,
+            on_change=lambda: path_view.set_inputs(
+                scenario, upkeep_codes=tuple(st.session_state.get(upkeep_key) or ())
+            ),
+            placeholder=t("app.path.upkeep_placeholder"),
+            help=t("app.path.upkeep_help"),
+        )
+        effort_key = f"path.upkeep.{rev}"
+        st.number_input(
+            t("app.path.upkeep"), 0.0, 1000.0, float(i.upkeep), 1.0, key=effort_key, width=220,
+            on_change=lambda: path_view.set_inputs(scenario, upkeep=float(st.session_state.get(effort_key) or 0)),
+        )  # fmt: skip
+        deadlines_key = f"path.deadlines.{rev}"
+        st.toggle(
+            t("app.path.use_deadlines"),
+            value=i.use_deadlines,
+            key=deadlines_key,
+            on_change=lambda: path_view.set_inputs(
+                scenario, use_deadlines=bool(st.session_state.get(deadlines_key))
+            ),
+            help=t("app.path.deadlines_help"),
+        )
+        st.caption(t("app.path.efforts_from_optimiser"))
+        st.page_link("pages/optimiser.py", label=t("app.path.to_optimiser"), icon=":material/payments:")
+
+if m.index_years and (i.first < min(m.index_years) or i.last > max(m.index_years)):
+    st.warning(
+        t(
+            "app.path.scheme_years",
+            scheme=m.name(lang()),
+            years=", ".join(map(str, m.index_years)),
+            first=str(i.first),
+            last=str(i.last),
+        ),
+        icon=":material/warning:",
+    )
+
+run = st.button(t("app.path.run"), type="primary", icon=":material/route:", key="path_run")
+result, fresh = path_view.last_result(m, scenario)
+if run:
+    try:
+        with st.spinner(t("app.path.solving")):
+            result = path_view.solve(m, scenario)
+        fresh = True
+    except PlannerError as exc:
+        views.show_error(exc)
+        result = None
+if result is not None and not fresh:
+    st.warning(t("app.optimiser.stale"), icon=":material/update:")
+
+if result is not None:
+    final = result.final
+    unit = optimise_view.unit_label(result.unit)
+    st.subheader(t("app.path.result"))
+    if result.status == "infeasible":
+        st.error(t("app.path.infeasible"), icon=":material/block:")
+        for blocker in result.blockers:
+            st.markdown(f"- {views.md(blocker.message(lang()))}")
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(
+        t("app.path.final_score", year=str(final.year)),
+        points(final.score),
+        f"+{points(final.score - result.baseline_score)}",
+    )
+    if final.rank is not None:
+        c2.metric(
+            t("app.path.final_rank", year=str(final.year)),
+            f"{final.rank}/{final.n_provinces}",
+            t("app.path.from_rank", rank=result.baseline_rank or "–", year=str(result.base_field_year or "")),
+            delta_color="off",
+        )
+    if result.p_path_low is not None and result.p_path_high is not None:
+        same = abs(result.p_path_high - result.p_path_low) < 1e-9
+        c3.metric(
+            t("app.path.p_path"),
+            prob(result.p_path_high) if same else f"{prob(result.p_path_low)} – {prob(result.p_path_high)}",
+            help=t("app.path.p_path_help"),
+        )
+    c4.metric(t("app.optimiser.effort_total", unit=unit), num(result.effort_total, 1, trim=True))
+    if final.p_best is not None and final.target is not None and final.target.best_rank is not None:
+        st.caption(
+            t(
+                "app.path.band_ends",
+                best=final.target.best_rank,
+                worst=final.target.rank or 0,
+                p_best=prob(final.p_best),
+                p_worst=prob(final.p_reach),
+            )
+        )
+    timeline = [
+        charts.TimelineYear(
+            y.year,
+            y.score,
+            y.needed_band,
+            y.target.describe(lang()) if y.target else "",
+        )
+        for y in result.years
+    ]
+    key = path_view.current_key(m, scenario)
+    chartview.show(
+        ("path", key, lang(), color),
+        partial(charts.path_timeline, timeline, result.baseline_score, lang(), color=color),
+    )
+    st.caption(t("app.path.timeline_help", base=str(result.base_field_year or "–")))
+    st.markdown(t("app.path.by_year"))
+    st.dataframe(path_view.years_frame(result), hide_index=True, width="stretch")
+    agencies = path_view.agency_frame(result)
+    if not agencies.empty:
+        st.markdown(t("app.path.by_agency"))
+        st.dataframe(agencies, hide_index=True, width="stretch")
+    for year in result.years:
+        if year.changes:
+            with st.expander(
+                t("app.path.year_changes", year=str(year.year), n=len(year.changes)), icon=":material/event:"
+            ):
+                st.dataframe(path_view.changes_frame(result, year.year), hide_index=True, width="stretch")
+    from planner.files.excel.path import write_path_workbook
+
+    levers = path_view.levers(m, scenario)
+    st.download_button(
+        t("app.path.download"),
+        data=partial(write_path_workbook, levers, result, m, lang()),
+        file_name=f"par-planner-lo-trinh-{result.years[0].year}-{final.year}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+    )
+
+    st.subheader(t("app.path.frontier"))
+    st.caption(t("app.path.frontier_help"))
+    if st.button(t("app.path.run_frontier"), icon=":material/show_chart:", key="path_frontier_run"):
+        try:
+            with st.spinner(t("app.path.solving")):
+                path_view.run_frontier(m, scenario, result)
+        except PlannerError as exc:
+            views.show_error(exc)
+    found = path_view.stored_frontier(m, scenario)
+    if found:
+        frontier_points = [
+            charts.FrontierPoint(p.effort_total, p.rank, p.target_score or 0.0, p.p_reach)
+            for p in found
+            if p.effort_total is not None
+        ]
+        if frontier_points:
+            chartview.show(
+                ("path-frontier", key, lang(), color),
+                lambda: charts.frontier(frontier_points, lang(), unit=unit, color=color),
+            )
+        out_of_reach = [p.rank for p in found if p.effort_total is None]
+        if out_of_reach:
+            st.caption(t("app.path.frontier_unreachable", ranks=", ".join(map(str, out_of_reach))))
