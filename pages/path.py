@@ -156,7 +156,7 @@ if result is not None:
         c2.metric(
             t("app.path.final_rank", year=str(final.year)),
             f"{final.rank}/{final.n_provinces}",
-            t("app.path.from_rank", rank=result.baseline_rank or "–", year=str(result.base_field_year or "")),
+            t("app.path.from_rank", rank=result.baseline_rank or "–", year=str(result.years[0].year)),
             delta_color="off",
         )
     if result.p_path_low is not None and result.p_path_high is not None:
@@ -183,6 +183,7 @@ if result is not None:
             y.score,
             y.needed_band,
             y.target.describe(lang()) if y.target else "",
+            y.target_score,
         )
         for y in result.years
     ]

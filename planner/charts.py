@@ -395,6 +395,8 @@ class TimelineYear:
     score: float
     needed: tuple[float, float, float] | None = None
     target_label: str = ""
+    #: The score the year's target asks for under the chosen rival assumption (None: no target).
+    target_score: float | None = None
 
 
 def path_timeline(
@@ -429,6 +431,13 @@ def path_timeline(
     if band_rows:
         band = alt.Chart(_data(band_rows)).encode(x=x)
         layers.append(band.mark_area(opacity=0.18, color=OTHER_COLOR).encode(y="low:Q", y2="high:Q"))
+        # a rule per year shows the band even where it is one year wide
+        layers.append(
+            band.mark_rule(color=OTHER_COLOR, strokeWidth=6, opacity=0.6).encode(y="low:Q", y2="high:Q")
+        )
+        layers.append(
+            band.mark_point(shape="diamond", filled=True, size=90, color=LOST_COLOR).encode(y="mid:Q")
+        )
         layers.append(
             band.mark_line(strokeDash=[6, 4], color=LOST_COLOR).encode(
                 y=alt.Y("mid:Q", title=score_title),
@@ -437,6 +446,24 @@ def path_timeline(
                     alt.Tooltip("mid:Q", title=t("app.path.chart.needed", lang), format=POINTS_FORMAT),
                     alt.Tooltip("low:Q", title=t("app.path.chart.needed_low", lang), format=POINTS_FORMAT),
                     alt.Tooltip("high:Q", title=t("app.path.chart.needed_high", lang), format=POINTS_FORMAT),
+                ],
+            )
+        )
+    target_rows = [
+        {"year": y.year, "target": y.target_score, "label": y.target_label}
+        for y in years
+        if y.target_score is not None
+    ]
+    if target_rows:
+        layers.append(
+            alt.Chart(_data(target_rows))
+            .mark_tick(thickness=3, size=28, color="#000000")
+            .encode(
+                x=x,
+                y=alt.Y("target:Q", title=score_title),
+                tooltip=[
+                    alt.Tooltip("label:N", title=t("app.path.chart.target", lang)),
+                    alt.Tooltip("target:Q", title=t("app.path.chart.asked", lang), format=POINTS_FORMAT),
                 ],
             )
         )

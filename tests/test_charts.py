@@ -176,3 +176,20 @@ def test_the_scheme_diff_chart_sums_the_old_schemes_points_by_what_became_of_the
     assert rows[t("app.methodology.diff.status.added", "vi")] == 1.0
     assert rows[t("app.methodology.diff.status.same", "vi")] == 99.0
     assert spec["config"]["locale"]["number"]["decimal"] == ","
+
+
+def test_the_path_timeline_starts_today_and_draws_the_needed_band_and_the_asked_score() -> None:
+    years = [
+        charts.TimelineYear(2022, 86.45, (88.1, 89.07, 90.2), ""),
+        charts.TimelineYear(2025, 87.2, (90.93, 95.75, 100.52), "hạng 25–30", 86.83),
+    ]
+    spec = charts.path_timeline(years, 86.45, "vi", color="#123456").to_dict()
+    rows = [r for layer in spec["layer"] for r in layer["data"]["values"]]
+    planned = {(r["year"], r["score"]) for r in rows if "score" in r}
+    assert planned == {(2021, 86.45), (2022, 86.45), (2025, 87.2)}
+    assert {(r["low"], r["mid"], r["high"]) for r in rows if "mid" in r} == {
+        (88.1, 89.07, 90.2),
+        (90.93, 95.75, 100.52),
+    }
+    assert {r["target"] for r in rows if "target" in r} == {86.83}
+    assert spec["config"]["locale"]["number"]["decimal"] == ","

@@ -34,6 +34,9 @@ class Example:
     scenario: Scenario
     illustrative: bool
     target_rank: int | None
+    #: The first year of a plan over several years, and its target as a rank band (the path page opens on them).
+    path_from: int | None = None
+    target_band: tuple[int, int] | None = None
 
     def name(self, lang: Lang) -> str:
         return self.name_vi if lang == "vi" else (self.name_en or self.name_vi)
@@ -71,6 +74,8 @@ def all_examples() -> dict[str, Example]:
             scenario=scenario,
             illustrative=bool(row.get("illustrative", True)),
             target_rank=row.get("target_rank"),
+            path_from=row.get("path_from"),
+            target_band=tuple(row["target_band"]) if row.get("target_band") else None,
         )
     return out
 

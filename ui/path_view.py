@@ -72,15 +72,28 @@ class PathInputs:
 
 
 def default_inputs(scenario: Scenario) -> PathInputs:
-    """The years leading to the plan year (up to four, after the first field year), the workspace's target rank
-    in the last one: Quảng Ngãi's example opens on its 2022-2025 plan to rank 30."""
+    """The horizon the case itself states: an example's period (Quảng Ngãi's 2022-2025 plan to rank 25-30),
+    else the years after the latest results known before the plan year, up to the plan year; the workspace's
+    target rank (or the example's band) in the last year."""
+    from planner.field.bundled import latest_field_year
+    from ui import examples
+
     last = scenario.year or max(field_years()) + 1
-    first = max(last - 3, min(field_years()) + 1)
-    target = state.workspace().target_rank
-    rows = tuple(
-        YearRow(y, "rank" if y == last and target else "none", str(target) if y == last and target else "")
-        for y in range(first, last + 1)
-    )
+    workspace = state.workspace()
+    example = examples.example(workspace.example_id) if workspace.example_id else None
+    if example is not None and example.path_from is not None and example.path_from <= last:
+        first = max(example.path_from, last - MAX_YEARS + 1)
+    else:
+        try:
+            first = min(last, latest_field_year(before=last) + 1)
+        except PlannerError:
+            first = last
+    final = YearRow(last)
+    if example is not None and example.target_band is not None:
+        final = YearRow(last, "band", f"{example.target_band[0]}-{example.target_band[1]}")
+    elif workspace.target_rank:
+        final = YearRow(last, "rank", str(workspace.target_rank))
+    rows = tuple(final if y == last else YearRow(y) for y in range(first, last + 1))
     return PathInputs(first, last, rows)
 
 
@@ -318,7 +331,13 @@ def years_frame(result: PathResult) -> pd.DataFrame:
             t("app.path.col.target"): "",
             t("app.path.col.needed"): "",
             t("app.path.col.score"): points(result.baseline_score),
-            t("app.path.col.rank"): _rank(result.baseline_rank, result.n_provinces),
+            t("app.path.col.rank"): t(
+                "app.path.today_rank",
+                rank=_rank(result.baseline_rank, result.n_provinces),
+                year=str(result.years[0].year),
+            )
+            if result.baseline_rank is not None
+            else "",
             t("app.path.col.p"): "",
             t("app.path.col.effort"): "",
             t("app.path.col.budget"): "",

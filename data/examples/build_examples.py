@@ -114,6 +114,10 @@ class Example:
     notes: str
     named_gaps: dict[str, str]
     sipas_percent: float | None
+    #: The first year of the plan's period when it spans several years (the path page opens on it).
+    path_from: int | None = None
+    #: The plan's target as a rank band, when it states one ("25-30/63").
+    target_band: tuple[int, int] | None = None
 
 
 def top_option(item: ScoredItem) -> LevelOption:
@@ -244,6 +248,8 @@ QUANG_NGAI = Example(
     name_vi="Quảng Ngãi đến 2025: điểm xuất phát minh họa (tổng 86,45 = kết quả 2021, hạng 39/63)",
     name_en="Quảng Ngãi to 2025: illustrative baseline (total 86.45 = the 2021 result, 39th of 63)",
     target_rank=30,
+    path_from=2022,
+    target_band=(25, 30),
     description_vi=(
         "Kế hoạch nâng cao Chỉ số PAR INDEX, PAPI giai đoạn 2022-2025 của Quảng Ngãi: phấn đấu đến năm 2025 xếp hạng "
         "25-30/63, từ 86,45 điểm (hạng 39/63 năm 2021). Minh họa trên bảng chỉ số năm 2018."
@@ -352,6 +358,8 @@ def _index_entry(ex: Example, file: str) -> dict[str, Any]:
         "province": ex.province,
         "year": ex.year,
         "target_rank": ex.target_rank,
+        **({"path_from": ex.path_from} if ex.path_from is not None else {}),
+        **({"target_band": list(ex.target_band)} if ex.target_band is not None else {}),
         "description_vi": ex.description_vi,
         "description_en": ex.description_en,
         "illustrative": True,

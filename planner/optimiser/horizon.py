@@ -249,7 +249,8 @@ class PathYear(FrozenModel):
     met: bool = True
     shortfall: float = 0.0
     changes: tuple[PathChange, ...] = ()
-    #: The 10th, 50th and 90th percentile of the score the target rank needs this year (sampled fields).
+    #: The 10th, 50th and 90th percentile of the score the target rank needs this year (sampled fields): this
+    #: year's rank target, else the path's last one.
     needed_band: tuple[float, float, float] | None = None
 
 
@@ -625,6 +626,8 @@ def result_of_path(
     years_out: list[PathYear] = []
     p_values: list[float] = []
     n_provinces: int | None = None
+    # A year without its own rank target shows the band of the last rank target (the timeline's reference).
+    reference = next((x.rank for x in reversed(settings.targets) if x.rank is not None), None)
     for i, year in enumerate(problem.years):
         for change in changes[i]:
             levels[change.code] = change.to_level
@@ -651,10 +654,11 @@ def result_of_path(
                     p_best = competition.p_rank_le(score, target.best_rank)
                 if p_reach is not None:
                     p_values.append(p_reach)
-                if bands and competition.drift is not None:
-                    samples = competition.sample_thresholds(target.rank, BAND_SAMPLES, seed=year)
-                    q = np.quantile(samples, [0.1, 0.5, 0.9])
-                    band = (round(float(q[0]), 2), round(float(q[1]), 2), round(float(q[2]), 2))
+            wanted = target.rank if target is not None and target.rank is not None else reference
+            if bands and wanted is not None and competition.drift is not None:
+                samples = competition.sample_thresholds(wanted, BAND_SAMPLES, seed=year)
+                q = np.quantile(samples, [0.1, 0.5, 0.9])
+                band = (round(float(q[0]), 2), round(float(q[1]), 2), round(float(q[2]), 2))
         need = problem.need_centi[i]
         shortfall = 0 if need is None else max(0, need - selection.gain_by_year[i])
         moved = sum(c.effort for c in changes[i])

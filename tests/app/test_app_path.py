@@ -31,7 +31,7 @@ def test_the_page_opens_on_the_seeds_horizon_and_target(app: AppTest) -> None:
     assert (first.value, last.value) == (2022, 2025)
     editor = next(e for e in app.data_editor if (e.key or "").startswith("path.rows."))
     assert list(editor.value["year"]) == ["2022", "2023", "2024", "2025"]
-    assert list(editor.value["value"]) == ["", "", "", "30"]
+    assert list(editor.value["value"]) == ["", "", "", "25-30"]  # the seed's band
     # the example's target (rank 30) in the last year; the scheme's own years are named in a warning
     assert app.session_state["_workspace"].target_rank == 30
     assert any("2018" in w.value and "2022" in w.value for w in app.warning)

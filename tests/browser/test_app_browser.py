@@ -154,6 +154,36 @@ def test_the_optimiser_runs_and_the_plan_downloads_as_a_workbook(page: Any, tmp_
     assert any("Lào Cai" in text for text in cells)
 
 
+def test_quang_ngai_plans_its_path_to_2025_and_downloads_a_sheet_per_year(page: Any, tmp_path: Path) -> None:
+    """Seed 003 in the browser: the Quảng Ngãi example opens the path page on 2022-2025 and the band 25-30; the
+    exact path against the 2021 table and its workbook with a sheet per year."""
+    from openpyxl import load_workbook
+
+    from ui import examples
+
+    name = examples.example("quang-ngai-2025").name("vi")  # type: ignore[union-attr]
+    box = page.locator("[class*=st-key-side-example]").first
+    choose(page, box, name[:30])
+    idle(page)
+    nav(page, "path")
+    page.get_by_text(t("app.optimiser.rivals.fixed", "vi"), exact=True).click()
+    idle(page)
+    page.get_by_role("button", name=t("app.path.run", "vi")).click()
+    idle(page)
+    assert exceptions(page) == 0
+    rank = metric(page, t("app.path.final_rank", "vi", year="2025"))
+    assert rank.endswith("/63") and int(rank.split("/")[0]) <= 30
+    shot(page, "path", height=2300)
+    with page.expect_download() as info:
+        page.get_by_role("button", name=t("app.path.download", "vi")).click()
+    download = info.value
+    assert download.suggested_filename.isascii()
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    workbook = load_workbook(io.BytesIO(path.read_bytes()))
+    assert workbook.sheetnames[1:] == ["Lộ trình", "Năm 2022", "Năm 2023", "Năm 2024", "Năm 2025"]
+
+
 def test_the_share_link_reopens_the_same_scenario_in_a_new_browser(page: Any, browser: Any) -> None:
     nav(page, "scenario")
     open_area(page, "8")
