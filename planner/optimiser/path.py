@@ -173,11 +173,15 @@ class _Programme:
                 sources = (0,) if t == 0 else range(len(ladder.rungs))
                 arcs: list[tuple[int, int, int]] = []
                 for a in sources:
-                    for b in range(a, len(ladder.rungs)):
-                        if frozen and b != a:
-                            continue
-                        if cap is not None and b > 0 and ladder.rungs[b].option_index > cap:
-                            continue
+                    ends = [
+                        b
+                        for b in range(a, len(ladder.rungs))
+                        if not (frozen and b != a)
+                        and not (cap is not None and b > 0 and ladder.rungs[b].option_index > cap)
+                    ]
+                    if t == self.T - 1:
+                        ends = _undominated_ends(ladder, a, ends, t, upkeep)
+                    for b in ends:
                         arcs.append((a, b, n))
                         arc_cost.append(year_cost(ladder, a, b, t, upkeep))
                         arc_gain.append(float(ladder.rungs[b].gain_centi))
@@ -357,6 +361,27 @@ class _Programme:
                 path.append(chosen[0] if chosen else 0)
             rungs.append(tuple(path))
         return selection_of(self.problem, self.ladders, rungs)
+
+
+def _undominated_ends(ladder: Ladder, a: int, ends: list[int], t: int, upkeep: float) -> list[int]:
+    """The final year's moves from rung `a` that no other move beats on both counts (no fewer points, no more
+    effort). Nothing comes after the final year, so swapping a dominated move for the one that dominates it keeps
+    every target and budget and never worsens either objective: dropping it changes no optimum, and it shrinks
+    the search (ties keep the lower rung)."""
+    kept: list[int] = []
+    for b in ends:
+        gain, cost = ladder.rungs[b].gain_centi, year_cost(ladder, a, b, t, upkeep)
+        beaten = False
+        for other in ends:
+            if other == b:
+                continue
+            g2, c2 = ladder.rungs[other].gain_centi, year_cost(ladder, a, other, t, upkeep)
+            if g2 >= gain and c2 <= cost + 1e-12 and (g2 > gain or c2 < cost - 1e-12 or other < b):
+                beaten = True
+                break
+        if not beaten:
+            kept.append(b)
+    return kept
 
 
 def selection_of(
