@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from planner.core.errors import Problem, ScenarioError
 from planner.core.json_text import JsonTooDeep, parse_json
+from planner.methodology.target import Target
 
 SCHEMA_VERSION = 1
 DEFAULT_METHODOLOGY_ID = "qd2636-2018"
@@ -62,6 +63,9 @@ class Scenario(BaseModel):
     default: Literal["zero", "max"] = "zero"
     items: dict[str, ItemSetting] = Field(default_factory=dict)
     notes: str = Field(default="", max_length=5000)
+    #: What the province's plan aims for (a rank, a band such as 25-30, a score, a group): the case carries it,
+    #: so every page, the header and the optimiser read the same target, and a share link or a saved file too.
+    target: Target | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -25,12 +25,13 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from planner.core.errors import OptimiseError
-from planner.core.i18n import Lang, format_number, t
+from planner.core.i18n import Lang, t
 from planner.core.model import FrozenModel
 from planner.core.text import agency_name
 from planner.methodology.model import Methodology
 from planner.methodology.rules import from_centi, to_centi
 from planner.methodology.scoring import item_options
+from planner.methodology.target import Target
 from planner.optimiser.competition import Competition, TargetMode, competition_for
 from planner.optimiser.levers import LeverSet
 from planner.optimiser.path import (
@@ -45,55 +46,16 @@ from planner.optimiser.path import (
 from planner.optimiser.plan import Plan, PlanChange
 from planner.optimiser.solver import DEFAULT_TIME_LIMIT, ChosenChange
 
-TargetKind = Literal["score", "rank", "band", "probability"]
 PathStatus = Literal["optimal", "infeasible"]
 PathBlockerKind = Literal["maximum", "locked", "survey", "cap", "budget", "agency_budget"]
 #: Sampled fields behind each year's band of the score a target rank needs (the timeline chart).
 BAND_SAMPLES = 2_000
 
 
-class YearTarget(FrozenModel):
-    """What one year of the path must reach."""
+class YearTarget(Target):
+    """What one year of the path must reach (a Target, planner.methodology.target, for that year)."""
 
     year: int
-    kind: TargetKind
-    score: float | None = Field(default=None, ge=0, le=1000, allow_inf_nan=False)
-    #: rank ≤ `rank` (kind rank and probability); the worse end of a band.
-    rank: int | None = Field(default=None, ge=1)
-    #: The better end of a band (25 in "25-30").
-    best_rank: int | None = Field(default=None, ge=1)
-    probability: float | None = Field(default=None, gt=0, lt=1)
-
-    @model_validator(mode="after")
-    def _complete(self) -> Self:
-        needed = {
-            "score": ("score",),
-            "rank": ("rank",),
-            "band": ("rank", "best_rank"),
-            "probability": ("rank", "probability"),
-        }[self.kind]
-        for name in needed:
-            if getattr(self, name) is None:
-                raise ValueError(f"a {self.kind} target needs {name}")
-        if (
-            self.kind == "band"
-            and self.best_rank is not None
-            and self.rank is not None
-            and self.best_rank > self.rank
-        ):
-            raise ValueError("a band's better end must not be below its worse end")
-        return self
-
-    def describe(self, lang: Lang = "vi") -> str:
-        """The target as the plan states it: "hạng 25–30", "hạng ≤ 20", "85,5 điểm", "P(hạng ≤ 20) ≥ 80%"."""
-        return t(
-            f"path.target.{self.kind}",
-            lang,
-            score=self.score or 0.0,
-            k=self.rank or 0,
-            best=self.best_rank or 0,
-            p=format_number(100 * (self.probability or 0.0), lang, 0),
-        )
 
 
 class PathSettings(FrozenModel):
@@ -375,13 +337,18 @@ class PathResult(FrozenModel):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _target_centi(
-    target: YearTarget, competition: Competition | None, max_score: float
+def target_score_of(
+    target: Target, competition: Competition | None, max_score: float
 ) -> tuple[float | None, bool]:
     """The score a year's target asks for, and whether any score up to the maximum reaches it."""
     if target.kind == "score":
         assert target.score is not None
         return target.score, target.score <= max_score + 1e-9
+    if target.kind == "group":
+        from planner.field.ranking import GROUP_A_FROM, GROUP_B_FROM
+
+        threshold = GROUP_A_FROM if target.group == "A" else GROUP_B_FROM
+        return threshold, threshold <= max_score + 1e-9
     if competition is None:
         raise OptimiseError("optimise.province_needed")
     assert target.rank is not None
@@ -391,7 +358,9 @@ def _target_centi(
         assert target.probability is not None
         if competition.drift is None:
             raise OptimiseError("optimise.no_projection")
-        score = competition.probability_score_for_rank(target.rank, target.probability, max_score=max_score)
+        score: float | None = competition.probability_score_for_rank(
+            target.rank, target.probability, max_score=max_score
+        )
     else:
         score = competition.target_score(target.rank, max_score=max_score)
     return (score, True) if score is not None else (None, False)
@@ -424,7 +393,7 @@ def problem_of(
             needs.append(None)
             continue
         competition = (competitions or {}).get(year)
-        score, ok = _target_centi(target, competition, max_score)
+        score, ok = target_score_of(target, competition, max_score)
         scores.append(score)
         reachable.append(ok)
         wanted = to_centi(score) if score is not None else methodology.max_centi + 1

@@ -192,3 +192,38 @@ def test_a_copy_saved_by_libreoffice_reads_back_as_the_same_scenario() -> None:
     assert read_scenario_workbook(data) == scenario_from_json(
         (data_dir() / "examples" / "lao-cai-2019.json").read_bytes()
     )
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        {"kind": "band", "best_rank": 25, "rank": 30},
+        {"kind": "rank", "rank": 20},
+        {"kind": "score", "score": 88.5},
+        {"kind": "group", "group": "A"},
+        {"kind": "probability", "rank": 20, "probability": 0.8},
+    ],
+)
+def test_the_case_target_round_trips_in_both_languages(target: dict[str, object]) -> None:
+    from planner.methodology.target import Target
+
+    scenario = Scenario(methodology="mini-test", province="Quảng Ngãi", year=2025, target=Target(**target))  # type: ignore[arg-type]
+    for lang in ("vi", "en"):
+        assert (
+            read_scenario_workbook(write_scenario_workbook(MINI, scenario, lang), methodology=MINI)
+            == scenario
+        )
+
+
+def test_a_target_that_does_not_read_is_a_located_error() -> None:
+    data = write_scenario_workbook(MINI, Scenario(methodology="mini-test"))
+    wb = load_workbook(io.BytesIO(data))
+    info = wb.worksheets[-1] if "Thông tin" not in wb.sheetnames else wb["Thông tin"]
+    row = next(r for r in range(1, info.max_row + 1) if info.cell(row=r, column=1).value == "target")
+    info.cell(row=row, column=3).value = "top hai mươi"
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(ImportFileError) as caught:
+        read_scenario_workbook(out.getvalue(), methodology=MINI)
+    text = " ".join(caught.value.messages("vi"))
+    assert "top hai mươi" in text and "hạng 25–30" in text

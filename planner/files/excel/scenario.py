@@ -36,6 +36,7 @@ from planner.methodology.rules import (
 )
 from planner.methodology.scenario import SCHEMA_VERSION, ItemSetting, Scenario, validation_problems
 from planner.methodology.scoring import item_options, setting_centi
+from planner.methodology.target import Target, read_target
 from planner.optimiser.effort import resolve_level
 from planner.tables.reading import MAX_UPLOAD_BYTES, Column
 from planner.tables.workbook import TableRow, find_sheet, open_workbook, read_table
@@ -62,6 +63,7 @@ _INFO_FIELDS: tuple[tuple[str, str], ...] = (
     ("province", "excel.scenario.info.province"),
     ("year", "excel.scenario.info.year"),
     ("default", "excel.scenario.info.default"),
+    ("target", "excel.scenario.info.target"),
     ("notes", "excel.scenario.info.notes"),
     ("schema_version", "excel.scenario.info.schema_version"),
 )
@@ -267,10 +269,11 @@ def _write_info(
         "province": scenario.province or "",
         "year": scenario.year,
         "default": t(_default_key(scenario.default), lang),
+        "target": scenario.target.describe(lang) if scenario.target is not None else "",
         "notes": scenario.notes,
         "schema_version": SCHEMA_VERSION,
     }
-    editable = {"name", "province", "year", "default", "notes"}
+    editable = {"name", "province", "year", "default", "target", "notes"}
     for row, (field, label_key) in enumerate(_INFO_FIELDS, start=2):
         styles.body_cell(ws.cell(row=row, column=1), field)
         label = t(label_key, lang)
@@ -319,8 +322,20 @@ _INFO_READERS: dict[str, Callable[[TableRow], Any]] = {
     "year": whole_number,
     "default": lambda r: choice(r, "value", DEFAULTS, _default_key),
     "notes": lambda r: r.text("value"),
+    "target": lambda r: _target(r),
     "schema_version": whole_number,
 }
+
+
+def _target(row: TableRow) -> Target | None:
+    """The case's target as the info row writes it ("hạng 25–30", "rank ≤ 20", "nhóm A"; empty: none)."""
+    text = row.text("value")
+    if not text:
+        return None
+    try:
+        return read_target(text)
+    except ValueError:
+        raise row.located_error("value", "excel.scenario.bad_target", text=text) from None
 
 
 def _read_setting(row: TableRow, item: ScoredItem) -> ItemSetting | None:
@@ -400,7 +415,9 @@ def read_scenario_workbook(
     problems.extend(item_problems)
     if problems:
         raise ImportFileError("excel.import_failed", problems=problems)
-    fields = {k: v for k, v in info.items() if k in ("name", "province", "year", "default", "notes")}
+    fields = {
+        k: v for k, v in info.items() if k in ("name", "province", "year", "default", "notes", "target")
+    }
     try:
         return Scenario.model_validate({**fields, "methodology": methodology.id, "items": items})
     except ValidationError as exc:
