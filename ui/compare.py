@@ -38,7 +38,7 @@ def target_k() -> int:
     value = st.session_state.get(K_KEY)
     if isinstance(value, int):
         return value
-    return state.workspace().target_rank or 20
+    return state.target_rank() or 20
 
 
 def picker() -> list[state.Slot]:

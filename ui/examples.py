@@ -34,9 +34,8 @@ class Example:
     scenario: Scenario
     illustrative: bool
     target_rank: int | None
-    #: The first year of a plan over several years, and its target as a rank band (the path page opens on them).
+    #: The first year of a plan over several years (the path page opens on it; the target is the scenario's).
     path_from: int | None = None
-    target_band: tuple[int, int] | None = None
 
     def name(self, lang: Lang) -> str:
         return self.name_vi if lang == "vi" else (self.name_en or self.name_vi)
@@ -75,7 +74,6 @@ def all_examples() -> dict[str, Example]:
             illustrative=bool(row.get("illustrative", True)),
             target_rank=row.get("target_rank"),
             path_from=row.get("path_from"),
-            target_band=tuple(row["target_band"]) if row.get("target_band") else None,
         )
     return out
 

@@ -86,7 +86,7 @@ def inputs() -> Inputs:
     value = st.session_state.get(INPUTS_KEY)
     if isinstance(value, Inputs):
         return value
-    target = state.workspace().target_rank
+    target = state.target_rank()
     return Inputs(rank=target or 20)
 
 

@@ -89,10 +89,13 @@ def default_inputs(scenario: Scenario) -> PathInputs:
         except PlannerError:
             first = last
     final = YearRow(last)
-    if example is not None and example.target_band is not None:
-        final = YearRow(last, "band", f"{example.target_band[0]}-{example.target_band[1]}")
-    elif workspace.target_rank:
-        final = YearRow(last, "rank", str(workspace.target_rank))
+    target = state.case_target()
+    if target is not None and target.kind == "band":
+        final = YearRow(last, "band", f"{target.best_rank}-{target.rank}")
+    elif target is not None and target.kind == "score" and target.score is not None:
+        final = YearRow(last, "score", num(target.score, 2, trim=True))
+    elif target is not None and target.rank is not None:
+        final = YearRow(last, "rank", str(target.rank))
     rows = tuple(final if y == last else YearRow(y) for y in range(first, last + 1))
     return PathInputs(first, last, rows)
 

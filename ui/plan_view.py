@@ -71,7 +71,7 @@ def current_plan(m: Methodology, source: Source) -> tuple[Plan | None, list[str]
     if not chosen:
         return None, skipped
     competition = optimise_view.competition(m, baseline, optimise_view.inputs())
-    plan = build_plan(levers, chosen, target_rank=state.workspace().target_rank, competition=competition)
+    plan = build_plan(levers, chosen, target_rank=state.target_rank(), competition=competition)
     return plan.model_copy(update={"scenario_name": scenario.name}), skipped
 
 

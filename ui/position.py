@@ -246,7 +246,6 @@ def position_of(scenario: Scenario) -> Position:
     """Score `scenario` and place it; ScenarioError/MethodologyError propagate for the caller to show."""
     m = cache.methodology(scenario.methodology)
     card = score_scenario(m, scenario)
-    ws = state.workspace()
     plan_year = scenario.year
     f: Field | None = None
     rank: RankResult | None = None
@@ -262,7 +261,7 @@ def position_of(scenario: Scenario) -> Position:
                 outlook = outlook_of(m, f, plan_year, province, card.total)
             except PlannerError:
                 outlook = None
-    return Position(scenario, m, card, f, rank, outlook, plan_year, ws.target_rank)
+    return Position(scenario, m, card, f, rank, outlook, plan_year, state.target_rank())
 
 
 def _in_field(f: Field, province: str) -> bool:

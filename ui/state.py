@@ -19,6 +19,7 @@ from typing import Literal
 import streamlit as st
 
 from planner.methodology.scenario import Scenario
+from planner.methodology.target import Target
 
 SLOTS_KEY = "_slots"
 ACTIVE_KEY = "_active"
@@ -114,6 +115,22 @@ def current() -> Scenario:
 
 def baseline() -> Scenario:
     return workspace().baseline
+
+
+def case_target() -> Target | None:
+    """The target of the case every page works to: the active scenario's own, else its workspace's baseline's,
+    else the rank its example states. One definition, so the header, the optimiser, the path and the plan agree."""
+    ws = workspace()
+    found = current().target or ws.baseline.target
+    if found is None and ws.target_rank:
+        found = Target(kind="rank", rank=ws.target_rank)
+    return found
+
+
+def target_rank() -> int | None:
+    """The rank the case aims for (a band's worse end); None when its target is a score or a group."""
+    target = case_target()
+    return target.rank if target is not None and target.ranked else None
 
 
 def revision() -> int:

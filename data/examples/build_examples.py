@@ -37,11 +37,12 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from planner.methodology.catalog import load_bundled_methodology  # noqa: E402  # noqa: E402
-from planner.methodology.model import Methodology, ScoredItem  # noqa: E402  # noqa: E402
-from planner.methodology.rules import LevelOption, ProportionalRule, SurveyRule, ThresholdRule, to_centi  # noqa: E402  # noqa: E402
-from planner.methodology.scenario import ItemSetting, Scenario  # noqa: E402  # noqa: E402
-from planner.methodology.scoring import item_options, score_scenario  # noqa: E402  # noqa: E402
+from planner.methodology.catalog import load_bundled_methodology  # noqa: E402
+from planner.methodology.model import Methodology, ScoredItem  # noqa: E402
+from planner.methodology.rules import LevelOption, ProportionalRule, SurveyRule, ThresholdRule, to_centi  # noqa: E402
+from planner.methodology.scenario import ItemSetting, Scenario  # noqa: E402
+from planner.methodology.scoring import item_options, score_scenario  # noqa: E402
+from planner.methodology.target import Target  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 METHODOLOGY_ID = "qd2636-2018"
@@ -185,10 +186,18 @@ def baseline(m: Methodology, ex: Example) -> Scenario:
         year=ex.year,
         items=ordered,
         notes=ex.notes,
+        target=target_of(ex),
     )
     total = score_scenario(m, scenario).total_centi
     assert total == to_centi(Decimal(ex.published_total)), (ex.id, total)
     return scenario
+
+
+def target_of(ex: Example) -> Target:
+    """The plan's target as the case carries it: its band when it states one, else rank ≤ target_rank."""
+    if ex.target_band is not None:
+        return Target(kind="band", best_rank=ex.target_band[0], rank=ex.target_band[1])
+    return Target(kind="rank", rank=ex.target_rank)
 
 
 def at_targets(m: Methodology, base: Scenario, name: str, notes: str) -> Scenario:
@@ -359,7 +368,6 @@ def _index_entry(ex: Example, file: str) -> dict[str, Any]:
         "year": ex.year,
         "target_rank": ex.target_rank,
         **({"path_from": ex.path_from} if ex.path_from is not None else {}),
-        **({"target_band": list(ex.target_band)} if ex.target_band is not None else {}),
         "description_vi": ex.description_vi,
         "description_en": ex.description_en,
         "illustrative": True,
