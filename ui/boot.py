@@ -83,7 +83,13 @@ def _open_work(work_token: str) -> bool:
     if not restored:
         st.session_state[BOOT_ERROR_KEY] = PlannerError("app.store.work_not_found")
         return False
-    state.start_session(examples.workspace_for(restored[0].scenario), restored)
+    params = {k: str(st.query_params.get(k, "")) for k in (persist.ACTIVE_PARAM, persist.COMPARED_PARAM)}
+    active, compared = persist.place_from(params, restored)
+    chosen = next((slot for slot in restored if slot.id == active), restored[0])
+    state.start_session(examples.workspace_for(chosen.scenario), restored)
+    state.select(chosen.id)
+    if compared:
+        state.set_compared(compared)
     return True
 
 

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from planner.store import ScenarioStore, StoredScenario
 
 WORK_PARAM = "w"
+#: The colour of the active scenario and of the compared ones, so a reload lands on the same scenario and set.
+ACTIVE_PARAM = "a"
+COMPARED_PARAM = "k"
 TOKEN_KEY = "_work_token"
 STORE_ERROR_KEY = "_store_error"
 SAVED_KEY = "_work_saved"
@@ -248,10 +251,36 @@ def save_active_as_copy() -> None:
 
 
 def sync_url() -> None:
-    """Keep `?w=<token>` in the URL once something was autosaved (and drop a share parameter then)."""
+    """Keep `?w=<token>&a=<active>&k=<compared>` in the URL once something was autosaved (and drop a share
+    parameter then): a reload, the back button or a bookmark restores the same scenarios, the same active one
+    and the same compared set (the page is in the URL's path)."""
     if not st.session_state.get(SAVED_KEY):
         return
-    wanted = token()
+    wanted = url_state()
     params = st.query_params
-    if params.get(WORK_PARAM) != wanted or len(params) > 1:
-        params.from_dict({WORK_PARAM: wanted})
+    if {k: params.get(k) for k in params} != wanted:
+        params.from_dict(wanted)
+
+
+def url_state() -> dict[str, str]:
+    """The query parameters that describe this session's place: work token, active and compared colours."""
+    all_slots = state.slots()
+    active = state.active_slot()
+    compared = ".".join(str(all_slots[i].color) for i in state.compared() if i in all_slots)
+    return {WORK_PARAM: token(), ACTIVE_PARAM: str(active.color), COMPARED_PARAM: compared}
+
+
+def place_from(params: dict[str, str], restored: list[state.Slot]) -> tuple[str | None, list[str]]:
+    """The active slot id and the compared ids that `params` (a, k) name among `restored` (by colour); colours
+    that are not there are ignored, so a damaged link still opens."""
+    by_color = {slot.color: slot.id for slot in restored}
+
+    def color(text: str) -> int | None:
+        return int(text) if text.isdigit() and len(text) <= 2 else None
+
+    wanted = color(params.get(ACTIVE_PARAM, ""))
+    active = by_color.get(wanted) if wanted is not None else None
+    compared = [
+        by_color[c] for part in params.get(COMPARED_PARAM, "").split(".") if (c := color(part)) in by_color
+    ]
+    return active, compared

@@ -142,6 +142,41 @@ def test_a_reload_restores_every_scenario_of_the_session_from_its_working_copies
     assert second.session_state["_work_token"] != token
 
 
+def test_a_reload_after_an_upload_lands_on_the_uploaded_scenario_and_the_same_compared_set(url: str) -> None:
+    """Issue 14: upload a scenario, press F5, and the app was back on Lào Cai 2019. The URL now names the active
+    scenario and the compared set as well as the working copies."""
+    from ui import scenarios
+
+    first = new_app().run()
+    first.switch_page("pages/scenario.py").run()
+    payload = (ROOT / "data" / "examples" / "an-giang-2023.json").read_bytes()
+    uploader = next(u for u in first.file_uploader if u.key == scenarios.UPLOAD_KEY)
+    uploader.set_value(("an-giang.json", payload, "application/json")).run()
+    no_exception(first)
+    assert active(first).province == "An Giang"
+    slots = first.session_state["_slots"]
+    first.session_state["_compare"] = [i for i in slots if slots[i].scenario.province == "An Giang"]
+    first.run()
+    params = {k: first.query_params.get(k) for k in ("w", "a", "k")}
+    assert params["a"] == str(slots[first.session_state["_active"]].color)
+    # A reload (a new session on the same URL) lands on An Giang, with the same compared set.
+    second = new_app()
+    for key, value in params.items():
+        second.query_params[key] = value
+    second.run()
+    no_exception(second)
+    assert active(second).province == "An Giang"
+    compared = [second.session_state["_slots"][i].scenario.province for i in second.session_state["_compare"]]
+    assert compared == ["An Giang"]
+    # A damaged place still opens the working copies (the first one active).
+    third = new_app()
+    third.query_params["w"] = params["w"]
+    third.query_params["a"] = "99"
+    third.run()
+    no_exception(third)
+    assert active(third).province == "Lào Cai"
+
+
 def test_a_saved_scenario_opens_from_its_store_id_in_a_new_session(url: str) -> None:
     first = new_app().run()
     first.switch_page("pages/scenario.py").run()
