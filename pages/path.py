@@ -113,7 +113,8 @@ with st.container(border=True):
         st.caption(t("app.path.efforts_from_optimiser"))
         st.page_link("pages/optimiser.py", label=t("app.path.to_optimiser"), icon=":material/payments:")
 
-if m.index_years and (i.first < min(m.index_years) or i.last > max(m.index_years)):
+header_warned = scenario.year is not None and scenario.year not in m.index_years  # the header says it already
+if m.index_years and not header_warned and (i.first < min(m.index_years) or i.last > max(m.index_years)):
     st.warning(
         t(
             "app.path.scheme_years",

@@ -12,7 +12,7 @@ from planner.core.errors import PlannerError
 from planner.core.i18n import LANGS
 from planner.field.ranking import group_of
 from planner.methodology.rules import from_centi
-from ui import state
+from ui import state, views
 from ui.position import Position, current_position
 from ui.text import lang, points, prob, set_lang, t
 from ui.views import md
@@ -46,6 +46,9 @@ def who_line(position: Position) -> str:
     if scenario.year is not None:
         parts.append(t("app.header.plan_year", year=str(scenario.year)))
     parts.append(position.methodology.decision or position.methodology.id)
+    target = state.case_target()
+    if target is not None:
+        parts.append(t("app.header.target", target=target.describe(lang())))
     return " · ".join(parts)
 
 
@@ -67,6 +70,8 @@ def render(*, large: bool = False) -> Position | None:
         with top_right:
             language_switch()
         _metrics(position, large=large)
+    if not large:
+        views.methodology_year_warning()
     return position
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from planner import charts
 from planner.core.errors import PlannerError
 from planner.methodology.scoring import NodeScore, ScoreCard
-from ui import examples, state
+from ui import cache, examples, state
 from ui.position import Position
 from ui.text import lang, points, t
 
@@ -31,8 +31,9 @@ def example_context() -> None:
     """What the workspace is: the example's description, and a warning when its per-item points are illustrative."""
     ws = state.workspace()
     ex = examples.example(ws.example_id) if ws.example_id else None
-    if ex is None:
-        return
+    scenario = state.current()
+    if ex is None or ex.key != (scenario.province, scenario.year, scenario.methodology):
+        return  # another province's or year's scenario: the example's plan text does not describe it
     text = md(ex.description(lang()))
     if ws.illustrative:
         st.info(f"{text}\n\n{t('app.context.illustrative')}", icon=":material/info:")
@@ -87,3 +88,21 @@ def show_error(exc: PlannerError) -> None:
         if len(messages) > 31:
             body += "\n- " + t("errors.and_more", n=len(messages) - 31)
     st.error(body, icon=":material/error:")
+
+
+def methodology_year_warning() -> None:
+    """A visible warning when the scheme does not cover the case's year (Hà Giang 2021 scored on QĐ 2636, which
+    applies to 2018-2019), with what to do."""
+    scenario = state.current()
+    m = cache.methodology(scenario.methodology)
+    if scenario.year is None or not m.index_years or scenario.year in m.index_years:
+        return
+    st.warning(
+        t(
+            "app.header.scheme_year",
+            scheme=m.decision or m.id,
+            years=", ".join(map(str, m.index_years)),
+            year=str(scenario.year),
+        ),
+        icon=":material/event_busy:",
+    )

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from app_support import metric, new_app, no_exception, store_url
+from app_support import ROOT, metric, new_app, no_exception, store_url
 from streamlit.testing.v1 import AppTest
 
 from planner.core.i18n import t
@@ -114,3 +114,29 @@ def test_every_bundled_example_opens_on_every_page(app: AppTest, example_id: str
         app.switch_page(spec.path).run()
         no_exception(app)
     assert metric(app, t("app.header.total", "vi")).endswith("/ 100")
+
+
+def test_a_scheme_that_does_not_cover_the_year_is_a_visible_warning_with_what_to_do(app: AppTest) -> None:
+    """Issue 14: Hà Giang 2021 was scored silently on QĐ 2636 (2018-2019)."""
+    warning = t("app.header.scheme_year", "vi", scheme="2636/QĐ-BNV", years="2018, 2019", year="2025")
+    assert not any("2018, 2019" in w.value for w in app.warning)  # Lào Cai 2019 is covered
+    widget = next(s for s in app.selectbox if s.key and s.key.startswith("side.example."))
+    widget.set_value("quang-ngai-2025").run()
+    shown = [w.value for w in app.warning]
+    assert any("2018, 2019" in w and "2025" in w and "trang Phương pháp" in w for w in shown), shown
+    assert warning  # the message names the page where the ministry's file is loaded
+
+
+def test_the_overview_shows_an_examples_plan_text_only_for_its_own_province(app: AppTest) -> None:
+    from ui import scenarios
+
+    lao_cai = t("app.context.illustrative", "vi")
+    assert any(lao_cai in i.value for i in app.info)
+    app.switch_page("pages/scenario.py").run()
+    payload = (ROOT / "data" / "examples" / "an-giang-2023.json").read_bytes()
+    next(u for u in app.file_uploader if u.key == scenarios.UPLOAD_KEY).set_value(
+        ("an-giang.json", payload, "application/json")
+    ).run()
+    app.switch_page("pages/overview.py").run()
+    no_exception(app)
+    assert not any("Lào Cai" in i.value for i in app.info)
