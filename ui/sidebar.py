@@ -76,9 +76,12 @@ def _base_url() -> str:
 
 
 def render() -> None:
+    from ui import case_view
+
     with st.sidebar:
         scenario_picker()
         example_picker()
+        case_view.button()
         with st.expander(t("app.sidebar.share"), icon=":material/link:"):
             st.caption(t("app.sidebar.share_help"))
             st.code(share_url(), language=None, wrap_lines=True)

@@ -94,6 +94,12 @@ def workspace() -> Workspace:
     return value
 
 
+def set_workspace(value: Workspace) -> None:
+    """A new case: what every scenario of the session is measured against from now on."""
+    st.session_state[WORKSPACE_KEY] = value
+    bump_revision()
+
+
 def slots() -> dict[str, Slot]:
     value: dict[str, Slot] = st.session_state[SLOTS_KEY]
     return value
