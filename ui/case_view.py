@@ -124,7 +124,8 @@ def _read_appraisal(m: Methodology) -> Scenario | None:
     return baseline_from_file(str(uploaded.name), uploaded.getvalue(), m, lang=lang()).scenario
 
 
-def _create(request_keys: dict[str, str]) -> None:
+def _create(request_keys: dict[str, str]) -> bool:
+    """Create the case from the form's values; False (and the problems kept for the form) when it cannot be."""
     get = st.session_state.get
     request = CaseRequest(
         methodology_id=str(get(request_keys["methodology"]) or ""),
@@ -141,11 +142,12 @@ def _create(request_keys: dict[str, str]) -> None:
         scenario = case_scenario(request, m, current=state.current(), appraisal=appraisal)
     except PlannerError as exc:
         st.session_state[ERRORS_KEY] = exc.messages(lang())
-        return
+        return False
     st.session_state.pop(ERRORS_KEY, None)
     st.session_state[DIALOG_KEY] = False
     open_case(scenario)
     state.notify("app.case.created", name=scenario.name)
+    return True
 
 
 def _dismiss() -> None:
@@ -213,16 +215,15 @@ def _form() -> None:
     st.text_input(
         t("app.case.name"), key=keys["name"], max_chars=200, placeholder=t("app.case.name_placeholder")
     )
-    for message in st.session_state.get(ERRORS_KEY) or []:
-        st.error(message, icon=":material/error:")
-    st.button(
-        t("app.case.create"),
-        type="primary",
-        icon=":material/add_circle:",
-        on_click=_create,
-        args=(keys,),
-        key="case_create",
-    )
+    errors = st.empty()
+    # A dialog is a fragment: its widgets rerun only the dialog, so a created case reruns the whole app (which
+    # also closes the dialog); a refused one shows its problems here and changes nothing.
+    create = st.button(t("app.case.create"), type="primary", icon=":material/add_circle:", key="case_create")
+    if create and _create(keys):
+        st.rerun()
+    with errors.container():
+        for message in st.session_state.get(ERRORS_KEY) or []:
+            st.error(message, icon=":material/error:")
 
 
 def button() -> None:

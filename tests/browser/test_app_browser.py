@@ -184,6 +184,48 @@ def test_quang_ngai_plans_its_path_to_2025_and_downloads_a_sheet_per_year(page: 
     assert workbook.sheetnames[1:] == ["Lộ trình", "Năm 2022", "Năm 2023", "Năm 2024", "Năm 2025"]
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_province_sets_up_its_own_case_and_every_page_uses_it(page: Any, lang: str) -> None:
+    """Issue 14: someone from Hà Giang sets up their case in the app (year, province, band, starting point)."""
+    if lang == "en":
+        page.locator(".st-key-lang_pick button").filter(has_text="English").click()
+        idle(page)
+    page.get_by_role("button", name=t("app.case.open", lang)).click()  # type: ignore[arg-type]
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for(timeout=30_000)
+    year = dialog.locator("[class*=st-key-case-year] input")
+    year.fill("2021")
+    year.press("Enter")
+    idle(page)
+    choose(page, page.get_by_role("dialog").locator("[class*=st-key-case-province]"), "Hà Giang")
+    idle(page)
+    choose(
+        page, page.get_by_role("dialog").locator("[class*=st-key-case-kind]"), t("app.case.kind.band", lang)
+    )  # type: ignore[arg-type]
+    idle(page)
+    target = page.get_by_role("dialog").locator("[class*=st-key-case-target] input")
+    target.fill("25-30")
+    target.press("Enter")
+    idle(page)
+    page.get_by_role("dialog").get_by_text(t("app.case.start.max", lang), exact=True).click()  # type: ignore[arg-type]
+    idle(page)
+    page.get_by_role("button", name=t("app.case.create", lang)).click()  # type: ignore[arg-type]
+    # the dialog's rerun of the whole app follows its own: wait for the header to name the new case
+    page.wait_for_function(
+        "() => (document.querySelector('.st-key-app_header')?.innerText || '').includes('Hà Giang')",
+        timeout=30_000,
+    )
+    idle(page)
+    assert exceptions(page) == 0
+    header = page.locator(".st-key-app_header").inner_text()
+    assert "Hà Giang" in header and "25–30" in header
+    assert total(page).startswith("100")
+    nav(page, "optimiser", lang)
+    assert "Hà Giang" in page.locator(".st-key-app_header").inner_text()
+    if lang == "vi":
+        shot(page, "new-case", height=1000)
+
+
 def test_the_share_link_reopens_the_same_scenario_in_a_new_browser(page: Any, browser: Any) -> None:
     nav(page, "scenario")
     open_area(page, "8")
