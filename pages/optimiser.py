@@ -60,10 +60,16 @@ with st.container(border=True):
     i = optimise_view.inputs()
     with st.container(horizontal=True, vertical_alignment="bottom"):
         n = position.rank.n if position.rank is not None else 63
-        if i.kind in ("rank", "probability", "budget"):
+        if i.kind == "band":
+            key = f"opt.best.{rev}"
+            st.number_input(
+                t("app.optimiser.best_rank"), 1, n, min(i.best_rank, i.rank, n), 1, key=key,
+                on_change=_bind, args=("best_rank", key), width=180,
+            )  # fmt: skip
+        if i.kind in ("rank", "band", "probability", "budget"):
             key = f"opt.rank.{rev}"
             st.number_input(
-                t("app.optimiser.rank"),
+                t("app.optimiser.worst_rank") if i.kind == "band" else t("app.optimiser.rank"),
                 1,
                 n,
                 min(i.rank, n),
@@ -85,7 +91,7 @@ with st.container(border=True):
                 t("app.optimiser.score"), 0.0, float(m.total_points), float(i.score), 0.25, key=key,
                 on_change=_bind, args=("score", key), width=180, format="%.2f",
             )  # fmt: skip
-        if i.kind == "rank":
+        if i.kind in ("rank", "band"):
             key = f"opt.rivals.{rev}"
             st.segmented_control(
                 t("app.optimiser.rivals"),
@@ -250,6 +256,19 @@ if outcome is not None:
             t("app.compare.p_rank_le", k=result.target_rank, year=str(scenario.year)), prob(result.p_reach)
         )
     c4.metric(t("app.optimiser.effort_total", unit=unit), num(result.effort, 1, trim=True))
+    ends = optimise_view.band_ends(outcome, m, scenario)
+    if ends is not None:
+        p_best, p_worst, p_in = ends
+        st.markdown(
+            t(
+                "app.optimiser.band_ends",
+                best=i.best_rank,
+                worst=i.rank,
+                p_best=prob(p_best),
+                p_worst=prob(p_worst),
+                p_in=prob(p_in),
+            )
+        )
 
     if result.changes:
         st.markdown(t("app.optimiser.plan_table"))

@@ -46,8 +46,8 @@ from planner.optimiser.solver import (
 from ui import position, state
 from ui.text import lang, num, points, t
 
-TargetKind = Literal["rank", "probability", "score", "budget"]
-TARGET_KINDS: tuple[TargetKind, ...] = ("rank", "probability", "score", "budget")
+TargetKind = Literal["rank", "band", "probability", "score", "budget"]
+TARGET_KINDS: tuple[TargetKind, ...] = ("rank", "band", "probability", "score", "budget")
 INPUTS_KEY = "_opt_inputs"
 EFFORT_KEY = "_effort"
 OUTCOME_KEY = "_opt_outcome"
@@ -64,6 +64,8 @@ class Inputs:
 
     kind: TargetKind = "rank"
     rank: int = 20
+    #: The better end of a band ("25" in 25-30); `rank` is its worse end.
+    best_rank: int = 15
     probability: float = 0.8
     score: float = 80.0
     budget: float | None = None
@@ -83,11 +85,16 @@ class Outcome:
 
 
 def inputs() -> Inputs:
+    """What the user asked for; until they change it, the case's own target (a band opens as a band)."""
     value = st.session_state.get(INPUTS_KEY)
     if isinstance(value, Inputs):
         return value
-    target = state.target_rank()
-    return Inputs(rank=target or 20)
+    target = state.case_target()
+    if target is not None and target.kind == "band" and target.rank and target.best_rank:
+        return Inputs(kind="band", rank=target.rank, best_rank=target.best_rank)
+    if target is not None and target.kind == "score" and target.score is not None:
+        return Inputs(kind="score", score=target.score, rank=state.target_rank() or 20)
+    return Inputs(rank=state.target_rank() or 20)
 
 
 def set_inputs(**changes: Any) -> None:
@@ -122,6 +129,21 @@ def target_mode(i: Inputs) -> TargetMode:
     if i.kind == "probability":
         return "probability"
     return "fixed" if i.rivals == "fixed" else "mean"
+
+
+def band_ends(outcome: Outcome, m: Methodology, scenario: Scenario) -> tuple[float, float, float] | None:
+    """For a band target ("25-30/63"): the plan's chance of rank ≤ its better end, of rank ≤ its worse end, and
+    of landing inside it (rank ≤ worse end but not above the better end)."""
+    i = inputs()
+    comp = competition(m, scenario, i)
+    if i.kind != "band" or comp is None:
+        return None
+    score = outcome.result.score
+    best, worst = comp.p_rank_le(score, i.best_rank), comp.p_rank_le(score, i.rank)
+    above = comp.p_rank_le(score, i.best_rank - 1) if i.best_rank > 1 else 0.0
+    if best is None or worst is None or above is None:
+        return None
+    return best, worst, max(0.0, worst - above)
 
 
 def competition(m: Methodology, scenario: Scenario, i: Inputs) -> Competition | None:
@@ -171,7 +193,7 @@ def solve_key(
         "m": content_digest(m),
         "scenario": scenario.model_dump(mode="json"),
         "effort": table.model_dump(mode="json"),
-        "inputs": [i.kind, i.rank, i.probability, i.score, i.budget, i.rivals, list(i.locked)],
+        "inputs": [i.kind, i.rank, i.best_rank, i.probability, i.score, i.budget, i.rivals, list(i.locked)],
         "size": size,
         "overrides": sorted(overrides.items()),
         "loaded": sorted(map(str, loaded)),
@@ -186,7 +208,7 @@ def _solve_cached(key: str, _m: Methodology, _scenario: Scenario, _i: Inputs, _t
     i = _i
     levers = build_levers(_m, _scenario, table_with_locks(_table, i.locked))
     comp = competition(_m, _scenario, i)
-    if i.kind in ("rank", "probability"):
+    if i.kind in ("rank", "band", "probability"):
         if comp is None:
             raise OptimiseError("app.optimiser.needs_field")
         result = optimise_for_rank(levers, comp, i.rank, budget=i.budget)

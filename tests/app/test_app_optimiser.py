@@ -189,3 +189,26 @@ def test_two_sessions_with_different_schemes_under_one_id_never_share_a_plan(
     names_second = {c.name_vi for c in second_plan.changes}
     assert "Báo cáo định kỳ" in names_first and "Báo cáo định kỳ" not in names_second
     assert "Báo cáo chuyên đề của phòng khác" in names_second
+
+
+def test_a_band_target_opens_from_the_case_and_reports_the_chance_of_each_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: Quảng Ngãi's plan says "25-30/63"; the optimiser works to the band and shows both ends."""
+    monkeypatch.setenv("PAR_PLANNER_DATABASE_URL", store_url(tmp_path))
+    at = new_app().run()
+    next(s for s in at.selectbox if s.key and s.key.startswith("side.example.")).set_value(
+        "quang-ngai-2025"
+    ).run()
+    at.switch_page("pages/optimiser.py").run()
+    no_exception(at)
+    kind = widget(at.segmented_control, "opt.kind.")
+    assert kind.value == "band"  # type: ignore[attr-defined]
+    assert widget(at.number_input, "opt.best.").value == 25  # type: ignore[attr-defined]
+    assert widget(at.number_input, "opt.rank.").value == 30  # type: ignore[attr-defined]
+    widget(at.segmented_control, "opt.rivals.").set_value("fixed").run()  # type: ignore[attr-defined]
+    run_optimiser(at)
+    result = at.session_state["_opt_outcome"].result
+    assert result.target_rank == 30 and result.status == "optimal"
+    text = " ".join(m.value for m in at.markdown)
+    assert "Dải hạng 25–30" in text and "hạng ≤ 25" in text and "nằm trong dải" in text
