@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from planner.cli.output import emit_json
 from planner.core.errors import OptimiseError
+from planner.core.json_text import parse_json, where_json_fails
 from planner.core.i18n import Lang, format_number, format_percent, t
 from planner.core.text import agency_name
 from planner.methodology.model import Methodology
@@ -86,11 +87,12 @@ def settings_from_args(args: argparse.Namespace) -> PathSettings:
     base: dict[str, Any] = {}
     if args.path_settings:
         try:
-            base = json.loads(Path(args.path_settings).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise OptimiseError("path.bad_settings_file", path=args.path_settings, detail=str(exc)) from None
+            base = parse_json(Path(args.path_settings).read_bytes())
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            kind, where = where_json_fails(exc)
+            raise OptimiseError(f"path.settings_{kind}", path=args.path_settings, **where) from None
         if not isinstance(base, dict):
-            raise OptimiseError("path.bad_settings_file", path=args.path_settings, detail="not an object")
+            raise OptimiseError("path.bad_settings_file", path=args.path_settings)
     targets: dict[int, dict[str, Any]] = {
         int(x["year"]): dict(x) for x in base.get("targets", []) if isinstance(x, dict) and "year" in x
     }

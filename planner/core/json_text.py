@@ -22,3 +22,14 @@ def parse_json(text: str | bytes) -> Any:
         return json.loads(text)
     except RecursionError:
         raise JsonTooDeep("nested too deeply", "", 0) from None
+
+
+def where_json_fails(exc: json.JSONDecodeError | UnicodeDecodeError) -> tuple[str, dict[str, int]]:
+    """What a reader says about text that does not parse: ("not_utf8", byte) or ("bad_json", line and column).
+
+    The parser's own words ("'utf-8' codec can't decode byte 0xf3 in position 12", "Expecting ',' delimiter")
+    are English and internal; a user is told where the file stops being readable, in their language, by the
+    message of the reader's family (e.g. "scenario.not_utf8")."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "not_utf8", {"byte": exc.start + 1}
+    return "bad_json", {"line": exc.lineno, "column": exc.colno}

@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from planner.core.errors import MethodologyError
-from planner.core.json_text import JsonTooDeep, parse_json
+from planner.core.json_text import JsonTooDeep, parse_json, where_json_fails
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import validation_problems
 
@@ -69,8 +69,12 @@ def _plain(value: Any) -> Any:
 def methodology_from_yaml(text: str | bytes) -> Methodology:
     try:
         data = read_yaml(text, allow_aliases=False)
+    except UnicodeDecodeError as exc:
+        raise MethodologyError("methodology.not_utf8", byte=exc.start + 1) from None
     except yaml.YAMLError as exc:
-        raise MethodologyError("methodology.bad_yaml", detail=str(exc).splitlines()[0]) from None
+        mark = getattr(exc, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        raise MethodologyError("methodology.bad_yaml", line=line, column=column) from None
     return methodology_from_mapping(data)
 
 
@@ -80,7 +84,8 @@ def methodology_from_json(text: str | bytes) -> Methodology:
     except JsonTooDeep:
         raise MethodologyError("methodology.json_too_deep") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise MethodologyError("methodology.bad_json", detail=str(exc)) from None
+        kind, where = where_json_fails(exc)
+        raise MethodologyError(f"methodology.{kind}", **where) from None
     return methodology_from_mapping(data)
 
 

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from planner.core.errors import Problem, ScenarioError
-from planner.core.json_text import JsonTooDeep, parse_json
+from planner.core.json_text import JsonTooDeep, parse_json, where_json_fails
 from planner.methodology.target import Target
 
 SCHEMA_VERSION = 1
@@ -114,7 +114,8 @@ def scenario_from_json(text: str | bytes) -> Scenario:
     except JsonTooDeep:
         raise ScenarioError("scenario.json_too_deep") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ScenarioError("scenario.bad_json", detail=str(exc)) from None
+        kind, where = where_json_fails(exc)
+        raise ScenarioError(f"scenario.{kind}", **where) from None
     return scenario_from_mapping(data)
 
 

@@ -85,7 +85,7 @@ def test_bad_scenario_files_leave_every_scenario_intact(app: AppTest) -> None:
     app.switch_page("pages/scenario.py").run()
     before = snapshot(app)
     upload(app, "scenario_upload", "broken.json", b"{not json")
-    assert t("scenario.bad_json", "vi", detail="").split(":")[0] in app.error[0].value
+    assert t("scenario.bad_json", "vi", line=1, column=1).split(":")[0] in app.error[0].value
     assert snapshot(app) == before
     bad_level = (
         b'{"methodology": "qd2636-2018", "items": {"6.2.3": {"level": "perfect"}, "9.9": {"level": "yes"}}}'
@@ -180,3 +180,17 @@ def test_the_results_workbook_the_app_offers_loads_back_as_an_official_field(app
     upload(app, "results_upload", "ket-qua.xlsx", workbook)
     assert app.success, [e.value for e in app.error]
     assert app.session_state["_fields"][(2018, 63)].kind == "official"
+
+
+def test_a_file_that_is_not_utf8_says_so_in_vietnamese_without_python_words(app: AppTest) -> None:
+    """Issue 14: a raw Python message ("'utf-8' codec can't decode byte 0xf3…") reached the Vietnamese UI."""
+    app.switch_page("pages/scenario.py").run()
+    before = snapshot(app)
+    upload(app, "scenario_upload", "kich-ban.json", b'{"name": "K\xf3 ho\xe1ch"}')  # a Windows-1258 file
+    shown = " ".join(e.value for e in app.error)
+    assert "UTF-8" in shown and "byte" in shown
+    assert "codec" not in shown and "decode" not in shown and "position" not in shown
+    assert snapshot(app) == before
+    upload(app, "scenario_upload", "hong.json", b'{"name": "x",,}')
+    shown = " ".join(e.value for e in app.error)
+    assert "dòng 1, cột 14" in shown and "Expecting" not in shown
