@@ -24,8 +24,8 @@ from pydantic import ValidationError
 
 from planner.cli.output import emit_json
 from planner.core.errors import OptimiseError
-from planner.core.json_text import parse_json, where_json_fails
 from planner.core.i18n import Lang, format_number, format_percent, t
+from planner.core.json_text import parse_json, where_json_fails
 from planner.core.text import agency_name
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
