@@ -24,7 +24,7 @@ def parse_json(text: str | bytes) -> Any:
         raise JsonTooDeep("nested too deeply", "", 0) from None
 
 
-def where_json_fails(exc: json.JSONDecodeError | UnicodeDecodeError) -> tuple[str, dict[str, int]]:
+def where_json_fails(exc: json.JSONDecodeError | UnicodeDecodeError) -> tuple[str, dict[str, Any]]:
     """What a reader says about text that does not parse: ("not_utf8", byte) or ("bad_json", line and column).
 
     The parser's own words ("'utf-8' codec can't decode byte 0xf3 in position 12", "Expecting ',' delimiter")
