@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import boot, guard, persist, registry, sidebar
+from ui import boot, chrome, guard, persist, registry, sidebar
 from ui.header import render as render_header
 from ui.text import t
 
@@ -27,6 +27,7 @@ def build_pages() -> list[st.Page]:
 def run() -> None:
     st.set_page_config(page_title="PAR Planner", page_icon=":material/insights:", layout="wide")
     boot.ensure_session()
+    chrome.localise_builtin_text()
     page = st.navigation(build_pages())
     workshop = page.url_path == "workshop"
     if not workshop:

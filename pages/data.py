@@ -34,8 +34,11 @@ if example is not None:
         with st.expander(t("app.data.example_items", n=len(noted))):
             st.dataframe(noted, hide_index=True, width="stretch")
     readme = data_dir() / "examples" / "README.md"
-    if readme.exists():
-        with st.expander(t("app.data.how_built")):
+    with st.expander(t("app.data.how_built")):
+        # The folder's README is English; the Vietnamese page says the same rule in Vietnamese.
+        if lang() == "vi":
+            st.markdown(t("app.data.how_built_text"))
+        elif readme.exists():
             st.markdown(readme.read_text(encoding="utf-8"))
 else:
     st.caption(t("app.data.no_example"))

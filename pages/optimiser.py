@@ -124,6 +124,7 @@ with st.container(border=True):
         codes,
         default=[c for c in i.locked if c in codes],
         format_func=labels(codes, lambda c: f"{c} {m.item(c).node.name(lang())[:60]}"),
+        select_all=False,
         key=key,
         on_change=_bind_locked,
         args=(key,),
@@ -189,7 +190,9 @@ with st.expander(
             disabled=["agency"],
             column_config={
                 "agency": st.column_config.TextColumn(t("app.optimiser.col.agency")),
-                "budget": st.column_config.NumberColumn(t("app.optimiser.col.budget"), min_value=0.0),
+                "budget": st.column_config.TextColumn(
+                    t("app.optimiser.col.budget"), help=t("app.optimiser.col.budget_help")
+                ),
             },
             on_change=optimise_view.apply_budget_edits,
             args=(key, list(agencies["agency"])),

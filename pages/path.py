@@ -88,6 +88,7 @@ with st.container(border=True):
             codes,
             default=[c for c in i.upkeep_codes if c in codes],
             format_func=labels(codes, lambda c: f"{c} {m.item(c).node.name(lang())[:60]}"),
+            select_all=False,
             key=upkeep_key,
             on_change=lambda: path_view.set_inputs(
                 scenario, upkeep_codes=tuple(st.session_state.get(upkeep_key) or ())

@@ -105,8 +105,8 @@ def show(position: Position, f: Field, rank: RankResult) -> None:
                     "expected": st.column_config.TextColumn(
                         t("app.ranking.col.expected", year=str(position.projection.target_year))
                     ),
-                    "change": st.column_config.NumberColumn(
-                        t("app.ranking.col.change"), format="%+.2f", min_value=-100.0, max_value=100.0
+                    "change": st.column_config.TextColumn(
+                        t("app.ranking.col.change"), help=t("app.ranking.col.change_help")
                     ),
                 },
                 on_change=field_view.apply_overrides,

@@ -23,9 +23,15 @@ HIGHLIGHT = "background-color: #FFF3C4; font-weight: 600"
 
 
 def _on_pick(key: str) -> None:
+    """The compared set; more than MAX_COMPARE keeps the first ones and says so (in the user's language: the
+    widget's own limit message is English)."""
     value = st.session_state.get(key)
     if isinstance(value, list):
-        state.set_compared([v for v in value if isinstance(v, str)])
+        chosen = [v for v in value if isinstance(v, str)]
+        if len(chosen) > state.MAX_COMPARE:
+            state.notify("app.compare.too_many", n=state.MAX_COMPARE)
+        state.set_compared(chosen)
+        state.bump_revision()
 
 
 def _on_k(key: str) -> None:
@@ -49,7 +55,7 @@ def picker() -> list[state.Slot]:
         list(all_slots),
         default=state.compared(),
         format_func=labels(all_slots, lambda i: all_slots[i].name or i),
-        max_selections=state.MAX_COMPARE,
+        select_all=False,
         key=key,
         on_change=_on_pick,
         args=(key,),

@@ -22,7 +22,7 @@ from planner.files.appraisal import baseline_from_file
 from planner.methodology.scenario import Scenario
 from planner.methodology.scoring import score_scenario
 from ui import cache, position, state
-from ui.text import lang, points, t
+from ui.text import lang, num, points, t
 
 OUTCOME_KEY = "_results_outcome"
 
@@ -52,8 +52,8 @@ def _setting_text(setting: object) -> str:
     if level is not None:
         return str(level)
     if value is not None:
-        return f"{value:g}"
-    return f"{points} đ" if points is not None else ""
+        return num(float(value), 2, trim=True)
+    return f"{num(float(points), 2, trim=True)} đ" if points is not None else ""
 
 
 def results_template(size: int, language: Lang) -> Callable[[], bytes]:

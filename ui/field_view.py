@@ -12,11 +12,12 @@ import pandas as pd
 import streamlit as st
 
 from planner import charts
-from planner.field.model import Field
+from planner.core.i18n import parse_number
+from planner.field.model import SOURCE_BASES, Field, FieldEntry
 from planner.field.projection import Projection
 from planner.field.ranking import Neighbour, RankResult
 from ui import position, state
-from ui.text import labels, num, t
+from ui.text import labels, lang, num, t
 
 FIELD_SIZE_WIDGET = "field_size_pick"
 MODE_WIDGET = "projection_mode_pick"
@@ -81,10 +82,18 @@ def field_frame(f: Field, ours: str | None) -> pd.DataFrame:
                 # Text, not numbers with None: the grid shows a missing value as a grey "None".
                 "published_rank": "" if e.published_rank is None else str(e.published_rank),
                 "source": e.source_url,
-                "note": e.note or e.basis,
+                "note": _note(e),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _note(e: FieldEntry) -> str:
+    """The source's own note in English, the way it gives the figure in Vietnamese: the notes in data/results
+    quote English and Vietnamese pages verbatim, and the Vietnamese page shows only words of its language."""
+    if lang() == "en":
+        return e.note or e.basis
+    return t(f"field.basis.{e.basis}") if e.basis in SOURCE_BASES else ""
 
 
 def field_columns() -> dict[str, Any]:
@@ -98,7 +107,9 @@ def field_columns() -> dict[str, Any]:
         "source": st.column_config.LinkColumn(
             t("app.ranking.col.source"), display_text=t("app.ranking.col.open")
         ),
-        "note": st.column_config.TextColumn(t("app.ranking.col.note"), width="large"),
+        "note": st.column_config.TextColumn(
+            t("app.ranking.col.note"), width="large", help=t("app.ranking.col.note_help")
+        ),
     }
 
 
@@ -144,29 +155,45 @@ def overrides_frame(projection: Projection, exclude: str | None) -> pd.DataFrame
                 "province": rival.province,
                 "base": num(rival.base_score),  # read-only columns: pre-formatted (83,87 in Vietnamese)
                 "expected": num(expected[rival.province]),
-                "change": overrides.get(rival.province),
+                # typed as text and read here, so "+1,5" works and nothing is changed silently
+                "change": _signed(overrides.get(rival.province)),
             }
         )
     return pd.DataFrame(rows)
 
 
+def _signed(value: float | None) -> str:
+    if value is None:
+        return ""
+    return ("+" if value > 0 else "") + num(value, 2, trim=True)
+
+
 def apply_overrides(key: str, provinces: list[str]) -> None:
-    """Rival changes typed in the table become the projection's overrides (empty cells remove one)."""
+    """Rival changes typed in the table become the projection's overrides (an empty cell removes one). A value
+    that is not a number, or outside ±100 points, is reported and the old one kept."""
     delta = st.session_state.get(key) or {}
     edited = {int(k): v for k, v in (delta.get("edited_rows") or {}).items()}
     overrides = dict(position.rival_overrides())
     for row, changes in edited.items():
         if not 0 <= row < len(provinces) or "change" not in changes:
             continue
-        value = changes["change"]
+        text = str(changes["change"] or "").strip()
         name = provinces[row]
-        if value is None or value == 0:
+        if not text:
+            overrides.pop(name, None)
+            continue
+        try:
+            value = parse_number(text)
+        except ValueError:
+            state.notify("app.scenario.bad_number", text=text[:40])
+            continue
+        if not -100.0 <= value <= 100.0:
+            state.notify("app.ranking.bad_change", text=text[:40], province=name)
+            continue
+        if value == 0:
             overrides.pop(name, None)
         else:
-            try:
-                overrides[name] = max(-100.0, min(100.0, float(value)))
-            except (TypeError, ValueError):
-                state.notify("app.scenario.bad_number", text=str(value)[:40])
+            overrides[name] = value
     position.set_rival_overrides(overrides)
     state.bump_revision()
 

@@ -406,7 +406,7 @@ def versions_frame(versions: Sequence[SchemeVersion]) -> pd.DataFrame:
         {
             t("app.methodology.decision"): v.decision,
             t("app.methodology.date"): v.date,
-            t("app.methodology.index_years"): v.index_years,
+            t("app.methodology.index_years"): v.years_text(lang()),
             t("app.methodology.structure"): " / ".join(
                 "–" if n is None else str(n) for n in (v.areas, v.criteria, v.sub_criteria)
             ),

@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.core.errors import ImportFileError, OptimiseError, PlannerError
+from planner.core.i18n import parse_number
 from planner.methodology.model import Methodology, content_digest
 from planner.methodology.scenario import Scenario
 from planner.optimiser.chance import ChanceResult, maximise_probability
@@ -432,26 +433,36 @@ def read_effort_upload(key: str, m: Methodology) -> None:
 
 
 def agency_frame(levers: LeverSet) -> pd.DataFrame:
+    """One row per lead agency with its budget as text (typed in either style, read by apply_budget_edits)."""
     budgets = effort_table().agency_budgets
     agencies = sorted({lever.lead_agency for lever in levers.levers if lever.lead_agency})
-    return pd.DataFrame([{"agency": a, "budget": budgets.get(a)} for a in agencies])
+    return pd.DataFrame(
+        [{"agency": a, "budget": num(budgets[a], 2, trim=True) if a in budgets else ""} for a in agencies]
+    )
 
 
 def apply_budget_edits(key: str, agencies: list[str]) -> None:
+    """Budgets typed per agency (an empty cell removes one); a value that is not a number of at least 0 is
+    reported and the old one kept."""
     delta = st.session_state.get(key) or {}
     edited = {int(k): v for k, v in (delta.get("edited_rows") or {}).items()}
     budgets = dict(effort_table().agency_budgets)
     for row, changes in edited.items():
         if not 0 <= row < len(agencies) or "budget" not in changes:
             continue
-        value = changes["budget"]
-        if value is None:
+        text = str(changes["budget"] or "").strip()
+        if not text:
             budgets.pop(agencies[row], None)
-        else:
-            try:
-                budgets[agencies[row]] = max(0.0, float(value))
-            except (TypeError, ValueError):
-                state.notify("app.scenario.bad_number", text=str(value)[:40])
+            continue
+        try:
+            value = parse_number(text)
+        except ValueError:
+            state.notify("app.scenario.bad_number", text=text[:40])
+            continue
+        if value < 0:
+            state.notify("app.optimiser.bad_budget_cell", text=text[:40], agency=agencies[row])
+            continue
+        budgets[agencies[row]] = value
     set_effort_table(effort_table().model_copy(update={"agency_budgets": budgets}))
     state.bump_revision()
 

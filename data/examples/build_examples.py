@@ -243,7 +243,6 @@ LAO_CAI = Example(
         "các mục tuân thủ đạt tối đa; các mục tiêu hiệu suất thấp hơn mục tiêu một mức; 6.2.3, 6.3.1, 6.3.2, 8.2 chưa đạt vì "
         "mục II của KH 221 nêu là việc phải làm năm 2019; SIPAS 83% (thành phần SIPAS của Lào Cai năm 2019: 8,30/10); "
         "khảo sát lãnh đạo, quản lý lấy phần còn lại để tổng đúng 78,47. "
-        "ILLUSTRATIVE: the total is Lào Cai's published 2018 score; the split over items is built by the documented rule."
     ),
     named_gaps=LAO_CAI_NAMED_GAPS,
     sipas_percent=83.0,
@@ -274,7 +273,6 @@ QUANG_NGAI = Example(
         "sánh được với kết quả thật. Điểm từng mục dựng theo quy tắc trong data/examples/build_examples.py (mục tiêu hiệu suất "
         "thấp hơn một mức; hai mục điều tra XHH cùng một tỷ lệ, khảo sát lãnh đạo, quản lý điều chỉnh để tổng đúng 86,45). "
         "Mục tiêu của kế hoạch: hạng 25-30/63 năm 2025. "
-        "ILLUSTRATIVE: 2021 total on the 2018 table; the split over items is built by the documented rule."
     ),
     named_gaps={},
     sipas_percent=None,
@@ -303,7 +301,6 @@ AN_GIANG = Example(
         "dùng bảng QĐ 2636/QĐ-BNV (2018) để minh họa, nên điểm từng lĩnh vực không so sánh được với kết quả thật. Điểm từng mục "
         "dựng theo quy tắc trong data/examples/build_examples.py (mục tiêu hiệu suất thấp hơn một mức; hai mục điều tra XHH "
         "cùng một tỷ lệ, khảo sát lãnh đạo, quản lý điều chỉnh để tổng đúng 81,32). "
-        "ILLUSTRATIVE: 2023 total on the 2018 table; the split over items is built by the documented rule."
     ),
     named_gaps={},
     sipas_percent=None,
@@ -314,7 +311,6 @@ TARGET_NAME_EN = "Lào Cai 2019: every target of the KH 221/KH-UBND appendix met
 TARGET_NOTES = (
     "MINH HỌA. Mọi mục tự đánh giá ở mức “Mục tiêu đạt được” của Phụ lục KH 221/KH-UBND (64,5 / 64,5 điểm); hai mục "
     "điều tra XHH giữ nguyên như điểm xuất phát lao-cai-2019.json (không phải đòn bẩy tỉnh điều khiển trực tiếp). "
-    "ILLUSTRATIVE: every self-assessed item at the plan table's target; survey items unchanged from the baseline."
 )
 
 

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from pydantic import model_validator
 
 from planner.core.errors import FieldError
-from planner.core.i18n import Lang, t
+from planner.core.i18n import Lang, format_number, t
 from planner.core.model import FrozenModel
 from planner.field.provinces import Era, match_province, region_of
 from planner.field.results import NationalSummary
@@ -122,6 +122,40 @@ class FieldEntry(FrozenModel):
         return label
 
 
+#: How a source gives a figure, as recorded in data/results (the `basis` column), with the words for it.
+SOURCE_BASES = (
+    "stated",
+    "derived_from_stated_change",
+    "rank_from_ordered_list",
+    "rank_inferred_from_text",
+    "national_summary",
+)
+
+
+class SourceRow(FrozenModel):
+    """One published row as a contradiction names it: province, figure, rank, the site and how it gives them.
+    Kept as data and written out in the reader's language (83,87 or 83.87; "công bố" or "stated")."""
+
+    province: str = "?"
+    score: float | None = None
+    rank: int | None = None
+    site: str = ""
+    basis: str = ""
+    #: The row of a table the user loaded (a results decision), when the row comes from one.
+    table_row: int | None = None
+
+    def text(self, lang: Lang = "vi") -> str:
+        figures = []
+        if self.score is not None:
+            figures.append(format_number(self.score, lang, 2, trim=False))
+        if self.rank is not None:
+            figures.append(f"#{self.rank}")
+        basis = t(f"field.basis.{self.basis}", lang) if self.basis in SOURCE_BASES else self.basis
+        row = t("field.table_row", lang, row=self.table_row) if self.table_row is not None else ""
+        where = ", ".join(x for x in (self.site, basis, row) if x)
+        return f"{self.province} {' '.join(figures)}" + (f" ({where})" if where else "")
+
+
 class Contradiction(FrozenModel):
     """Sources that cannot all be true, and what the field does about it."""
 
@@ -137,10 +171,10 @@ class Contradiction(FrozenModel):
         "no_room",
         "range",
     ]
-    #: The rows involved, as readable references (province, figure, source site, basis).
-    rows: tuple[str, ...]
-    #: The row kept as it is ("" when none is singled out).
-    kept: str = ""
+    #: The rows involved (province, figure, source site, basis).
+    rows: tuple[SourceRow, ...]
+    #: The row kept as it is (None when none is singled out).
+    kept: SourceRow | None = None
     #: The provinces whose published figure was changed or set aside (their rank moved or dropped, ...).
     affected: tuple[str, ...] = ()
     action: Literal[
@@ -156,8 +190,10 @@ class Contradiction(FrozenModel):
     decision_params: Params = ()
 
     def message(self, lang: Lang = "vi") -> str:
-        head = t(f"field.contradiction.{self.kind}", lang, year=str(self.year), rows="; ".join(self.rows))
-        return f"{head} {t(self.decision_key, lang, **dict(self.decision_params))}"
+        rows = "; ".join(row.text(lang) for row in self.rows)
+        head = t(f"field.contradiction.{self.kind}", lang, year=str(self.year), rows=rows)
+        kept = self.kept.text(lang) if self.kept is not None else ""
+        return f"{head} {t(self.decision_key, lang, **{**dict(self.decision_params), 'kept': kept})}"
 
 
 def kind_of(entries: Iterable[FieldEntry], default: FieldKind) -> FieldKind:

@@ -37,8 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
-from planner.core.i18n import format_number
-from planner.field.model import Contradiction, Field, FieldEntry, FieldNote, params
+from planner.field.model import Contradiction, Field, FieldEntry, FieldNote, SourceRow, params
 from planner.field.provinces import province_names, region_of
 from planner.field.results import ResultRow, ResultsData
 from planner.field.sources import Claim, Resolution, group_thresholds, record_decision, resolve_claims
@@ -695,9 +694,7 @@ def _check_regions(
             Contradiction(
                 year=work.year,
                 kind="regional_means",
-                rows=tuple(
-                    f"{r} {format_number(v, 'en', 2, trim=False)}" for r, v in sorted(targets.items())
-                ),
+                rows=tuple(SourceRow(province=r, score=v) for r, v in sorted(targets.items())),
                 action="soft_constraint",
                 decision_key="field.decision.regions_soft",
                 decision_params=params({"implied": round(implied, 3), "mean": mean}),

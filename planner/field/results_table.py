@@ -23,7 +23,7 @@ from typing import Literal
 from planner.core.errors import FieldError, ImportFileError, Problem
 from planner.core.i18n import parse_number
 from planner.core.text import fold
-from planner.field.model import Contradiction, Field, FieldEntry, FieldNote, params
+from planner.field.model import Contradiction, Field, FieldEntry, FieldNote, SourceRow, params
 from planner.field.provinces import Era, match_province, province_names
 from planner.field.results import ResultRow
 from planner.tables.documents import DocumentRow, read_document_rows
@@ -360,8 +360,8 @@ def _rank_mismatches(
                 Contradiction(
                     year=year,
                     kind="order",
-                    rows=(f"{name} {score:.2f} #{rank} (row {row})",),
-                    kept=f"{name} {score:.2f}",
+                    rows=(SourceRow(province=name, score=score, rank=rank, table_row=row),),
+                    kept=SourceRow(province=name, score=score),
                     action="drop_rank",
                     decision_key="field.decision.table_rank",
                     decision_params=params({"name": name, "rank": rank, "implied": implied}),

@@ -21,8 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlparse
 
-from planner.core.i18n import format_number
-from planner.field.model import Contradiction, FieldNote, Provenance, params
+from planner.field.model import Contradiction, FieldNote, Provenance, SourceRow, params
 from planner.field.ranking import GROUP_A_FROM, GROUP_B_FROM
 from planner.field.results import BASIS_PRIORITY, ResultRow, ResultsData
 
@@ -48,15 +47,12 @@ class Claim:
             -self.row_number,
         )
 
-    def label(self) -> str:
-        figures = []
-        if self.score is not None:
-            figures.append(format_number(self.score, "en", 2, trim=False))
-        if self.rank is not None:
-            figures.append(f"#{self.rank}")
+    def source_row(self) -> SourceRow:
+        """The claim as a contradiction names it (written out in the reader's language later)."""
         site = urlparse(self.source_url).netloc.removeprefix("www.") if self.source_url else ""
-        where = ", ".join(x for x in (site, self.basis) if x)
-        return f"{self.province or '?'} {' '.join(figures)}" + (f" ({where})" if where else "")
+        return SourceRow(
+            province=self.province or "?", score=self.score, rank=self.rank, site=site, basis=self.basis
+        )
 
 
 @dataclass
@@ -118,12 +114,12 @@ def record_decision(
         Contradiction(
             year=work.year,
             kind=kind,
-            rows=tuple(c.label() for c in rows),
+            rows=tuple(c.source_row() for c in rows),
             affected=tuple(c.province for c in affected if c.province),
-            kept=kept.label() if kept is not None else "",
+            kept=kept.source_row() if kept is not None else None,
             action=action,
             decision_key=key,
-            decision_params=params({"kept": kept.label() if kept else "", **extra}),
+            decision_params=params(extra),
         )
     )
 

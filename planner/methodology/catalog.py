@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from planner.core.data import data_dir
 from planner.core.errors import MethodologyError
+from planner.core.i18n import Lang
 from planner.methodology.files import methodology_from_mapping, read_yaml
 from planner.methodology.model import Methodology
 
@@ -52,7 +53,10 @@ class SchemeVersion(BaseModel):
     id: str
     decision: str
     date: str = ""
+    #: The years the decision scores, as the sources put it (English notes); `index_years_vi` where those notes
+    #: need words, so the Vietnamese page never shows the English ones.
     index_years: str = ""
+    index_years_vi: str = ""
     areas: int | None = None
     criteria: int | None = None
     sub_criteria: int | None = None
@@ -64,6 +68,9 @@ class SchemeVersion(BaseModel):
     status_en: str = ""
     notes: str = ""
     source_url: str = ""
+
+    def years_text(self, lang: Lang = "vi") -> str:
+        return (self.index_years_vi or self.index_years) if lang == "vi" else self.index_years
 
 
 @cache

@@ -11,11 +11,16 @@ from planner.charts import SCENARIO_COLORS
 ROOT = Path(__file__).resolve().parents[2]
 #: Names an st.html f-string may interpolate: `color` always comes from ui.views.slot_color, i.e. the palette.
 SAFE_NAMES = {"color"}
+#: Functions whose result st.html may draw: ui.chrome's style sheet, built from the app's own translations with
+#: every character that could end a CSS string or the <style> element escaped (tested below).
+SAFE_CALLS = {"builtin_text_css"}
 
 
 def _static(node: ast.expr) -> bool:
     if isinstance(node, ast.Constant):
         return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in SAFE_CALLS:
+        return not node.args and not node.keywords
     if isinstance(node, ast.JoinedStr):
         return all(
             isinstance(part, ast.Constant)
@@ -58,3 +63,12 @@ def test_the_colour_interpolated_into_html_is_always_a_palette_constant() -> Non
     }
     assert colours <= set(SCENARIO_COLORS)
     assert all(c.startswith("#") and len(c) == 7 and c[1:].isalnum() for c in SCENARIO_COLORS)
+
+
+def test_the_style_sheet_escapes_whatever_a_translation_holds() -> None:
+    from ui.chrome import _quoted
+
+    quoted = _quoted('x"}</style><script>alert(1)</script>\\')
+    assert "<" not in quoted and ">" not in quoted
+    assert quoted.count('"') == 2 and quoted.startswith('"') and quoted.endswith('"')
+    assert _quoted("Tải tệp lên") == '"Tải tệp lên"'

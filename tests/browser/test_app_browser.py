@@ -226,6 +226,33 @@ def test_a_province_sets_up_its_own_case_and_every_page_uses_it(page: Any, lang:
         shot(page, "new-case", height=1000)
 
 
+def test_the_uploader_speaks_vietnamese(page: Any) -> None:
+    """Issue 14: Streamlit's own "Upload" and "10MB per file" showed on the Vietnamese pages."""
+    nav(page, "data")
+    page.wait_for_selector(
+        "[data-testid=stFileUploaderDropzoneInstructions] span", state="attached", timeout=30_000
+    )
+    script = """([selector]) => {
+        const el = document.querySelector(selector);
+        return el ? getComputedStyle(el, '::after').content : null;
+    }"""
+    button = page.evaluate(
+        script, ["[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p"]
+    )
+    line = page.evaluate(script, ["[data-testid=stFileUploaderDropzoneInstructions] span"])
+    assert button == '"Tải tệp lên"' and "tối đa 10 MB" in (line or "")
+    size = page.evaluate(
+        "() => getComputedStyle(document.querySelector('[data-testid=stFileUploaderDropzoneInstructions] span')).fontSize"
+    )
+    assert size == "0px"  # the built-in English is not shown
+    page.locator(".st-key-lang_pick button").filter(has_text="English").click()
+    idle(page)
+    assert page.evaluate(script, ["[data-testid=stFileUploaderDropzoneInstructions] span"]) in (
+        "none",
+        "normal",
+    )
+
+
 def test_the_share_link_reopens_the_same_scenario_in_a_new_browser(page: Any, browser: Any) -> None:
     nav(page, "scenario")
     open_area(page, "8")
