@@ -30,7 +30,7 @@ m = cache.methodology(chosen)
 
 summary, numbers = st.columns([3, 2])
 with summary:
-    st.markdown(f"**{md(m.name(lang()))}**  \n{md(m.decision)}")
+    st.markdown(f"**{md(m.name(lang()))}**  \n{md(m.decision_label(lang()))}")
     if m.notes:
         st.caption(md(m.notes))
     if m.source:

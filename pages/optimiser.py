@@ -33,6 +33,12 @@ def _bind(field: str, key: str) -> None:
         optimise_view.set_inputs(**{field: value})
 
 
+def _bind_percent(key: str) -> None:
+    value = st.session_state.get(key)
+    if value is not None:
+        optimise_view.set_inputs(probability=int(value) / 100)
+
+
 def _bind_budget(key: str) -> None:
     value = st.session_state.get(key)
     optimise_view.set_inputs(budget=None if value in (None, 0) else float(value))
@@ -81,9 +87,10 @@ with st.container(border=True):
             )
         if i.kind == "probability":
             key = f"opt.p.{rev}"
+            # in whole percent ("80%"): a slider cannot write 0,80 the Vietnamese way
             st.slider(
-                t("app.optimiser.probability"), 0.5, 0.99, i.probability, 0.01, key=key,
-                on_change=_bind, args=("probability", key), width=260, format="%.2f",
+                t("app.optimiser.probability"), 50, 99, round(100 * i.probability), 1, key=key,
+                on_change=_bind_percent, args=(key,), width=260, format="%d%%",
             )  # fmt: skip
         if i.kind == "score":
             key = f"opt.score.{rev}"

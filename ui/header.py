@@ -45,7 +45,7 @@ def who_line(position: Position) -> str:
     parts = [scenario.province or t("app.header.no_province")]
     if scenario.year is not None:
         parts.append(t("app.header.plan_year", year=str(scenario.year)))
-    parts.append(position.methodology.decision or position.methodology.id)
+    parts.append(position.methodology.decision_label(lang()))
     target = state.case_target()
     if target is not None:
         parts.append(t("app.header.target", target=target.describe(lang())))

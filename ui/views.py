@@ -100,7 +100,7 @@ def methodology_year_warning() -> None:
     st.warning(
         t(
             "app.header.scheme_year",
-            scheme=m.decision or m.id,
+            scheme=m.decision_label(lang()),
             years=", ".join(map(str, m.index_years)),
             year=str(scenario.year),
         ),

@@ -12,6 +12,7 @@ spreadsheet sees everything at once.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -147,6 +148,9 @@ def _first_agencies(candidates: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
     return ()
 
 
+_DECISION_DATE = re.compile(r" ngày (\d{1,2}/\d{1,2}/\d{4})")
+
+
 class Methodology(_Frozen):
     """One scheme of the PAR INDEX, e.g. QĐ 2636/QĐ-BNV (index years 2018-2019)."""
 
@@ -171,6 +175,12 @@ class Methodology(_Frozen):
 
     def name(self, lang: Lang = "vi") -> str:
         return self.name_vi if lang == "vi" else (self.name_en or self.name_vi)
+
+    def decision_label(self, lang: Lang = "vi") -> str:
+        """The decision as a reader of `lang` writes it: "2636/QĐ-BNV ngày 10/12/2018" in Vietnamese, "2636/QĐ-BNV
+        of 10/12/2018" in English (the number stays the document's own)."""
+        text = self.decision or self.id
+        return text if lang == "vi" else _DECISION_DATE.sub(r" of \1", text)
 
     @cached_property
     def scored_items(self) -> tuple[ScoredItem, ...]:

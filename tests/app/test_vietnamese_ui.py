@@ -120,3 +120,22 @@ def test_the_scan_finds_what_it_looks_for() -> None:
         "Chỉ số PAR INDEX 83,87",
     ):
         assert not ENGLISH.search(text) and not POINT_DECIMAL.search(text), text
+
+
+def test_the_english_header_writes_the_decision_the_english_way(app: AppTest) -> None:
+    """Issue 14: "ngày" showed in the English header."""
+    app.session_state["_lang"] = "en"
+    app.run()
+    header = app.markdown[0].value
+    assert "2636/QĐ-BNV of 10/12/2018" in header and "ngày" not in header
+
+
+def test_the_probability_slider_reads_in_percent(app: AppTest) -> None:
+    """Issue 14: a slider showed "0.80"; it now counts in whole percent."""
+    app.switch_page("pages/optimiser.py").run()
+    kind = next(w for w in app.segmented_control if (w.key or "").startswith("opt.kind."))
+    kind.set_value("probability").run()
+    slider = next(w for w in app.slider if (w.key or "").startswith("opt.p."))
+    assert slider.value == 80 and slider.format == "%d%%"  # type: ignore[attr-defined]
+    slider.set_value(90).run()
+    assert app.session_state["_opt_inputs"].probability == 0.9
