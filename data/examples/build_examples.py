@@ -185,7 +185,7 @@ def baseline(m: Methodology, ex: Example) -> Scenario:
         province=ex.province,
         year=ex.year,
         items=ordered,
-        notes=ex.notes,
+        notes=ex.notes.strip(),
         target=target_of(ex),
     )
     total = score_scenario(m, scenario).total_centi
@@ -321,7 +321,7 @@ def build_all() -> dict[str, str]:
     index: list[dict[str, Any]] = []
     lao_cai = baseline(m, LAO_CAI)
     files["lao-cai-2019.json"] = scenario_text(lao_cai)
-    target = at_targets(m, lao_cai, TARGET_NAME_VI, TARGET_NOTES)
+    target = at_targets(m, lao_cai, TARGET_NAME_VI, TARGET_NOTES.strip())
     files["lao-cai-2019-target.json"] = scenario_text(target)
     for ex in (LAO_CAI,):
         index.append(_index_entry(ex, f"{ex.id}.json"))

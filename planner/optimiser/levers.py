@@ -78,6 +78,27 @@ class Lever:
         `planner.core.text.agency_key`."""
         return agency_key(self.lead_agency)
 
+    def kept_fields(self) -> dict[str, Any]:
+        """The `LevelChange` fields of an item that stays where it is (from = to, no effort): a row of the full
+        assignment table."""
+        node = self.item.node
+        points = from_centi(self.current_centi)
+        return {
+            "code": self.code,
+            "name_vi": node.name_vi,
+            "name_en": node.name_en,
+            "from_level": self.current_level,
+            "to_level": self.current_level,
+            "from_label_vi": self.current_label_vi,
+            "to_label_vi": self.current_label_vi,
+            "from_label_en": self.current_label_en,
+            "to_label_en": self.current_label_en,
+            "from_points": points,
+            "to_points": points,
+            "effort": 0.0,
+            "effort_is_default": False,
+        }
+
     def change_fields(self, choice: Choice) -> dict[str, Any]:
         """The `planner.optimiser.plan.LevelChange` fields of moving this item from its current level to `choice`."""
         node = self.item.node

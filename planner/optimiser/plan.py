@@ -79,6 +79,9 @@ class Plan(FrozenModel):
     p_reach: float | None = None
     effort_unit: EffortUnit = "person_days"
     changes: tuple[PlanChange, ...] = ()
+    #: Every other self-assessed item at its current level (from = to), so the plan can be printed as the whole
+    #: assignment table the seed appendices are, with the changed rows marked.
+    unchanged: tuple[PlanChange, ...] = ()
     notes: str = Field(default="", max_length=5000)
 
     @computed_field  # type: ignore[prop-decorator]

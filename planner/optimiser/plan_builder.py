@@ -10,6 +10,7 @@ lever set (the user's figures or the labelled defaults), so the plan agrees with
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from planner.core.errors import OptimiseError
 from planner.methodology.model import Methodology, ScoredItem
@@ -18,7 +19,7 @@ from planner.methodology.scenario import ItemSetting, Scenario
 from planner.methodology.scoring import score_scenario
 from planner.optimiser.competition import Competition
 from planner.optimiser.effort import EffortTable
-from planner.optimiser.levers import LeverSet, build_levers
+from planner.optimiser.levers import Lever, LeverSet, build_levers
 from planner.optimiser.plan import Plan, PlanChange
 from planner.optimiser.solver import OptimiseResult, describe_target
 
@@ -30,6 +31,24 @@ def _text(item: ScoredItem, name: str) -> str:
         return own
     inherited: str = getattr(item.criterion, name)
     return inherited
+
+
+def _row(lever: Lever, fields: dict[str, Any]) -> PlanChange:
+    """A plan row: the level fields of a move (or of staying put) with the appendix columns of its item."""
+    item = lever.item
+    return PlanChange(
+        **fields,
+        area_code=item.area.code,
+        criterion_code=item.criterion.code,
+        max_points=from_centi(item.max_centi),
+        lead_agencies=item.lead_agencies,
+        partner_agencies=item.partner_agencies,
+        completion_target=_text(item, "completion_target"),
+        evidence_document=_text(item, "evidence_document"),
+        evidence_content=_text(item, "evidence_content"),
+        deadline=_text(item, "deadline"),
+        uses_assumption=item.rule.is_assumption,
+    )
 
 
 def build_plan(
@@ -51,30 +70,19 @@ def build_plan(
     methodology = levers.methodology
     baseline = levers.baseline
     changes: list[PlanChange] = []
+    unchanged: list[PlanChange] = []
     for lever in levers.levers:
+        item = lever.item
         level = chosen.get(lever.code)
         if level is None:
+            if not item.is_survey:
+                unchanged.append(_row(lever, lever.kept_fields()))
             continue
         choice = levers.choice(lever.code, level)
         if choice is None:
             known = ", ".join(c.level for c in lever.upgrades) or "-"
             raise OptimiseError("plan.level_not_allowed", code=lever.code, level=level, known=known)
-        item = lever.item
-        changes.append(
-            PlanChange(
-                **lever.change_fields(choice),
-                area_code=item.area.code,
-                criterion_code=item.criterion.code,
-                max_points=from_centi(item.max_centi),
-                lead_agencies=item.lead_agencies,
-                partner_agencies=item.partner_agencies,
-                completion_target=_text(item, "completion_target"),
-                evidence_document=_text(item, "evidence_document"),
-                evidence_content=_text(item, "evidence_content"),
-                deadline=_text(item, "deadline"),
-                uses_assumption=item.rule.is_assumption,
-            )
-        )
+        changes.append(_row(lever, lever.change_fields(choice)))
     unknown = sorted(set(chosen) - set(levers.by_code))
     if unknown:
         raise OptimiseError("optimise.unknown_codes", codes=", ".join(unknown))
@@ -95,6 +103,7 @@ def build_plan(
         p_reach=competition.p_rank_le(planned.total, target_rank) if competition and target_rank else None,
         effort_unit=levers.unit,
         changes=tuple(changes),
+        unchanged=tuple(unchanged),
         notes=notes,
     )
 

@@ -24,6 +24,7 @@ import pytest
 from excel_helpers import CORPUS, CORPUS_SCENARIO, mini_methodology
 
 from planner.core.errors import ImportFileError, PlannerError
+from planner.core.i18n import format_number
 from planner.field.results_table import read_results_file
 from planner.files.excel.effort import read_effort_workbook, write_effort_workbook
 from planner.files.excel.methodology import read_methodology_workbook
@@ -168,12 +169,8 @@ CONTENT_CASES: dict[str, tuple[str, list[str], str]] = {
     ),
     "scenario_truncated.json": (
         "json",
-        [
-            "Tệp kịch bản không phải JSON hợp lệ: Expecting property name enclosed in double quotes: line 11 "
-            "column 3 (char 193)"
-        ],
-        "The scenario file is not valid JSON: Expecting property name enclosed in double quotes: line 11 column 3 "
-        "(char 193)",
+        ["Tệp kịch bản không phải JSON hợp lệ: lỗi ở dòng 11, cột 3"],
+        "The scenario file is not valid JSON: the error is at line 11, column 3",
     ),
     "methodology_sum_mismatch.xlsx": (
         "methodology",
@@ -317,8 +314,12 @@ def test_a_50_mb_file_is_refused_before_it_is_opened() -> None:
         started = time.perf_counter()
         error = _refused(lambda reader=reader: reader(data))  # type: ignore[misc]
         assert time.perf_counter() - started < 1.0
-        assert error.one_line("vi") == "Tệp quá lớn (50 MB); giới hạn là 10 MB"
-        assert error.one_line("en") == "The file is too large (50 MB); the limit is 10 MB"
+        size = round(len(data) / 1_048_576, 1)
+        assert error.one_line("vi") == f"Tệp quá lớn ({format_number(size, 'vi')} MB); giới hạn là 10 MB"
+        assert (
+            error.one_line("en")
+            == f"The file is too large ({format_number(size, 'en')} MB); the limit is 10 MB"
+        )
 
 
 def test_a_zip_bomb_is_refused_without_expanding_it() -> None:

@@ -205,3 +205,55 @@ def test_agencies_split_on_semicolons_and_lines_but_not_commas() -> None:
         "UBND các huyện, thành phố",
     )
     assert split_list("A\nB;;  ") == ("A", "B")
+
+
+def test_the_plan_lists_every_item_with_true_maxima_and_marks_the_changes() -> None:
+    """Issue 14: the export listed only the items that change, and area 2's "Điểm tối đa" was the sum of the
+    listed rows (1,5) instead of its maximum (5)."""
+    from planner.core.data import data_dir
+    from planner.methodology.scenario import scenario_from_json
+    from planner.optimiser.levers import build_levers
+    from planner.optimiser.plan_builder import build_plan
+
+    m = load_bundled_methodology("qd2636-2018")
+    baseline = scenario_from_json((data_dir() / "examples" / "lao-cai-2019.json").read_bytes())
+    levers = build_levers(m, baseline)
+    chosen = {lv.code: lv.upgrades[-1].level for lv in levers.movable if lv.item.area.code == "2"}
+    plan = build_plan(levers, chosen)
+    assert len(plan.changes) + len(plan.unchanged) == len([i for i in m.scored_items if not i.is_survey])
+    data = write_plan_workbook(plan, m)
+    assert read_plan_workbook(data) == plan  # the kept rows come back as kept
+    ws = load_workbook(io.BytesIO(data))["Kế hoạch"]
+    header = [ws.cell(row=5, column=c).value for c in range(1, ws.max_column + 1)]
+    changed_column = header.index("Có thay đổi") + 1
+    rows = {ws.cell(row=r, column=1).value: r for r in range(6, ws.max_row + 1)}
+    assert ws.cell(row=rows["2"], column=3).value == 5  # area 2's maximum, whatever is listed
+    marked = {
+        ws.cell(row=r, column=1).value
+        for r in range(6, ws.max_row + 1)
+        if ws.cell(row=r, column=changed_column).value == 1
+    }
+    assert marked == set(chosen)
+    fills = {ws.cell(row=rows[code], column=1).fill.fgColor.rgb for code in chosen}
+    assert fills == {"00E2EFDA"}
+    only_changes = load_workbook(io.BytesIO(write_plan_workbook(plan, m, every_item=False)))["Kế hoạch"]
+    listed = [only_changes.cell(row=r, column=1).value for r in range(6, only_changes.max_row + 1)]
+    assert "1.1" not in listed and only_changes.cell(row=listed.index("2") + 6, column=3).value == 5
+
+
+def test_rows_are_as_tall_as_their_wrapped_text_so_nothing_prints_clipped() -> None:
+    """Issue 14: in LibreOffice the sheets printed with wrapped text overlapping. Each row now states the height
+    its longest cell needs in its column's width; the sheet prints landscape, one page wide, headers repeated."""
+    m = _mini()
+    long_text = "Văn bản chỉ đạo của Ủy ban nhân dân tỉnh về triển khai kế hoạch cải cách hành chính " * 4
+    plan = _plan(m, ["1.1"])
+    plan = plan.model_copy(
+        update={"changes": (plan.changes[0].model_copy(update={"evidence_content": long_text}),)}
+    )
+    ws = load_workbook(io.BytesIO(write_plan_workbook(plan, m)))["Kế hoạch"]
+    row = next(r for r in range(6, ws.max_row + 1) if ws.cell(row=r, column=1).value == "1.1")
+    width = ws.column_dimensions["F"].width
+    lines = -(-len(long_text) // (int(width) - 1))
+    assert ws.row_dimensions[row].height >= 15 * lines
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.print_title_rows == "$4:$5"

@@ -189,8 +189,15 @@ def test_every_problem_of_a_sheet_is_listed_with_its_row_and_column() -> None:
 
 def test_a_copy_saved_by_libreoffice_reads_back_as_the_same_scenario() -> None:
     data = (LIBREOFFICE / "scenario_lao_cai_2019.xlsx").read_bytes()
-    assert read_scenario_workbook(data) == scenario_from_json(
-        (data_dir() / "examples" / "lao-cai-2019.json").read_bytes()
+    example = scenario_from_json((data_dir() / "examples" / "lao-cai-2019.json").read_bytes())
+    read = read_scenario_workbook(data)
+    # saved before the case carried a target (and before the notes lost their English tail)
+    assert read.target is None and read.items == example.items
+    assert (read.name, read.province, read.year, read.methodology) == (
+        example.name,
+        example.province,
+        example.year,
+        example.methodology,
     )
 
 

@@ -108,6 +108,7 @@ PLAN_COLUMNS: tuple[_PlanColumn, ...] = (
     _PlanColumn("to_label_en", "excel.plan.col.to_label_en", 12, _GROUP_DATA, hidden=True),
     _PlanColumn("effort_is_default", "excel.plan.col.effort_is_default", 8, _GROUP_DATA, hidden=True),
     _PlanColumn("uses_assumption", "excel.plan.col.uses_assumption", 8, _GROUP_DATA, hidden=True),
+    _PlanColumn("changed", "excel.plan.col.changed", 8, _GROUP_DATA, hidden=True),
 )
 _POSITION = {c.key: i + 1 for i, c in enumerate(PLAN_COLUMNS)}
 _VISIBLE_LAST = max(i + 1 for i, c in enumerate(PLAN_COLUMNS) if not c.hidden)
@@ -144,11 +145,15 @@ def effort_unit_label(unit: EffortUnit, lang: Lang) -> str:
 # --------------------------------------------------------------------------------------------------- writing
 
 
-def write_plan_workbook(plan: Plan, methodology: Methodology, lang: Lang = "vi") -> bytes:
+def write_plan_workbook(
+    plan: Plan, methodology: Methodology, lang: Lang = "vi", *, every_item: bool = True
+) -> bytes:
     """The plan as an .xlsx in the Lào Cai appendix layout, plus a summary sheet; Vietnamese unless `lang`.
 
-    `methodology` gives the area and criterion names and the table order; changes whose codes it does not know
-    are listed after the table's areas, under no area row.
+    `methodology` gives the area and criterion names, their maxima and the table order; changes whose codes it
+    does not know are listed after the table's areas, under no area row. With `every_item` (the default) the
+    table lists every self-assessed item, as the seed appendices do, the changed rows marked; without it, only
+    the changes.
     """
     wb = styles.new_workbook()
     styles.instructions_sheet(
@@ -164,7 +169,7 @@ def write_plan_workbook(plan: Plan, methodology: Methodology, lang: Lang = "vi")
         ),
     )
     ws = wb.create_sheet(t(PLAN_SHEET_KEY, lang))
-    write_plan_table(ws, plan, methodology, lang)
+    write_plan_table(ws, plan, methodology, lang, every_item=every_item)
     summary = wb.create_sheet(t(SUMMARY_SHEET_KEY, lang))
     _write_summary(summary, plan, methodology, lang)
     return styles.finished_bytes(wb)
@@ -179,8 +184,11 @@ def _title(plan: Plan, lang: Lang) -> str:
     return " – ".join(parts)
 
 
-def write_plan_table(ws: Worksheet, plan: Plan, methodology: Methodology, lang: Lang) -> None:
-    """The appendix table of `plan` on `ws` (title, two header rows, area and criterion rows, the changes)."""
+def write_plan_table(
+    ws: Worksheet, plan: Plan, methodology: Methodology, lang: Lang, *, every_item: bool = True
+) -> None:
+    """The appendix table of `plan` on `ws` (title, two header rows, area and criterion rows with their true
+    maxima, the rows; every self-assessed item with the changes marked, or only the changes)."""
     title = ws.cell(row=1, column=1)
     write_text(title, _title(plan, lang))
     title.font = styles.TITLE_FONT
@@ -201,21 +209,26 @@ def write_plan_table(ws: Worksheet, plan: Plan, methodology: Methodology, lang: 
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=_VISIBLE_LAST)
 
     _write_two_row_header(ws, lang)
+    listed = (*plan.changes, *plan.unchanged) if every_item else plan.changes
+    changed = set(range(len(plan.changes)))
     row = HEADER_BOTTOM + 1
-    for kind, code, name, changes in _table_groups(plan, methodology, lang):
+    for kind, code, name, rows in _table_groups(listed, methodology, lang):
         if kind == "item":
-            change = changes[0]
-            _write_change_row(ws, row, change, plan.changes.index(change) + 1, lang)
+            seq = listed.index(rows[0])
+            _write_change_row(ws, row, rows[0], seq + 1, lang, changed=seq in changed)
         else:
-            _write_subtotal_row(ws, row, kind, code, name, changes)
+            _write_subtotal_row(ws, row, kind, code, name, rows, self_assessed_max(methodology, code))
         row += 1
-    _write_subtotal_row(ws, row, "total", "", t("excel.plan.total_row", lang), plan.changes)
+    areas = {r.area_code for r in listed}
+    total = _sum([self_assessed_max(methodology, a.code) for a in methodology.areas if a.code in areas])
+    _write_subtotal_row(ws, row, "total", "", t("excel.plan.total_row", lang), listed, total)
     total_row = row
 
     styles.set_widths(ws, {i + 1: c.width for i, c in enumerate(PLAN_COLUMNS)})
     for index, column in enumerate(PLAN_COLUMNS, start=1):
         if column.hidden:
             ws.column_dimensions[styles.column_letter(index)].hidden = True
+    styles.fit_row_heights(ws, HEADER_BOTTOM + 1, total_row)
     styles.freeze_below(ws, HEADER_BOTTOM, first_free_column=3)
     ws.print_title_rows = f"{HEADER_TOP}:{HEADER_BOTTOM}"
     ws.page_setup.orientation = "landscape"
@@ -259,13 +272,13 @@ def _write_two_row_header(ws: Worksheet, lang: Lang) -> None:
 
 
 def _table_groups(
-    plan: Plan, methodology: Methodology, lang: Lang
+    listed: Sequence[PlanChange], methodology: Methodology, lang: Lang
 ) -> list[tuple[str, str, str, tuple[PlanChange, ...]]]:
     """The rows of the table in methodology order: an area row, criterion rows (only for criteria split into
-    sub-criteria) and item rows; changes the methodology does not know come last."""
+    sub-criteria) and item rows; rows the methodology does not know come last."""
     order = methodology.item_index
-    known = [c for c in plan.changes if c.code in order]
-    unknown = [c for c in plan.changes if c.code not in order]
+    known = [c for c in listed if c.code in order]
+    unknown = [c for c in listed if c.code not in order]
     known.sort(key=lambda c: order[c.code])
     rows: list[tuple[str, str, str, tuple[PlanChange, ...]]] = []
     for area in methodology.areas:
@@ -287,6 +300,17 @@ def _table_groups(
     return rows
 
 
+def self_assessed_max(methodology: Methodology, code: str) -> float:
+    """The self-assessed maximum under an area or criterion: what the appendix prints in its rows (area 8 of
+    QĐ 2636 shows 4,5, its self-assessed part, not 14,5 with the SIPAS survey), whichever rows the plan lists."""
+    centi = sum(
+        item.max_centi
+        for item in methodology.scored_items
+        if not item.is_survey and code in (item.area.code, item.criterion.code, item.code)
+    )
+    return centi / 100
+
+
 def _sum(values: Sequence[float], digits: int = 2) -> float:
     """A sum formed in integer units of 10^-digits (hundredths for points), so subtotals show no float noise."""
     scale = int("1" + "0" * digits)
@@ -294,13 +318,21 @@ def _sum(values: Sequence[float], digits: int = 2) -> float:
 
 
 def _write_subtotal_row(
-    ws: Worksheet, row: int, kind: str, code: str, name: str, changes: Sequence[PlanChange]
+    ws: Worksheet,
+    row: int,
+    kind: str,
+    code: str,
+    name: str,
+    changes: Sequence[PlanChange],
+    maximum: float | None,
 ) -> None:
+    """An area, criterion or total row: its true maximum (the scheme's, not the sum of the rows listed, which
+    would understate it when only changes are listed), and the points and effort of the rows under it."""
     fill = styles.AREA_FILL if kind in ("area", "total") else styles.CRITERION_FILL
     values: dict[str, Any] = {
         "code": code,
         "name": name,
-        "max_points": _sum([c.max_points for c in changes]),
+        "max_points": maximum,
         "to_points": _sum([c.to_points for c in changes]),
         "from_points": _sum([c.from_points for c in changes]),
         "points_gain": _sum([c.points_gain for c in changes]),
@@ -318,8 +350,12 @@ def _write_subtotal_row(
         )
 
 
-def _write_change_row(ws: Worksheet, row: int, change: PlanChange, seq: int, lang: Lang) -> None:
+def _write_change_row(
+    ws: Worksheet, row: int, change: PlanChange, seq: int, lang: Lang, *, changed: bool = True
+) -> None:
     note_parts = []
+    if not changed:
+        note_parts.append(t("excel.plan.note_kept", lang))
     if change.uses_assumption:
         note_parts.append(t("excel.plan.note_assumption", lang))
     if change.effort_is_default:
@@ -356,17 +392,20 @@ def _write_change_row(ws: Worksheet, row: int, change: PlanChange, seq: int, lan
         "to_label_en": change.to_label_en,
         "effort_is_default": 1 if change.effort_is_default else 0,
         "uses_assumption": 1 if change.uses_assumption else 0,
+        "changed": 1 if changed else 0,
     }
     for index, column in enumerate(PLAN_COLUMNS, start=1):
         cell = ws.cell(row=row, column=index)
         value = values.get(column.key)
+        fill = None if column.editable else (styles.CHANGED_FILL if changed else styles.LOCKED_FILL)
         styles.body_cell(
             cell,
             value,
             user_text=isinstance(value, str),
             number_format=column.number_format or (styles.TEXT_FORMAT if isinstance(value, str) else None),
             editable=column.editable,
-            fill=styles.LOCKED_FILL if not column.editable else None,
+            fill=fill,
+            bold=changed and column.key in ("code", "to_points", "to_label"),
         )
 
 
@@ -487,10 +526,11 @@ _READ_COLUMNS: tuple[Column, ...] = (
     Column("to_label_en", headers("excel.plan.col.to_label_en")),
     Column("effort_is_default", headers("excel.plan.col.effort_is_default")),
     Column("uses_assumption", headers("excel.plan.col.uses_assumption")),
+    Column("changed", headers("excel.plan.col.changed"), required=False),
 )
 
 
-def _read_change(row: TableRow) -> tuple[int, dict[str, Any]] | None:
+def _read_change(row: TableRow) -> tuple[int, bool, dict[str, Any]] | None:
     to_level = row.text("to_level")
     if not to_level:
         return None  # an area, criterion or total row: derived, recomputed from the changes
@@ -528,7 +568,9 @@ def _read_change(row: TableRow) -> tuple[int, dict[str, Any]] | None:
             "excel.import_failed",
             problems=[row.located("code", p) for p in validation_problems(exc)],
         ) from None
-    return int(seq), data
+    # a workbook written before the full table had no "changed" column: every row was a change
+    changed = row.text("changed") in ("", "1")
+    return int(seq), changed, data
 
 
 _SUMMARY_READERS: dict[str, Callable[[TableRow], Any]] = {
@@ -566,8 +608,10 @@ def read_plan_workbook(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Pla
     problems.extend(meta_problems)
     if problems:
         raise ImportFileError("excel.import_failed", problems=problems)
-    changes = [data for _, data in sorted((r for r in read if r is not None), key=lambda pair: pair[0])]
+    ordered = sorted((r for r in read if r is not None), key=lambda found: found[0])
+    changes = [data for _, changed, data in ordered if changed]
+    unchanged = [data for _, changed, data in ordered if not changed]
     try:
-        return Plan.model_validate({**meta, "changes": changes})
+        return Plan.model_validate({**meta, "changes": changes, "unchanged": unchanged})
     except ValidationError as exc:
         raise ImportFileError("excel.import_failed", problems=validation_problems(exc)) from None

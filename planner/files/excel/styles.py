@@ -49,6 +49,8 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
 LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
 AREA_FILL = PatternFill("solid", fgColor="FCE4D6")
 CRITERION_FILL = PatternFill("solid", fgColor="FBF1EC")
+#: The rows a plan changes, in the full assignment table (green, readable printed in grey too).
+CHANGED_FILL = PatternFill("solid", fgColor="E2EFDA")
 HEADER_FONT = Font(name=FONT_NAME, bold=True, size=11)
 BODY_FONT = Font(name=FONT_NAME, size=11)
 BOLD_FONT = Font(name=FONT_NAME, size=11, bold=True)
@@ -143,6 +145,37 @@ def set_widths(ws: Worksheet, widths: Mapping[int, float]) -> None:
     """Column widths by 1-based column index, in Excel's character units."""
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = width
+
+
+#: Points per line of wrapped 11-point Times New Roman, and characters per unit of column width (Vietnamese
+#: diacritics stack above the letters, not beside them, so a column of width w holds about w characters).
+LINE_HEIGHT = 15.0
+_CHARS_PER_WIDTH = 1.0
+
+
+def fit_row_heights(ws: Worksheet, first_row: int, last_row: int) -> None:
+    """Set each row's height to the lines its longest wrapped cell needs in its column.
+
+    Neither openpyxl nor a file's reader measures text: Excel grows rows it has edited, LibreOffice prints a row
+    at the height the file states, so a long evidence cell would print clipped. Stating the height from the text
+    and the column's width (hidden columns do not count) keeps every line on paper.
+    """
+    widths: dict[int, float] = {}
+    for column in range(1, ws.max_column + 1):
+        dimension = ws.column_dimensions[get_column_letter(column)]
+        if not dimension.hidden:
+            widths[column] = float(dimension.width or 8.43)
+    for row in range(first_row, last_row + 1):
+        lines = 1
+        for column, width in widths.items():
+            value = ws.cell(row=row, column=column).value
+            if value is None:
+                continue
+            text = str(value)
+            per_line = max(1, int(width * _CHARS_PER_WIDTH) - 1)
+            needed = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+            lines = max(lines, needed)
+        ws.row_dimensions[row].height = LINE_HEIGHT * lines + 3
 
 
 def protect(ws: Worksheet, *, rows_editable: bool = False) -> None:
