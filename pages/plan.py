@@ -52,10 +52,19 @@ def show(plan: Plan, skipped: list[str]) -> None:
     if skipped:
         st.caption(t("app.plan.skipped", codes=", ".join(skipped)))
 
+    every_item = st.toggle(t("app.plan.every_item"), value=True, key="plan_every_item")
     with st.container(horizontal=True):
         st.download_button(
+            t("app.plan.download_docx"),
+            data=plan_view.document_maker(plan, m, lang(), every_item),
+            file_name=plan_view.file_name(plan, "docx"),
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            icon=":material/description:",
+            key="plan_download_docx",
+        )
+        st.download_button(
             t("app.plan.download_xlsx"),
-            data=plan_view.workbook_maker(plan, m, lang()),
+            data=plan_view.workbook_maker(plan, m, lang(), every_item),
             file_name=plan_view.file_name(plan, "xlsx"),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/download:",

@@ -116,13 +116,28 @@ def columns() -> dict[str, Any]:
     }
 
 
-def workbook_maker(plan: Plan, m: Methodology, language: Lang) -> Callable[[], bytes]:
+def workbook_maker(
+    plan: Plan, m: Methodology, language: Lang, every_item: bool = True
+) -> Callable[[], bytes]:
     """The plan workbook, built only when the user clicks Download (planner.files.excel.plan)."""
 
     def make() -> bytes:
         from planner.files.excel.plan import write_plan_workbook
 
-        return write_plan_workbook(plan, m, language)
+        return write_plan_workbook(plan, m, language, every_item=every_item)
+
+    return make
+
+
+def document_maker(
+    plan: Plan, m: Methodology, language: Lang, every_item: bool = True
+) -> Callable[[], bytes]:
+    """The plan as a Word Kế hoạch, built only when the user clicks Download (planner.files.word)."""
+
+    def make() -> bytes:
+        from planner.files.word import write_plan_document
+
+        return write_plan_document(plan, m, language, every_item=every_item)
 
     return make
 

@@ -80,7 +80,11 @@ def register(subparsers: Any) -> None:
         "plan", help="optimise and write the plan workbook (Lào Cai appendix layout)"
     )
     _add_common(plan)
-    plan.add_argument("--xlsx", required=True, help="the .xlsx file to write")
+    plan.add_argument("--xlsx", help="the .xlsx file to write (the appendix layout)")
+    plan.add_argument("--docx", help="the .docx file to write (the Kế hoạch in the administrative layout)")
+    plan.add_argument(
+        "--changes-only", action="store_true", help="list only the changed items (default: every item)"
+    )
     plan.add_argument("--json", action="store_true", help="also print the plan as JSON")
     plan.set_defaults(run=run_plan)
 
@@ -295,23 +299,35 @@ def _run_greedy(args: argparse.Namespace, levers: LeverSet, competition: Competi
 
 
 def run_plan(args: argparse.Namespace) -> int:
+    """`plan`: the optimised plan as the appendix workbook (--xlsx) and/or the Word Kế hoạch (--docx)."""
     lang: Lang = args.lang
+    if not args.xlsx and not args.docx:
+        raise OptimiseError("optimise.plan_output_needed")
     if args.years:
+        if not args.xlsx:
+            raise OptimiseError("optimise.plan_output_needed")
         return _run_path_plan(args)
     methodology, _, levers, competition = _setup(args)
     result = _solve(args, levers, competition)
     plan = plan_from_result(levers, result, competition=competition)
-    try:
+    every_item = not args.changes_only
+    written: dict[str, str] = {}
+    if args.xlsx:
         from planner.files.excel.plan import write_plan_workbook
-    except ModuleNotFoundError:
-        raise OptimiseError("optimise.excel_unavailable") from None
-    out = Path(args.xlsx)
-    out.write_bytes(write_plan_workbook(plan, methodology, lang))
+
+        Path(args.xlsx).write_bytes(write_plan_workbook(plan, methodology, lang, every_item=every_item))
+        written["xlsx"] = str(args.xlsx)
+    if args.docx:
+        from planner.files.word import write_plan_document
+
+        Path(args.docx).write_bytes(write_plan_document(plan, methodology, lang, every_item=every_item))
+        written["docx"] = str(args.docx)
     if args.json:
-        emit_json({**result.to_json(), "plan": plan.model_dump(mode="json"), "xlsx": str(out)})
+        emit_json({**result.to_json(), "plan": plan.model_dump(mode="json"), **written})
     else:
         _print_result(result, levers, lang)
-        sys.stdout.write(t("optimise.cli.plan_written", lang, path=str(out), n=len(plan.changes)) + "\n")
+        for path in written.values():
+            sys.stdout.write(t("optimise.cli.plan_written", lang, path=path, n=len(plan.changes)) + "\n")
     return 0
 
 

@@ -38,6 +38,7 @@ from planner.files.excel.fields import (
     split_list,
     whole_number,
 )
+from planner.files.plan_table import self_assessed_max, table_groups
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import validation_problems
 from planner.optimiser.effort import EFFORT_UNITS, EffortUnit
@@ -212,7 +213,7 @@ def write_plan_table(
     listed = (*plan.changes, *plan.unchanged) if every_item else plan.changes
     changed = set(range(len(plan.changes)))
     row = HEADER_BOTTOM + 1
-    for kind, code, name, rows in _table_groups(listed, methodology, lang):
+    for kind, code, name, rows in table_groups(listed, methodology, lang):
         if kind == "item":
             seq = listed.index(rows[0])
             _write_change_row(ws, row, rows[0], seq + 1, lang, changed=seq in changed)
@@ -269,46 +270,6 @@ def _write_two_row_header(ws: Worksheet, lang: Lang) -> None:
             ws.merge_cells(start_row=HEADER_TOP, start_column=first, end_row=HEADER_TOP, end_column=last)
         index = last
     ws.row_dimensions[HEADER_BOTTOM].height = 45
-
-
-def _table_groups(
-    listed: Sequence[PlanChange], methodology: Methodology, lang: Lang
-) -> list[tuple[str, str, str, tuple[PlanChange, ...]]]:
-    """The rows of the table in methodology order: an area row, criterion rows (only for criteria split into
-    sub-criteria) and item rows; rows the methodology does not know come last."""
-    order = methodology.item_index
-    known = [c for c in listed if c.code in order]
-    unknown = [c for c in listed if c.code not in order]
-    known.sort(key=lambda c: order[c.code])
-    rows: list[tuple[str, str, str, tuple[PlanChange, ...]]] = []
-    for area in methodology.areas:
-        in_area = tuple(c for c in known if methodology.item(c.code).area.code == area.code)
-        if not in_area:
-            continue
-        name = area.name(lang)
-        rows.append(("area", area.code, name.upper() if lang == "vi" else name, in_area))
-        for criterion in area.criteria:
-            in_criterion = tuple(
-                c for c in in_area if methodology.item(c.code).criterion.code == criterion.code
-            )
-            if not in_criterion:
-                continue
-            if criterion.sub_criteria:
-                rows.append(("criterion", criterion.code, criterion.name(lang), in_criterion))
-            rows.extend(("item", c.code, c.name(lang), (c,)) for c in in_criterion)
-    rows.extend(("item", c.code, c.name(lang), (c,)) for c in unknown)
-    return rows
-
-
-def self_assessed_max(methodology: Methodology, code: str) -> float:
-    """The self-assessed maximum under an area or criterion: what the appendix prints in its rows (area 8 of
-    QĐ 2636 shows 4,5, its self-assessed part, not 14,5 with the SIPAS survey), whichever rows the plan lists."""
-    centi = sum(
-        item.max_centi
-        for item in methodology.scored_items
-        if not item.is_survey and code in (item.area.code, item.criterion.code, item.code)
-    )
-    return centi / 100
 
 
 def _sum(values: Sequence[float], digits: int = 2) -> float:
