@@ -6,7 +6,7 @@ import streamlit as st
 
 from planner import charts
 from planner.methodology.model import content_digest
-from ui import chartview, compare, sidebar, state, views
+from ui import chartview, compare, share, sidebar, state, views
 from ui.guard import require_entrypoint
 from ui.text import lang, pct, points, prob, t
 
@@ -70,5 +70,12 @@ with st.container(key="workshop"):
             lambda: charts.area_bars(card, lang(), color=color, large=True),
         )
     st.subheader(t("app.workshop.share"))
-    st.caption(t("app.sidebar.share_help"))
-    st.code(sidebar.share_url(), language=None, wrap_lines=True)
+    url = sidebar.share_url()
+    code_column, link_column = st.columns([1, 3], vertical_alignment="center")
+    with code_column:
+        st.image(share.qr_png(url), width=260, caption=t("app.workshop.qr_caption"))
+    with link_column:
+        st.caption(t("app.sidebar.share_help"))
+        st.code(url, language=None, wrap_lines=True)
+        # the projector view has no sidebar: a way back to the app
+        st.page_link("pages/overview.py", label=t("app.workshop.back"), icon=":material/arrow_back:")

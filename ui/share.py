@@ -62,3 +62,15 @@ def unpack_scenario(token: str) -> Scenario:
 def valid_store_id(text: str) -> bool:
     """Whether `text` looks like a store id (checked before any lookup)."""
     return bool(_STORE_ID.match(text))
+
+
+def qr_png(url: str, *, scale: int = 8) -> bytes:
+    """`url` as a QR code (PNG, black on white, the standard quiet zone) for a projector: people in the room
+    open the same scenarios from their phones. segno writes the PNG itself."""
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=scale, border=4)
+    return out.getvalue()

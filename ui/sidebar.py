@@ -5,6 +5,8 @@ Switching scenario here is the same as on the Scenario page; both only change th
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from ui import boot, examples, persist, share, state
@@ -62,11 +64,15 @@ def example_picker() -> None:
 
 
 def share_url() -> str:
-    """A URL that reopens the active scenario (the packed form; the store id once saved)."""
-    slot = state.active_slot()
+    """A short URL that reopens this session's scenarios, the active one and the compared set: the working-copy
+    token with the place (`?w=…&a=…&k=…`, about 60 characters, the opener continuing under a token of their
+    own). Without a store, the active scenario packed into the URL (long, but it works offline of any store)."""
     base = _base_url()
-    if slot.store_id and not slot.unsaved:
-        return f"{base}?{share.STORE_PARAM}={slot.store_id}"
+    if persist.store() is not None:
+        persist.autosave_all()
+        if persist.store_error() is None:
+            return f"{base}?{urlencode(persist.url_state())}"
+    slot = state.active_slot()
     return f"{base}?{share.PACKED_PARAM}={share.pack_scenario(slot.scenario)}"
 
 

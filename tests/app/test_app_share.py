@@ -223,3 +223,32 @@ def test_two_sessions_saving_the_same_scenario_do_not_overwrite_each_other(url: 
     with ScenarioStore.open(url) as store:
         kept = store.get(copy_id).scenario
         assert kept.items["8.2"].level == "no" and kept.items["6.2.3"].level == "yes"
+
+
+def test_the_share_link_is_short_and_opens_the_same_scenarios_active_one_and_compared_set(url: str) -> None:
+    """Issue 14: the share link was ~1.800 characters on the projector and carried only the active scenario."""
+    from ui import sidebar
+
+    first = new_app().run()
+    first.switch_page("pages/scenario.py").run()
+    next(b for b in first.button if b.label == t("app.scenarios.copy", "vi")).click().run()
+    first.switch_page("pages/workshop.py").run()
+    no_exception(first)
+    link = next(c.value for c in first.code if "?w=" in c.value)
+    assert len(link) < 120, link
+    assert first.get("imgs") or first.get("image")  # the QR code
+    query = dict(part.split("=", 1) for part in link.split("?", 1)[1].split("&"))
+    second = new_app()
+    for key, value in query.items():
+        second.query_params[key] = value
+    second.run()
+    no_exception(second)
+    names = [s.scenario.name for s in second.session_state["_slots"].values()]
+    assert names == [s.scenario.name for s in first.session_state["_slots"].values()]
+    assert active(second).name == active(first).name
+    assert sidebar is not None
+
+
+def test_the_qr_code_is_a_png() -> None:
+    png = share.qr_png("http://localhost:8501/?w=abc&a=0&k=0.1")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 200

@@ -112,6 +112,7 @@ def _title_key(url_path: str) -> str:
         "scenario": "app.scenario.title",
         "ranking": "app.ranking.title",
         "optimiser": "app.optimiser.title",
+        "path": "app.path.title",
         "plan": "app.plan.title",
         "methodology": "app.methodology.title",
         "data": "app.data.title",
@@ -263,7 +264,8 @@ def test_the_share_link_reopens_the_same_scenario_in_a_new_browser(page: Any, br
         has_text=t("app.sidebar.share", "vi")
     ).click()
     link = page.locator("[data-testid=stSidebar] [data-testid=stCode]").first.inner_text().strip()
-    assert "?sc=" in link
+    # short: the session's working copies and its place, not the scenario packed into the URL
+    assert "?w=" in link and "&a=" in link and len(link) < 120
     other = browser.new_context(viewport=VIEWPORT)
     try:
         tab = other.new_page()
