@@ -24,7 +24,7 @@ from planner.methodology.rules import YesNoRule, from_centi, to_centi
 from planner.methodology.scenario import ItemSetting, Scenario
 from planner.methodology.scoring import ScoreCard, current_option, item_options, score_scenario, setting_centi
 from ui import state
-from ui.text import labels, lang, points, t
+from ui.text import labels, lang, num, points, t
 from ui.views import md
 
 EditMode = Literal["level", "value", "points"]
@@ -266,14 +266,26 @@ def table_frame(m: Methodology, scenario: Scenario, card: ScoreCard, baseline: S
                 "code": item.code,
                 "name": item.node.name(lang()),
                 "level": current_option(item, centi).label(lang()),
-                "value": value,
-                "points": from_centi(centi),
+                # typed as text and read by apply_table_edits: "abc" is reported, never read as 0, and an
+                # empty cell shows empty, not a grey "None"
+                "value": "" if value is None else num(value, 2, trim=True),
+                "points": num(from_centi(centi), 2),
                 # read-only columns: pre-formatted, since Streamlit shows numbers with a dot (83,87 here)
                 "max": points(from_centi(item.max_centi)),
                 "baseline": points(from_centi(baseline.centi_of(item.code))),
             }
         )
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+
+
+def _cell_number(code: str, text: str) -> float | None:
+    """A number typed in a table cell (83,87 or 83.87); None, with a message naming the item, when it is not
+    one: the cell keeps its old value rather than becoming 0."""
+    try:
+        return parse_number(text)
+    except ValueError:
+        state.notify("app.scenario.bad_cell", code=code, text=text[:40])
+        return None
 
 
 def table_key() -> str:
@@ -294,14 +306,22 @@ def apply_table_edits(m: Methodology, key: str) -> None:
             continue
         item = m.scored_items[row]
         setting: ItemSetting | None = None
+        points_text = str(changes.get("points") or "").strip()
+        value_text = str(changes.get("value") or "").strip()
         try:
-            if "points" in changes and changes["points"] is not None:
-                setting = ItemSetting(points=Decimal(str(round(float(changes["points"]), 2))))
+            if "points" in changes and points_text:
+                number = _cell_number(item.code, points_text)
+                if number is None:
+                    continue
+                setting = ItemSetting(points=Decimal(str(round(number, 2))))
             elif "value" in changes:
-                if changes["value"] is None:
+                if not value_text:
                     updates[item.code] = None
                     continue
-                setting = ItemSetting(value=float(changes["value"]))
+                number = _cell_number(item.code, value_text)
+                if number is None:
+                    continue
+                setting = ItemSetting(value=number)
             else:
                 continue
             setting_centi(item, setting)

@@ -108,9 +108,9 @@ def test_the_table_view_applies_many_edits_at_once(app: AppTest) -> None:
     rows = {code: M.item_index[code] for code in ("6.2.3", "8.2", "2.2")}
     app.session_state[editor.key] = {
         "edited_rows": {
-            rows["6.2.3"]: {"points": 0.5},
-            rows["8.2"]: {"points": 1.0},
-            rows["2.2"]: {"value": 100.0},
+            rows["6.2.3"]: {"points": "0,5"},
+            rows["8.2"]: {"points": "1"},
+            rows["2.2"]: {"value": "100"},
         },
         "added_rows": [],
         "deleted_rows": [],
@@ -119,20 +119,39 @@ def test_the_table_view_applies_many_edits_at_once(app: AppTest) -> None:
     no_exception(app)
     assert total(app) == "80,12 / 100"  # 78.47 + 0.5 + 1.0 + 0.15
     assert app.data_editor[0].key != editor.key, "the editor is rebuilt from the new scenario"
-    assert app.data_editor[0].value.loc[rows["8.2"], "points"] == 1.0
+    assert app.data_editor[0].value.loc[rows["8.2"], "points"] == "1,00"  # written the Vietnamese way
 
 
 def test_a_table_edit_out_of_range_is_refused_and_the_rest_applies(app: AppTest) -> None:
     app.segmented_control(key="scenario_view_pick").set_value("table").run()
     key = app.data_editor[0].key
     app.session_state[key] = {
-        "edited_rows": {M.item_index["8.2"]: {"points": 7.0}, M.item_index["6.2.3"]: {"points": 0.5}},
+        "edited_rows": {M.item_index["8.2"]: {"points": "7"}, M.item_index["6.2.3"]: {"points": "0,5"}},
         "added_rows": [],
         "deleted_rows": [],
     }
     next(b for b in app.button if b.key == "table_apply").click().run()
     assert total(app) == "78,97 / 100"
     assert any("8.2" in w.value for w in app.warning)
+
+
+def test_a_table_cell_that_is_not_a_number_or_negative_is_reported_and_changes_nothing(app: AppTest) -> None:
+    """Issue 14: "abc" in a Điểm cell became 0,00 and "-5" in Giá trị became 5, and the total dropped silently."""
+    app.segmented_control(key="scenario_view_pick").set_value("table").run()
+    before = active(app)
+    key = app.data_editor[0].key
+    app.session_state[key] = {
+        "edited_rows": {M.item_index["6.2.3"]: {"points": "abc"}, M.item_index["2.2"]: {"value": "-5"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    next(b for b in app.button if b.key == "table_apply").click().run()
+    no_exception(app)
+    assert active(app) == before and total(app) == "78,47 / 100"
+    shown = " ".join(w.value for w in app.warning)
+    assert "6.2.3" in shown and "abc" in shown and "2.2" in shown
+    frame = app.data_editor[0].value
+    assert "None" not in set(frame["value"].astype(str)) and "nan" not in set(frame["value"].astype(str))
 
 
 def test_named_scenarios_can_be_created_copied_renamed_and_deleted(app: AppTest) -> None:
