@@ -93,12 +93,31 @@ def _apply(code: str, setting: ItemSetting | None, *, from_widget: bool) -> bool
     try:
         score_scenario(_methodology(scenario), new)
     except ScenarioError as exc:
-        for message in exc.messages(lang())[1:] or exc.messages(lang()):
-            state.notify("app.raw", text=message)
+        _item_error(code, exc.messages(lang())[1:] or exc.messages(lang()))
         state.bump_revision()
         return False
+    _item_error(code, [])
     state.set_current(new, from_widget=from_widget)
     return True
+
+
+ITEM_ERRORS_KEY = "_item_errors"
+
+
+def _item_error(code: str, messages: list[str]) -> None:
+    """Keep (or clear) the reason an item's input was refused, shown under that item's row: a message at the
+    top of a long page, 570 px away from the field that reverted, went unseen."""
+    errors: dict[str, list[str]] = dict(st.session_state.get(ITEM_ERRORS_KEY) or {})
+    if messages:
+        errors[code] = messages
+    else:
+        errors.pop(code, None)
+    st.session_state[ITEM_ERRORS_KEY] = errors
+
+
+def item_errors(code: str) -> list[str]:
+    errors: dict[str, list[str]] = st.session_state.get(ITEM_ERRORS_KEY) or {}
+    return errors.get(code, [])
 
 
 def _methodology(scenario: Scenario) -> Methodology:
@@ -121,7 +140,7 @@ def _on_number(code: str, key: str, kind: Literal["value", "points"]) -> None:
     try:
         number = parse_number(text)
     except ValueError:
-        state.notify("app.scenario.bad_number", text=text[:40])
+        _item_error(code, [t("app.scenario.bad_cell", code=code, text=text[:40])])
         state.bump_revision()
         return
     setting = (
@@ -198,6 +217,8 @@ def item_row(
         if delta < 0:
             shown_delta = f" :red[−{points(from_centi(-delta))}]"
         st.markdown(f"{points(from_centi(centi))} / {points(from_centi(item.max_centi))}{shown_delta}")
+    for message in item_errors(code):
+        st.error(message, icon=":material/error:")
 
 
 def _rule_help(item: ScoredItem) -> str:

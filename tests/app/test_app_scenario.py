@@ -83,7 +83,10 @@ def test_a_number_that_does_not_fit_leaves_the_scenario_unchanged_and_says_why(
     no_exception(app)
     assert active(app) == before
     assert total(app) == "78,47 / 100"
-    assert app.warning, "the reason is shown"
+    # The reason is shown under the item's own row (issue 14: a warning at the top of the page went unseen).
+    reasons = [e.value for e in app.error]
+    assert any("8.2" in r or typed in r for r in reasons), reasons
+    assert not any(typed in w.value for w in app.warning)
     # The input shows the scenario's value again, not the rejected text.
     assert widget(app.text_input, "points_", "_8.2").value == "0"  # type: ignore[attr-defined]
 
