@@ -190,6 +190,8 @@ CONTENT_CASES: dict[str, tuple[str, list[str], str]] = {
             "Trang “Phương pháp”, dòng 3, cột F: “một phẩy hai lăm” không phải là số",
             "Trang “Phương pháp”, dòng 7, cột J: “Theo cảm tính” không phải lựa chọn hợp lệ (chọn một trong: "
             "Đạt/Không đạt, Theo mức, Theo ngưỡng, Theo tỷ lệ, Tỷ lệ hài lòng (khảo sát))",
+            # the file's third problem, unsaid before issue 14: the codes are checked even when cells fail
+            "Trang “Phương pháp”, dòng 10, cột B: không có mục nào mang mã cha “3”",
         ],
         "Sheet “Phương pháp”, row 3, column F: “một phẩy hai lăm” is not a number",
     ),

@@ -283,3 +283,37 @@ def test_a_copy_saved_by_libreoffice_reads_back_identical_and_calc_computed_the_
         "Tiêu chí": m.criteria_count,
         "Tiêu chí thành phần": sum(len(c.sub_criteria) for a in m.areas for c in a.criteria),
     }
+
+
+def test_an_upload_lists_every_kind_of_problem_at_once_and_one_message_per_wrong_cell() -> None:
+    """Issue 14: the methodology upload stopped at a text value in a number cell (a duplicate code went unsaid),
+    and one negative maximum gave five messages, one of them "ngoài khoảng 0–-1"."""
+    import io as _io
+
+    from openpyxl import load_workbook as _load
+
+    from planner.core.errors import ImportFileError
+    from planner.files.excel.methodology import read_methodology_workbook, write_methodology_workbook
+    from planner.methodology.catalog import load_bundled_methodology
+
+    m = load_bundled_methodology("qd2636-2018")
+
+    def spoiled(edits: dict[tuple[int, int], object]) -> list[str]:
+        wb = _load(_io.BytesIO(write_methodology_workbook(m, "vi")))
+        ws = wb["Phương pháp"]
+        for (row, column), value in edits.items():
+            ws.cell(row=row, column=column).value = value
+        out = _io.BytesIO()
+        wb.save(out)
+        with pytest.raises(ImportFileError) as caught:
+            read_methodology_workbook(out.getvalue())
+        return caught.value.messages("vi")[1:]
+
+    everything = spoiled({(3, 6): "abc", (5, 1): "1.2.2", (6, 6): -1})
+    assert len(everything) == 3
+    assert any("“abc” không phải là số" in x for x in everything)
+    assert any("lặp lại" in x for x in everything)
+    assert any("điểm tối đa âm" in x for x in everything)
+    one = spoiled({(6, 6): -1})
+    assert one == ["Trang “Phương pháp”, dòng 6, cột F: “1.2.2” có điểm tối đa âm (-1)"]
+    assert not any("0–-" in x for x in one)

@@ -489,6 +489,12 @@ def _read_node(row: TableRow) -> _NodeRow | None:
     max_points = decimal_cell(row, "max_points")
     if max_points is None:
         raise row.error("max_points", "excel.missing_value")
+    if max_points < 0:
+        # a cell problem, reported once: read on, it would also break its parent's sum, its target's range,
+        # its rule's points and the table's total, five messages for one wrong cell
+        raise row.located_error(
+            "max_points", "methodology.negative_points", code=code, points=float(max_points)
+        )
     fields["max_points"] = max_points
     target = decimal_cell(row, "target_points")
     if target is not None:
@@ -623,7 +629,8 @@ def read_methodology_workbook(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES)
     info_ws = find_sheet(wb, headers(INFO_SHEET_KEY))
     where = _Locator()
     info, where.info, problems = read_info_rows(info_ws, _INFO_READERS)
-    node_rows, node_problems = collect_problems(read_table(nodes_ws, _NODE_READ), _read_node)
+    node_table = read_table(nodes_ws, _NODE_READ)
+    node_rows, node_problems = collect_problems(node_table, _read_node)
     level_rows, level_problems = collect_problems(read_table(levels_ws, _LEVEL_READ), _read_level)
     problems.extend(node_problems)
     problems.extend(level_problems)
@@ -635,7 +642,9 @@ def read_methodology_workbook(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES)
             else Problem("excel.methodology.missing_id")
         )
     if problems:
-        raise ImportFileError("excel.import_failed", problems=problems)
+        # the cells that do not read stop the sums from being checked, but not the codes: a duplicate code or
+        # an unknown parent is listed now too, so one upload shows everything that is wrong
+        raise ImportFileError("excel.import_failed", problems=[*problems, *_code_problems(node_table)])
     mapping, tree_problems = _assemble(info, node_rows, level_rows, where)
     if tree_problems:
         raise ImportFileError("excel.import_failed", problems=tree_problems)
@@ -649,6 +658,33 @@ def read_methodology_workbook(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES)
         raise ImportFileError(
             "excel.import_failed", problems=[_locate_problem(p, where) for p in exc.problems]
         ) from None
+
+
+def _code_problems(rows: Sequence[TableRow]) -> list[Problem]:
+    """Duplicate codes and unknown parents among every row of the tree sheet, read as text (so rows whose other
+    cells do not read are checked too)."""
+    problems: list[Problem] = []
+    first: dict[str, TableRow] = {}
+    for row in rows:
+        code = row.text("code")
+        if not code:
+            continue
+        if code in first:
+            problems.append(
+                row.located(
+                    "code",
+                    Problem("excel.duplicate_code", {"code": code, "first_row": first[code].row_number}),
+                )
+            )
+        else:
+            first[code] = row
+    for row in rows:
+        parent = row.text("parent")
+        if parent and parent not in first:
+            problems.append(
+                row.located("parent", Problem("excel.methodology.unknown_parent", {"parent": parent}))
+            )
+    return problems
 
 
 def _assemble(
