@@ -258,7 +258,7 @@ if outcome is not None:
         c2.metric(
             t("app.optimiser.rank_after"),
             f"{result.rank}/{result.n_provinces}",
-            t("app.optimiser.from_rank", rank=result.baseline_rank or "–"),
+            t("app.optimiser.from_rank", rank=result.baseline_rank or "–", year=str(scenario.year or "")),
             delta_color="off",
         )
     if result.p_reach is not None and result.target_rank is not None:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from planner import charts
 from planner.field.model import Field
+from planner.field.rank_maths import median_rank
 from planner.field.ranking import RankResult
 from ui import chartview, field_view, state, views
 from ui.compare import target_k
@@ -58,7 +59,12 @@ def show(position: Position, f: Field, rank: RankResult) -> None:
                 m1.metric(t("app.ranking.p_le", k=k), prob(outlook.p_rank_le(k)))
                 lo, hi = outlook.interval(0.8)
                 m2.metric(t("app.ranking.interval80"), f"{lo}–{hi}")
-                m3.metric(t("app.ranking.expected_rank"), num(outlook.expected_rank(), 1))
+                # the median, the one definition every projected rank of the app uses (header, optimiser, path)
+                m3.metric(
+                    t("app.ranking.median_rank", year=str(projection.target_year)),
+                    str(median_rank(p)),
+                    help=t("app.ranking.median_rank_help", mean=num(outlook.expected_rank(), 1)),
+                )
                 chartview.show(
                     (
                         "dist",

@@ -212,3 +212,15 @@ def test_a_band_target_opens_from_the_case_and_reports_the_chance_of_each_end(
     assert result.target_rank == 30 and result.status == "optimal"
     text = " ".join(m.value for m in at.markdown)
     assert "Dải hạng 25–30" in text and "hạng ≤ 25" in text and "nằm trong dải" in text
+
+
+def test_one_projected_rank_is_shown_under_one_definition(app: AppTest) -> None:
+    """Issue 14: Lào Cai showed "21/63" in the header, an expected 28,8 on Ranking and "từ hạng 28" in the
+    optimiser. The header says it is last year's table; Ranking and the optimiser show the same median rank."""
+    run_optimiser(app)
+    result = app.session_state["_opt_outcome"].result
+    app.switch_page("pages/ranking.py").run()
+    no_exception(app)
+    median = metric(app, t("app.ranking.median_rank", "vi", year="2019"))
+    assert int(median) == result.baseline_rank
+    assert metric(app, t("app.header.rank_in_field", "vi", year="2018")).startswith("21/63")
