@@ -25,7 +25,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from planner.core.errors import OptimiseError
-from planner.core.i18n import Lang, t
+from planner.core.i18n import Lang
 from planner.core.model import FrozenModel
 from planner.core.text import agency_name
 from planner.methodology.model import Methodology
@@ -44,10 +44,9 @@ from planner.optimiser.path import (
     move_cost,
 )
 from planner.optimiser.plan import Plan, PlanChange
-from planner.optimiser.solver import DEFAULT_TIME_LIMIT, ChosenChange
+from planner.optimiser.solver import DEFAULT_TIME_LIMIT, Blocker, ChosenChange
 
 PathStatus = Literal["optimal", "infeasible"]
-PathBlockerKind = Literal["maximum", "locked", "survey", "cap", "budget", "agency_budget"]
 #: Sampled fields behind each year's band of the score a target rank needs (the timeline chart).
 BAND_SAMPLES = 2_000
 
@@ -216,30 +215,17 @@ class PathYear(FrozenModel):
     needed_band: tuple[float, float, float] | None = None
 
 
-class PathBlocker(FrozenModel):
-    """One reason the path misses a target, with the points it holds back (counted one reason at a time)."""
+class PathBlocker(Blocker):
+    """One reason the path misses a target, in the year it bites (None: every year), with the points it holds
+    back (counted one reason at a time)."""
 
-    kind: PathBlockerKind
     year: int | None = None
-    points: float
-    codes: tuple[str, ...] = ()
-    agency: str = ""
-    budget: float | None = None
-    used: float | None = None
 
-    def message(self, lang: Lang = "vi") -> str:
-        codes = ", ".join(self.codes[:12]) + (" …" if len(self.codes) > 12 else "")
-        return t(
-            f"path.blocker.{self.kind}",
-            lang,
-            year=str(self.year or ""),
-            points=self.points,
-            codes=codes,
-            n=len(self.codes),
-            agency=self.agency,
-            budget=self.budget if self.budget is not None else 0.0,
-            used=self.used if self.used is not None else 0.0,
-        )
+    def message_key(self) -> str:
+        return f"path.blocker.{self.kind}"
+
+    def message(self, lang: Lang = "vi", **extra: object) -> str:
+        return super().message(lang, year=str(self.year or ""), **extra)
 
 
 class PathResult(FrozenModel):

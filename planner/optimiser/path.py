@@ -36,14 +36,13 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint
 from scipy.sparse import coo_array, csr_array, vstack
 
-from planner.core.errors import OptimiseError
 from planner.core.text import agency_key
 from planner.methodology.scoring import item_options
 from planner.optimiser.levers import Choice, Lever, LeverSet
-from planner.optimiser.solver import DEFAULT_TIME_LIMIT, solver_stdout_silenced
+from planner.optimiser.solver import DEFAULT_TIME_LIMIT, exact_milp
 
 #: The longest horizon the planner accepts (a five-year programme, and a little more).
 MAX_YEARS = 10
@@ -326,21 +325,13 @@ class _Programme:
             matrix = vstack([matrix, csr_array(np.vstack(rows))], format="csr")
             bounds_lo += lo
             bounds_hi += hi
-        with solver_stdout_silenced():
-            result = milp(
-                c,
-                integrality=self.integrality,
-                bounds=Bounds(self.lower, self.upper),
-                constraints=LinearConstraint(matrix, np.array(bounds_lo), np.array(bounds_hi)),
-                options={"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True},
-            )
-        if result.status == 0 and result.x is not None:
-            return np.asarray(result.x, dtype=np.float64)
-        if result.status == 2:
-            return None
-        if result.status == 1:
-            raise OptimiseError("optimise.time_limit", seconds=float(time_limit))
-        raise OptimiseError("optimise.solver_failed", detail=str(result.message))
+        return exact_milp(
+            c,
+            self.integrality,
+            Bounds(self.lower, self.upper),
+            LinearConstraint(matrix, np.array(bounds_lo), np.array(bounds_hi)),
+            time_limit,
+        )
 
     def _start_rows(self) -> list[int]:
         starts: list[int] = []

@@ -72,11 +72,15 @@ class Blocker(FrozenModel):
     #: For "maximum": the highest score reachable with every item at full marks.
     ceiling: float | None = None
 
-    def message(self, lang: Lang = "vi") -> str:
+    def message_key(self) -> str:
+        return f"optimise.blocker.{self.kind}"
+
+    def message(self, lang: Lang = "vi", **extra: object) -> str:
         codes = ", ".join(self.codes[:12]) + (" …" if len(self.codes) > 12 else "")
         return t(
-            f"optimise.blocker.{self.kind}",
+            self.message_key(),
             lang,
+            **extra,
             points=self.points,
             codes=codes,
             n=len(self.codes),
@@ -313,21 +317,13 @@ def solve(
         c: npt.NDArray[np.float64], rows: list[npt.NDArray[np.float64]], lo: list[float], hi: list[float]
     ) -> npt.NDArray[np.float64] | None:
         matrix = vstack([*base_rows, *(csr_array(r.reshape(1, -1)) for r in rows)], format="csr")
-        with solver_stdout_silenced():
-            result = milp(
-                c,
-                integrality=np.ones(model.n_vars),
-                bounds=Bounds(0, 1),
-                constraints=LinearConstraint(matrix, np.array(lo), np.array(hi)),
-                options={"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True},
-            )
-        if result.status == 0 and result.x is not None:
-            return np.asarray(result.x, dtype=np.float64)
-        if result.status == 2:
-            return None
-        if result.status == 1:
-            raise OptimiseError("optimise.time_limit", seconds=float(time_limit))
-        raise OptimiseError("optimise.solver_failed", detail=str(result.message))
+        return exact_milp(
+            c,
+            np.ones(model.n_vars),
+            Bounds(0, 1),
+            LinearConstraint(matrix, np.array(lo), np.array(hi)),
+            time_limit,
+        )
 
     lexicographic = lexicographic_objective(model, objective)
     if lexicographic is not None:
@@ -360,6 +356,32 @@ def solve(
         second = run(model.cost, [*extra, model.gain], [*lower, float(best_gain)], [*upper, np.inf])
         x = first if second is None else second
     return _selection(model, x)
+
+
+def exact_milp(
+    c: npt.NDArray[np.float64],
+    integrality: npt.NDArray[np.float64],
+    bounds: Bounds,
+    constraints: LinearConstraint,
+    time_limit: float,
+) -> npt.NDArray[np.float64] | None:
+    """One exact HiGHS solve (`mip_rel_gap=0`, the solver's stray printing kept off stdout): the solution, None
+    when the constraints admit none; OptimiseError when the time limit stops it before optimality is proved."""
+    with solver_stdout_silenced():
+        result = milp(
+            c,
+            integrality=integrality,
+            bounds=bounds,
+            constraints=constraints,
+            options={"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True},
+        )
+    if result.status == 0 and result.x is not None:
+        return np.asarray(result.x, dtype=np.float64)
+    if result.status == 2:
+        return None
+    if result.status == 1:
+        raise OptimiseError("optimise.time_limit", seconds=float(time_limit))
+    raise OptimiseError("optimise.solver_failed", detail=str(result.message))
 
 
 #: The grids tried for efforts: whole units, halves, quarters, tenths, fifths of a tenth, hundredths, thousandths.
