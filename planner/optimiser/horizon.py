@@ -38,6 +38,7 @@ from planner.optimiser.path import (
     MAX_YEARS,
     Ladder,
     PathProblem,
+    PathProgramme,
     PathSelection,
     compile_path,
     ladders_of,
@@ -457,7 +458,7 @@ def optimise_path(
 
 
 def path_blockers(
-    problem: PathProblem, programme: Any, best: PathSelection, time_limit: float
+    problem: PathProblem, programme: PathProgramme, best: PathSelection, time_limit: float
 ) -> tuple[PathBlocker, ...]:
     """What keeps the best path from the targets: each year's target beyond any budget (what the rules, locks,
     caps and deadlines allow by then), what is held back for good (locks, survey items, caps), then each year's
@@ -470,6 +471,7 @@ def path_blockers(
         if need is None:
             continue
         most = programme.solve("max_points", **unlimited, year=i, tie_break=False, time_limit=time_limit)
+        assert most is not None  # staying put always fits
         if most.gain_by_year[i] < need:
             out.append(
                 PathBlocker(
@@ -479,43 +481,43 @@ def path_blockers(
     for reason, (centi, codes) in levers.held_back().items():
         out.append(PathBlocker(kind=reason, points=from_centi(centi), codes=codes))
     final = best.gain_by_year[-1]
+
+    def held_by(budgets: Sequence[float | None], agency_budgets: Sequence[Mapping[str, float]]) -> int:
+        """The final-year points (hundredths) that one relaxed budget would add to the best path."""
+        found = programme.solve(
+            "max_points",
+            budgets=budgets,
+            agency_budgets=agency_budgets,
+            time_limit=time_limit,
+            tie_break=False,
+        )
+        assert found is not None  # staying put always fits
+        return max(0, found.gain_by_year[-1] - final)
+
     for i in range(n):
-        if problem.budgets[i] is not None:
+        limit_of_year = problem.budgets[i]
+        if limit_of_year is not None:
             relaxed = list(problem.budgets)
             relaxed[i] = None
-            found = programme.solve(
-                "max_points",
-                budgets=relaxed,
-                agency_budgets=problem.agency_budgets,
-                time_limit=time_limit,
-                tie_break=False,
-            )
-            if found.gain_by_year[-1] > final:
+            gained = held_by(relaxed, problem.agency_budgets)
+            if gained:
+                used = round(best.effort_by_year[i], 6)
+                points = from_centi(gained)
                 out.append(
                     PathBlocker(
-                        kind="budget",
-                        year=problem.years[i],
-                        points=from_centi(found.gain_by_year[-1] - final),
-                        budget=problem.budgets[i],
-                        used=round(best.effort_by_year[i], 6),
+                        kind="budget", year=problem.years[i], points=points, budget=limit_of_year, used=used
                     )
                 )
         for agency, limit in problem.agency_budgets[i].items():
             others = [dict(b) for b in problem.agency_budgets]
             others[i].pop(agency)
-            found = programme.solve(
-                "max_points",
-                budgets=problem.budgets,
-                agency_budgets=others,
-                time_limit=time_limit,
-                tie_break=False,
-            )
-            if found.gain_by_year[-1] > final:
+            gained = held_by(problem.budgets, others)
+            if gained:
                 out.append(
                     PathBlocker(
                         kind="agency_budget",
                         year=problem.years[i],
-                        points=from_centi(found.gain_by_year[-1] - final),
+                        points=from_centi(gained),
                         agency=agency,
                         budget=limit,
                     )

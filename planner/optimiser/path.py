@@ -18,7 +18,7 @@ happen in one year. The model, in the optimiser's own terms:
   horizon).
 
 It is one mixed-integer programme (scipy.optimize.milp, HiGHS, `mip_rel_gap=0`) on integer hundredths of a point,
-one small network per item (see _Programme), a points row per targeted year and an effort row per budget. The
+one small network per item (see PathProgramme), a points row per targeted year and an effort row per budget. The
 answer is the least total effort, then the most points in the final year (where the plan is judged); when no path
 meets every target, the path with the most points in the final year within the budgets and limits (then the least
 effort), as the one-year optimiser answers, and what blocks it. Breaking ties on the points summed over the years
@@ -140,7 +140,7 @@ def year_cost(ladder: Ladder, before: int, after: int, t: int, upkeep: float) ->
     return move_cost(ladder, before, after) + (upkeep if t > 0 and before > 0 else 0.0)
 
 
-class _Programme:
+class PathProgramme:
     """The compiled MILP of a PathProblem as one small network per item.
 
     An item's path through the years is a path in a layered graph: layer t holds its rungs at the end of year t,
@@ -395,9 +395,9 @@ def selection_of(
     )
 
 
-def compile_path(problem: PathProblem) -> _Programme:
+def compile_path(problem: PathProblem) -> PathProgramme:
     """The programme of `problem` (compiled once; budgets can be varied per solve)."""
-    return _Programme(problem, ladders_of(problem.levers))
+    return PathProgramme(problem, ladders_of(problem.levers))
 
 
 def solve_path(
@@ -407,7 +407,7 @@ def solve_path(
     budgets: Sequence[float | None] | None = None,
     agency_budgets: Sequence[Mapping[str, float]] | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
-    programme: _Programme | None = None,
+    programme: PathProgramme | None = None,
 ) -> PathSelection | None:
     """The optimal path of `problem`: least total effort (then most final-year points) meeting every target, or
     with objective "max_points" the most final-year points within the budgets (then least effort), which always
@@ -425,6 +425,7 @@ __all__ = [
     "MAX_YEARS",
     "Ladder",
     "PathProblem",
+    "PathProgramme",
     "PathSelection",
     "Rung",
     "compile_path",
