@@ -12,7 +12,6 @@ import pandas as pd
 import streamlit as st
 
 from planner import charts
-from planner.core.i18n import parse_number
 from planner.field.model import SOURCE_BASES, Field, FieldEntry
 from planner.field.projection import Projection
 from planner.field.ranking import Neighbour, RankResult
@@ -182,10 +181,8 @@ def apply_overrides(key: str, provinces: list[str]) -> None:
         if not text:
             overrides.pop(name, None)
             continue
-        try:
-            value = parse_number(text)
-        except ValueError:
-            state.notify("app.scenario.bad_number", text=text[:40])
+        value = state.typed_number(text)
+        if value is None:
             continue
         if not -100.0 <= value <= 100.0:
             state.notify("app.ranking.bad_change", text=text[:40], province=name)

@@ -20,7 +20,6 @@ import pandas as pd
 import streamlit as st
 
 from planner.core.errors import ImportFileError, OptimiseError, PlannerError
-from planner.core.i18n import parse_number
 from planner.methodology.model import Methodology, content_digest
 from planner.methodology.scenario import Scenario
 from planner.optimiser.chance import ChanceResult, maximise_probability
@@ -454,10 +453,8 @@ def apply_budget_edits(key: str, agencies: list[str]) -> None:
         if not text:
             budgets.pop(agencies[row], None)
             continue
-        try:
-            value = parse_number(text)
-        except ValueError:
-            state.notify("app.scenario.bad_number", text=text[:40])
+        value = state.typed_number(text)
+        if value is None:
             continue
         if value < 0:
             state.notify("app.optimiser.bad_budget_cell", text=text[:40], agency=agencies[row])

@@ -18,6 +18,7 @@ from typing import Literal
 
 import streamlit as st
 
+from planner.core.i18n import parse_number
 from planner.methodology.scenario import Scenario
 from planner.methodology.target import Target
 
@@ -282,6 +283,16 @@ def notify(key: str, **params: object) -> None:
     queue = list(st.session_state.get(NOTICE_KEY, []))
     queue.append((key, params))
     st.session_state[NOTICE_KEY] = queue
+
+
+def typed_number(text: str) -> float | None:
+    """A number typed in a table cell, in either style (12,5 or 12.5); None, with a notice naming the text, when
+    it is not one, so the cell keeps its old value rather than becoming 0."""
+    try:
+        return parse_number(text)
+    except ValueError:
+        notify("app.scenario.bad_number", text=text[:40])
+        return None
 
 
 def take_notices() -> list[tuple[str, dict[str, object]]]:

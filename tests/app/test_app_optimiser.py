@@ -224,3 +224,26 @@ def test_one_projected_rank_is_shown_under_one_definition(app: AppTest) -> None:
     median = metric(app, t("app.ranking.median_rank", "vi", year="2019"))
     assert int(median) == result.baseline_rank
     assert metric(app, t("app.header.rank_in_field", "vi", year="2018")).startswith("21/63")
+
+
+def test_agency_budgets_and_rival_changes_are_read_as_typed_and_refused_out_of_range() -> None:
+    """Issue 14: the number columns clamped a negative budget to 0 and a rival change to ±100 silently; they are
+    text now, read in either style, and a value out of range is refused with a notice (the old one kept)."""
+    import streamlit as st
+
+    from ui import field_view, optimise_view, position, state
+
+    st.session_state.clear()
+    agencies = ["Sở Nội vụ", "Sở Tư pháp"]
+    st.session_state["budgets"] = {"edited_rows": {"0": {"budget": "12,5"}, "1": {"budget": "-3"}}}
+    optimise_view.apply_budget_edits("budgets", agencies)
+    assert optimise_view.effort_table().agency_budgets == {"Sở Nội vụ": 12.5}
+    notices = [key for key, _ in state.take_notices()]
+    assert notices == ["app.optimiser.bad_budget_cell"]
+    st.session_state["rivals"] = {
+        "edited_rows": {"0": {"change": "+1,5"}, "1": {"change": "250"}, "2": {"change": "abc"}}
+    }
+    field_view.apply_overrides("rivals", ["Quảng Ninh", "Hải Phòng", "Đà Nẵng"])
+    assert position.rival_overrides() == {"Quảng Ninh": 1.5}
+    assert [key for key, _ in state.take_notices()] == ["app.ranking.bad_change", "app.scenario.bad_number"]
+    st.session_state.clear()
