@@ -23,6 +23,7 @@ from planner.core.i18n import parse_number
 from planner.field.bundled import field_years
 from planner.methodology.model import Methodology, content_digest
 from planner.methodology.scenario import Scenario
+from planner.methodology.target import parse_target
 from planner.optimiser.competition import Competition, TargetMode, default_own_sd
 from planner.optimiser.effort import EffortTable
 from planner.optimiser.horizon import (
@@ -182,19 +183,11 @@ def _target_of(row: YearRow) -> YearTarget | Problem | None:
     """The year's target, or the message saying why its value does not read."""
     if row.kind == "none":
         return None
-    text = row.value.strip().replace("–", "-")
-    year = str(row.year)
     try:
-        if row.kind == "score":
-            return YearTarget(year=row.year, kind="score", score=parse_number(text))
-        if row.kind == "rank":
-            return YearTarget(year=row.year, kind="rank", rank=int(text))
-        best, sep, worst = text.partition("-")
-        if not sep:
-            raise ValueError
-        return YearTarget(year=row.year, kind="band", best_rank=int(best), rank=int(worst))
+        target = parse_target(row.kind, row.value)
     except (ValueError, ArithmeticError):
-        return Problem(f"app.path.bad_value.{row.kind}", {"year": year, "text": row.value or "–"})
+        return Problem(f"app.path.bad_value.{row.kind}", {"year": str(row.year), "text": row.value or "–"})
+    return YearTarget(year=row.year, **target.model_dump())
 
 
 def _problems(i: PathInputs) -> list[Problem]:

@@ -29,6 +29,7 @@ from planner.core.json_text import parse_json, where_json_fails
 from planner.core.text import agency_name
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
+from planner.methodology.target import parse_target
 from planner.optimiser.competition import default_own_sd
 from planner.optimiser.horizon import (
     PathResult,
@@ -104,15 +105,11 @@ def settings_from_args(args: argparse.Namespace) -> PathSettings:
     for year, value in _pairs(args.path_scores, "--path-scores"):
         targets[year] = {"year": year, "kind": "score", "score": _number(value, "--path-scores")}
     for year, value in _pairs(args.path_bands, "--path-bands"):
-        best, sep, worst = value.replace("–", "-").partition("-")
-        if not sep:
-            raise OptimiseError("path.bad_option", option="--path-bands", text=value)
-        targets[year] = {
-            "year": year,
-            "kind": "band",
-            "best_rank": _rank(best.strip(), "--path-bands"),
-            "rank": _rank(worst.strip(), "--path-bands"),
-        }
+        try:
+            band = parse_target("band", value)
+        except ValueError:
+            raise OptimiseError("path.bad_option", option="--path-bands", text=value) from None
+        targets[year] = {"year": year, **band.model_dump()}
     last = years[-1]
     if args.target_rank is not None and last not in targets:
         kind = "probability" if probability is not None else "rank"

@@ -44,7 +44,8 @@ from planner.optimiser.path import (
     ladders_of,
     move_cost,
 )
-from planner.optimiser.plan import Plan, PlanChange
+from planner.optimiser.plan import LevelChange, Plan
+from planner.optimiser.plan_builder import plan_row
 from planner.optimiser.solver import DEFAULT_TIME_LIMIT, Blocker, ChosenChange
 
 PathStatus = Literal["optimal", "infeasible"]
@@ -666,6 +667,10 @@ def result_of_path(
 # ---------------------------------------------------------------------------------------------------------------
 
 
+#: The fields a path's move shares with a plan row (its level change; the row adds the appendix columns).
+_LEVEL_FIELDS = set(LevelChange.model_fields)
+
+
 def year_plans(levers: LeverSet, result: PathResult, *, province: str | None = None) -> tuple[Plan, ...]:
     """One Plan per year of the path (the moves of that year, from where the item stood the year before), for
     the plan workbook's sheet per year; the first year's baseline is today's score."""
@@ -673,33 +678,10 @@ def year_plans(levers: LeverSet, result: PathResult, *, province: str | None = N
     before = levers.baseline_score
     rank_before = result.baseline_rank
     for year in result.years:
-        rows: list[PlanChange] = []
-        for change in year.changes:
-            item = levers.by_code[change.code].item
-            rows.append(
-                PlanChange(
-                    **change.model_dump(
-                        exclude={
-                            "year",
-                            "lead_agency",
-                            "is_survey",
-                            "points_gain",
-                            "area_code",
-                            "criterion_code",
-                        }
-                    ),
-                    area_code=change.area_code,
-                    criterion_code=change.criterion_code,
-                    max_points=from_centi(item.max_centi),
-                    lead_agencies=item.lead_agencies,
-                    partner_agencies=item.partner_agencies,
-                    completion_target=item.node.completion_target or item.criterion.completion_target,
-                    evidence_document=item.node.evidence_document or item.criterion.evidence_document,
-                    evidence_content=item.node.evidence_content or item.criterion.evidence_content,
-                    deadline=item.node.deadline or item.criterion.deadline,
-                    uses_assumption=item.rule.is_assumption,
-                )
-            )
+        rows = [
+            plan_row(levers.by_code[change.code], change.model_dump(include=_LEVEL_FIELDS))
+            for change in year.changes
+        ]
         target = year.target
         plans.append(
             Plan(

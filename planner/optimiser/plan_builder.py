@@ -33,7 +33,7 @@ def _text(item: ScoredItem, name: str) -> str:
     return inherited
 
 
-def _row(lever: Lever, fields: dict[str, Any]) -> PlanChange:
+def plan_row(lever: Lever, fields: dict[str, Any]) -> PlanChange:
     """A plan row: the level fields of a move (or of staying put) with the appendix columns of its item."""
     item = lever.item
     return PlanChange(
@@ -76,13 +76,13 @@ def build_plan(
         level = chosen.get(lever.code)
         if level is None:
             if not item.is_survey:
-                unchanged.append(_row(lever, lever.kept_fields()))
+                unchanged.append(plan_row(lever, lever.kept_fields()))
             continue
         choice = levers.choice(lever.code, level)
         if choice is None:
             known = ", ".join(c.level for c in lever.upgrades) or "-"
             raise OptimiseError("plan.level_not_allowed", code=lever.code, level=level, known=known)
-        changes.append(_row(lever, lever.change_fields(choice)))
+        changes.append(plan_row(lever, lever.change_fields(choice)))
     unknown = sorted(set(chosen) - set(levers.by_code))
     if unknown:
         raise OptimiseError("optimise.unknown_codes", codes=", ".join(unknown))
