@@ -15,25 +15,19 @@ from __future__ import annotations
 
 import io
 
-from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table, _Cell, _Row
-from docx.text.paragraph import Paragraph
+from docx.shared import Cm, Pt
+from docx.table import Table, _Row
 
 from planner.core.i18n import Lang, format_number, format_percent, t
 from planner.core.text import agency_name
+from planner.files import word_parts as parts
 from planner.files.plan_table import self_assessed_max, table_groups
 from planner.methodology.model import Methodology
 from planner.optimiser.plan import Plan, PlanChange
 
-FONT = "Times New Roman"
-BODY_SIZE = Pt(13)
-TABLE_SIZE = Pt(10.5)
 #: The appendix's columns and their widths on a landscape A4 page (27,7 cm between 1,5 cm margins).
 APPENDIX_COLUMNS: tuple[tuple[str, float], ...] = (
     ("word.col.stt", 1.4),
@@ -54,13 +48,10 @@ def write_plan_document(
 ) -> bytes:
     """The plan as a .docx: the Kế hoạch, then its appendix table (every self-assessed item, the changes marked,
     unless `every_item` is False)."""
-    doc = Document()
-    _base_style(doc)
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.left_margin, section.right_margin = Cm(3.0), Cm(2.0)
-    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
-    _heading_block(doc, plan, lang)
+    doc = parts.portrait_document()
+    parts.heading_block(
+        doc, plan.province, t("word.number", lang), str(plan.year - 1) if plan.year else "……", lang
+    )
     _title(doc, plan, methodology, lang)
     _purpose(doc, plan, lang)
     _tasks(doc, plan, lang)
@@ -75,101 +66,22 @@ def write_plan_document(
 # --------------------------------------------------------------------------------------------------- the letter
 
 
-def _base_style(doc: object) -> None:
-    style = doc.styles["Normal"]  # type: ignore[attr-defined]
-    style.font.name = FONT
-    style.font.size = BODY_SIZE
-    # East Asian and complex-script fonts too, so Word does not substitute one for Vietnamese letters
-    fonts = style.element.rPr.rFonts
-    for attribute in ("w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), FONT)
-    style.paragraph_format.space_after = Pt(6)
-
-
-def _paragraph(
-    doc: object,
-    text: str = "",
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    align: WD_ALIGN_PARAGRAPH | None = None,
-    size: Pt | None = None,
-    indent: bool = False,
-) -> Paragraph:
-    paragraph: Paragraph = doc.add_paragraph()  # type: ignore[attr-defined]
-    if text:
-        run = paragraph.add_run(text)
-        run.bold, run.italic = bold, italic
-        if size is not None:
-            run.font.size = size
-    if align is not None:
-        paragraph.alignment = align
-    else:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Cm(1.0)
-    return paragraph
-
-
-def _cell_lines(cell: _Cell, lines: list[tuple[str, bool, bool]]) -> None:
-    """Centred lines in a cell of the heading block: (text, bold, italic)."""
-    cell.paragraphs[0].text = ""
-    for index, (text, bold, italic) in enumerate(lines):
-        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.space_after = Pt(0)
-        run = paragraph.add_run(text)
-        run.bold, run.italic = bold, italic
-        run.font.size = Pt(12.5)
-
-
-def _heading_block(doc: object, plan: Plan, lang: Lang) -> None:
-    """Authority and number on the left, the national motto and the place and date on the right."""
-    table: Table = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    province = plan.province or t("word.province_blank", lang)
-    left, right = table.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(9.5)
-    _cell_lines(
-        left,
-        [
-            (t("word.authority", lang), True, False),
-            (
-                t("word.authority_province", lang, province=province.upper() if lang == "vi" else province),
-                True,
-                False,
-            ),
-            ("-------", False, False),
-            (t("word.number", lang), False, False),
-        ],
-    )
-    year = str(plan.year - 1) if plan.year else "……"
-    _cell_lines(
-        right,
-        [
-            (t("word.motto_state", lang), True, False),
-            (t("word.motto", lang), True, False),
-            ("---------------", False, False),
-            (t("word.place_date", lang, province=province, year=year), False, True),
-        ],
-    )
-    _paragraph(doc)
-
-
 def _title(doc: object, plan: Plan, methodology: Methodology, lang: Lang) -> None:
-    _paragraph(doc, t("word.title", lang), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(14))
+    parts.paragraph(doc, t("word.title", lang), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(14))
     year = str(plan.year) if plan.year else "……"
-    _paragraph(doc, t("word.subtitle", lang, year=year), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(doc, t("word.bases", lang, scheme=methodology.decision_label(lang)), italic=True, indent=True)
+    parts.paragraph(doc, t("word.subtitle", lang, year=year), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    parts.paragraph(
+        doc, t("word.bases", lang, scheme=methodology.decision_label(lang)), italic=True, indent=True
+    )
 
 
 def _purpose(doc: object, plan: Plan, lang: Lang) -> None:
-    _paragraph(doc, t("word.section.purpose", lang), bold=True)
-    _paragraph(doc, t("word.purpose.goal_heading", lang), bold=True, indent=True)
+    parts.paragraph(doc, t("word.section.purpose", lang), bold=True)
+    parts.paragraph(doc, t("word.purpose.goal_heading", lang), bold=True, indent=True)
     target = (plan.target_vi if lang == "vi" else plan.target_en or plan.target_vi) or t(
         "word.no_target", lang
     )
-    _paragraph(
+    parts.paragraph(
         doc,
         t(
             "word.purpose.goal",
@@ -183,9 +95,9 @@ def _purpose(doc: object, plan: Plan, lang: Lang) -> None:
     start = t("word.purpose.start", lang, baseline=plan.baseline_total)
     if plan.rank_before is not None:
         start += " " + t("word.purpose.start_rank", lang, rank=plan.rank_before)
-    _paragraph(doc, start, indent=True)
+    parts.paragraph(doc, start, indent=True)
     if plan.p_reach is not None and plan.target_rank is not None:
-        _paragraph(
+        parts.paragraph(
             doc,
             t(
                 "word.purpose.chance",
@@ -196,25 +108,25 @@ def _purpose(doc: object, plan: Plan, lang: Lang) -> None:
             ),
             indent=True,
         )
-    _paragraph(doc, t("word.purpose.requirements_heading", lang), bold=True, indent=True)
-    _paragraph(doc, t("word.purpose.requirements", lang), indent=True)
+    parts.paragraph(doc, t("word.purpose.requirements_heading", lang), bold=True, indent=True)
+    parts.paragraph(doc, t("word.purpose.requirements", lang), indent=True)
 
 
 def _tasks(doc: object, plan: Plan, lang: Lang) -> None:
-    _paragraph(doc, t("word.section.tasks", lang), bold=True)
+    parts.paragraph(doc, t("word.section.tasks", lang), bold=True)
     groups = plan.by_lead_agency()
     if not groups:
-        _paragraph(doc, t("word.tasks.none", lang), indent=True)
+        parts.paragraph(doc, t("word.tasks.none", lang), indent=True)
     for number, (agency, changes) in enumerate(groups, start=1):
         gain = round(sum(c.points_gain for c in changes), 2)
-        _paragraph(
+        parts.paragraph(
             doc,
             t("word.tasks.agency", lang, n=number, agency=agency or t("word.no_lead", lang), points=gain),
             bold=True,
             indent=True,
         )
         for change in changes:
-            _paragraph(doc, "- " + _task_line(change, lang), indent=True)
+            parts.paragraph(doc, "- " + _task_line(change, lang), indent=True)
 
 
 def _task_line(change: PlanChange, lang: Lang) -> str:
@@ -240,22 +152,22 @@ def _task_line(change: PlanChange, lang: Lang) -> str:
 
 
 def _organisation(doc: object, lang: Lang) -> None:
-    _paragraph(doc, t("word.section.organisation", lang), bold=True)
+    parts.paragraph(doc, t("word.section.organisation", lang), bold=True)
     for key in ("word.organisation.home_affairs", "word.organisation.leads", "word.organisation.reporting"):
-        _paragraph(doc, t(key, lang), indent=True)
+        parts.paragraph(doc, t(key, lang), indent=True)
 
 
 def _signature(doc: object, lang: Lang) -> None:
     table: Table = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
     left, right = table.rows[0].cells
     left.width, right.width = Cm(8.0), Cm(8.0)
-    _cell_lines(
+    parts.cell_lines(
         left,
         [(t("word.recipients", lang), True, True), (t("word.recipients_list", lang), False, False)],
     )
     for paragraph in left.paragraphs:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    _cell_lines(
+    parts.cell_lines(
         right,
         [
             (t("word.signature_for", lang), True, False),
@@ -276,14 +188,14 @@ def _appendix(doc: object, plan: Plan, methodology: Methodology, lang: Lang, *, 
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     section.left_margin = section.right_margin = Cm(1.0)
     section.top_margin = section.bottom_margin = Cm(1.5)
-    _paragraph(doc, t("word.appendix.title", lang), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(
+    parts.paragraph(doc, t("word.appendix.title", lang), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    parts.paragraph(
         doc,
         t("word.appendix.subtitle", lang, year=str(plan.year or "……")),
         bold=True,
         align=WD_ALIGN_PARAGRAPH.CENTER,
     )
-    _paragraph(doc, t("word.appendix.attached", lang), italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    parts.paragraph(doc, t("word.appendix.attached", lang), italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     listed = (*plan.changes, *plan.unchanged) if every_item else plan.changes
     changed = {id(c) for c in plan.changes}
     groups = table_groups(listed, methodology, lang)
@@ -292,14 +204,14 @@ def _appendix(doc: object, plan: Plan, methodology: Methodology, lang: Lang, *, 
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     header = table.rows[0]
-    _repeat_as_header(header)
+    parts.repeat_as_header(header)
     for cell, (key, width) in zip(header.cells, APPENDIX_COLUMNS, strict=True):
-        _table_text(cell, t(key, lang), bold=True, center=True)
-        _shade(cell, "F2DCDB")
+        parts.table_text(cell, t(key, lang), bold=True, center=True)
+        parts.shade(cell, "F2DCDB")
         cell.width = Cm(width)
     for kind, code, name, rows in groups:
         row = table.add_row()  # type: ignore[no-untyped-call]
-        _keep_together(row)
+        parts.keep_together(row)
         if kind == "item":
             change = rows[0]
             _item_row(row, change, lang, marked=id(change) in changed and every_item)
@@ -307,8 +219,8 @@ def _appendix(doc: object, plan: Plan, methodology: Methodology, lang: Lang, *, 
             maximum = self_assessed_max(methodology, code)
             values = [code, name, format_number(maximum, lang), "", "", "", "", ""]
             for cell, value in zip(row.cells, values, strict=True):
-                _table_text(cell, value, bold=True)
-                _shade(cell, AREA_SHADE if kind == "area" else "FBF1EC")
+                parts.table_text(cell, value, bold=True)
+                parts.shade(cell, AREA_SHADE if kind == "area" else "FBF1EC")
         for cell, (_, width) in zip(row.cells, APPENDIX_COLUMNS, strict=True):
             cell.width = Cm(width)
     total = table.add_row()  # type: ignore[no-untyped-call]
@@ -319,9 +231,9 @@ def _appendix(doc: object, plan: Plan, methodology: Methodology, lang: Lang, *, 
         ["", t("word.appendix.total", lang), format_number(maximum, lang), "", "", "", "", ""],
         strict=True,
     ):
-        _table_text(cell, value, bold=True)
+        parts.table_text(cell, value, bold=True)
     if every_item and plan.changes:
-        _paragraph(doc, t("word.appendix.marked", lang), italic=True, size=Pt(10))
+        parts.paragraph(doc, t("word.appendix.marked", lang), italic=True, size=Pt(10))
 
 
 def _item_row(row: _Row, change: PlanChange, lang: Lang, *, marked: bool) -> None:
@@ -341,42 +253,6 @@ def _item_row(row: _Row, change: PlanChange, lang: Lang, *, marked: bool) -> Non
         ", ".join(change.partner_agencies),
     ]
     for cell, value in zip(row.cells, values, strict=True):
-        _table_text(cell, value, bold=marked and value in (change.code, target))
+        parts.table_text(cell, value, bold=marked and value in (change.code, target))
         if marked:
-            _shade(cell, CHANGED_SHADE)
-
-
-def _table_text(cell: _Cell, text: str, *, bold: bool = False, center: bool = False) -> None:
-    paragraph = cell.paragraphs[0]
-    paragraph.paragraph_format.space_after = Pt(0)
-    if center:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
-    run.bold = bold
-    run.font.size = TABLE_SIZE
-    run.font.color.rgb = RGBColor(0, 0, 0)
-
-
-def _shade(cell: _Cell, color: str) -> None:
-    properties = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), color)
-    properties.append(shading)
-
-
-def _repeat_as_header(row: _Row) -> None:
-    """The header row is repeated at the top of every page the table runs onto."""
-    properties = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    properties.append(flag)
-
-
-def _keep_together(row: _Row) -> None:
-    """A row is never split across two pages (a clipped evidence cell reads as a different requirement)."""
-    properties = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:cantSplit")
-    flag.set(qn("w:val"), "true")
-    properties.append(flag)
+            parts.shade(cell, CHANGED_SHADE)
