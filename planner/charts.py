@@ -23,6 +23,7 @@ import numpy.typing as npt
 from planner.core.i18n import Lang, t
 from planner.methodology.matching import SchemeMatch
 from planner.methodology.scoring import NodeScore, ScoreCard
+from planner.tracking.model import ReviewPoint
 
 #: Okabe-Ito colours (distinguishable with colour-blindness and on a washed-out projector), in the order
 #: scenarios receive them. Yellow is left out: it disappears on a projector.
@@ -638,3 +639,59 @@ def scheme_diff_bars(match: SchemeMatch, lang: Lang) -> Any:
         )
     )
     return _style(chart, lang, height=44 * len(rows))
+
+
+def review_forecast(
+    points: Sequence[ReviewPoint],
+    lang: Lang,
+    *,
+    baseline: float,
+    planned: float,
+    needed: float | None = None,
+    large: bool = False,
+    color: str = SCENARIO_COLORS[0],
+) -> Any:
+    """The expected score at each quarterly review, against the baseline, the plan's score and, when a target
+    rank is set, the score it needs: whether the year is on course, one point per review."""
+    rows = [
+        {
+            "date": p.as_of,
+            "score": p.expected_score,
+            "p": p.p_target if p.p_target is not None else -1,
+            "done": p.done,
+            "late": p.late,
+        }
+        for p in points
+    ]
+    x = alt.X(
+        "date:T",
+        title=t("app.review.chart.date", lang),
+        axis=alt.Axis(format="%d/%m/%Y", labelAngle=0, tickCount=max(2, len(rows))),
+    )
+    score_title = t("app.chart.score", lang)
+    levels = [
+        {"score": baseline, "label": t("app.review.chart.baseline", lang)},
+        {"score": planned, "label": t("app.review.chart.planned", lang)},
+    ]
+    if needed is not None:
+        levels.append({"score": needed, "label": t("app.review.chart.needed", lang)})
+    lines = alt.Chart(_data(levels)).encode(y=alt.Y("score:Q", title=score_title))
+    layers: list[Any] = [
+        lines.mark_rule(strokeDash=[6, 4], color=OTHER_COLOR, strokeWidth=2),
+        lines.mark_text(align="left", dx=4, dy=-8, color="#404040").encode(text="label:N", x=alt.value(0)),
+    ]
+    if rows:
+        series = alt.Chart(_data(rows)).encode(
+            x=x,
+            y=alt.Y("score:Q", title=score_title, scale=alt.Scale(zero=False)),
+            tooltip=[
+                alt.Tooltip("date:T", title=t("app.review.chart.date", lang), format="%d/%m/%Y"),
+                alt.Tooltip("score:Q", title=t("app.review.chart.expected", lang), format=POINTS_FORMAT),
+                alt.Tooltip("done:Q", title=t("app.review.chart.done", lang)),
+                alt.Tooltip("late:Q", title=t("app.review.chart.late", lang)),
+            ],
+        )
+        layers.append(series.mark_line(color=color, strokeWidth=3))
+        layers.append(series.mark_circle(size=120, color=color))
+    chart = alt.layer(*layers).properties(title=t("app.review.chart.title", lang), width=560)
+    return _style(chart, lang, large=large, height=300)

@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planner.cli.optimise",
     "planner.cli.files",
     "planner.cli.store",
+    "planner.cli.review",
 )
 #: Which module registers each command, so that running one command imports only its module (the store
 #: pulls in SQLAlchemy, the optimiser SciPy: a `score` call should not pay for them). A command missing
@@ -37,6 +38,7 @@ COMMAND_OWNERS: dict[str, str] = {
     "plan": "planner.cli.optimise",
     "template": "planner.cli.files",
     "scenarios": "planner.cli.store",
+    "review": "planner.cli.review",
 }
 
 Handler = Callable[[argparse.Namespace], int]

@@ -307,7 +307,7 @@ def run_plan(args: argparse.Namespace) -> int:
         if not args.xlsx:
             raise OptimiseError("optimise.plan_output_needed")
         return _run_path_plan(args)
-    methodology, _, levers, competition = _setup(args)
+    methodology, scenario, levers, competition = _setup(args)
     result = _solve(args, levers, competition)
     plan = plan_from_result(levers, result, competition=competition)
     every_item = not args.changes_only
@@ -315,7 +315,9 @@ def run_plan(args: argparse.Namespace) -> int:
     if args.xlsx:
         from planner.files.excel.plan import write_plan_workbook
 
-        Path(args.xlsx).write_bytes(write_plan_workbook(plan, methodology, lang, every_item=every_item))
+        Path(args.xlsx).write_bytes(
+            write_plan_workbook(plan, methodology, lang, every_item=every_item, baseline=scenario)
+        )
         written["xlsx"] = str(args.xlsx)
     if args.docx:
         from planner.files.word import write_plan_document

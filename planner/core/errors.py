@@ -75,3 +75,8 @@ class OptimiseError(PlannerError):
 
 class StoreError(PlannerError):
     """The scenario store failed: unknown id, version conflict, database unreachable."""
+
+
+class TrackingError(PlannerError):
+    """A tracked plan cannot take an update: an unknown row, another agency's row, a workbook for another plan
+    or agency, a level the item does not have, a review date that cannot be read."""

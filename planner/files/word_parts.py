@@ -6,6 +6,8 @@ repeat on each page and rows that never split. The plan (planner.files.word) and
 
 from __future__ import annotations
 
+from typing import Any
+
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -22,7 +24,7 @@ BODY_SIZE = Pt(13)
 TABLE_SIZE = Pt(10.5)
 
 
-def portrait_document() -> object:
+def portrait_document() -> Any:
     """A new A4 portrait document with the administrative margins (3 cm left, 2 cm elsewhere) and body style."""
     doc = Document()
     base_style(doc)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
@@ -38,9 +39,10 @@ from planner.files.excel.fields import (
     split_list,
     whole_number,
 )
+from planner.files.excel.progress import write_progress_sheet
 from planner.files.plan_table import self_assessed_max, table_groups
 from planner.methodology.model import Methodology
-from planner.methodology.scenario import validation_problems
+from planner.methodology.scenario import Scenario, scenario_from_json, validation_problems
 from planner.optimiser.effort import EFFORT_UNITS, EffortUnit
 from planner.optimiser.plan import Plan, PlanChange
 from planner.tables.reading import MAX_UPLOAD_BYTES, Column
@@ -52,8 +54,10 @@ from planner.tables.workbook import (
     read_table,
     write_text,
 )
+from planner.tracking.model import TrackedPlan
 
 PLAN_SHEET_KEY = "excel.sheet.plan"
+BASELINE_SHEET_KEY = "excel.sheet.baseline"
 SUMMARY_SHEET_KEY = "excel.sheet.summary"
 HEADER_TOP = 4
 HEADER_BOTTOM = 5
@@ -147,14 +151,21 @@ def effort_unit_label(unit: EffortUnit, lang: Lang) -> str:
 
 
 def write_plan_workbook(
-    plan: Plan, methodology: Methodology, lang: Lang = "vi", *, every_item: bool = True
+    plan: Plan,
+    methodology: Methodology,
+    lang: Lang = "vi",
+    *,
+    every_item: bool = True,
+    baseline: Scenario | None = None,
 ) -> bytes:
     """The plan as an .xlsx in the Lào Cai appendix layout, plus a summary sheet; Vietnamese unless `lang`.
 
     `methodology` gives the area and criterion names, their maxima and the table order; changes whose codes it
     does not know are listed after the table's areas, under no area row. With `every_item` (the default) the
     table lists every self-assessed item, as the seed appendices do, the changed rows marked; without it, only
-    the changes.
+    the changes. A progress sheet (planner.files.excel.progress) follows, for tracking the plan through the year;
+    with `baseline`, the scenario the plan was made from is kept in a hidden sheet, so a review of the filled-in
+    workbook can re-optimise what is still open.
     """
     wb = styles.new_workbook()
     styles.instructions_sheet(
@@ -173,7 +184,34 @@ def write_plan_workbook(
     write_plan_table(ws, plan, methodology, lang, every_item=every_item)
     summary = wb.create_sheet(t(SUMMARY_SHEET_KEY, lang))
     _write_summary(summary, plan, methodology, lang)
+    write_progress_sheet(wb, TrackedPlan(plan=plan, baseline=baseline), methodology, lang)
+    if baseline is not None:
+        _write_baseline(wb, baseline, lang)
     return styles.finished_bytes(wb)
+
+
+#: A cell holds at most 32 767 characters; the scenario's JSON is split into rows of this many.
+_BASELINE_CHUNK = 30_000
+
+
+def _write_baseline(wb: Workbook, baseline: Scenario, lang: Lang) -> None:
+    ws = wb.create_sheet(t(BASELINE_SHEET_KEY, lang))
+    text = baseline.to_json()
+    for index in range(0, len(text), _BASELINE_CHUNK):
+        write_text(ws.cell(row=index // _BASELINE_CHUNK + 1, column=1), text[index : index + _BASELINE_CHUNK])
+    ws.sheet_state = "hidden"
+    styles.protect(ws)
+
+
+def read_plan_baseline(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Scenario | None:
+    """The scenario a plan workbook was made from, None when it was written without one."""
+    wb = open_workbook(data, max_bytes=max_bytes)
+    try:
+        ws = find_sheet(wb, headers(BASELINE_SHEET_KEY))
+    except ImportFileError:
+        return None
+    text = "".join(str(ws.cell(row=r, column=1).value or "") for r in range(1, ws.max_row + 1))
+    return scenario_from_json(text)
 
 
 def _title(plan: Plan, lang: Lang) -> str:
