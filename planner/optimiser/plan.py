@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pydantic import Field, computed_field
+from typing import Any
+
+from pydantic import Field, computed_field, model_validator
 
 from planner.core.i18n import Lang
 from planner.core.model import FrozenModel
 from planner.core.text import agency_name
 from planner.optimiser.effort import EffortUnit
+
+
+def _drop_derived(data: Any, names: tuple[str, ...]) -> Any:
+    """A dumped model carries its computed fields; reading it back recomputes them, so they are dropped (a
+    stored plan, read again, must not be refused for the totals it printed)."""
+    if isinstance(data, dict) and any(name in data for name in names):
+        return {key: value for key, value in data.items() if key not in names}
+    return data
 
 
 class LevelChange(FrozenModel):
@@ -34,6 +44,11 @@ class LevelChange(FrozenModel):
     to_points: float
     effort: float = 0.0
     effort_is_default: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_derived(cls, data: Any) -> Any:
+        return _drop_derived(data, ("points_gain",))
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -83,6 +98,11 @@ class Plan(FrozenModel):
     #: assignment table the seed appendices are, with the changed rows marked.
     unchanged: tuple[PlanChange, ...] = ()
     notes: str = Field(default="", max_length=5000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_derived(cls, data: Any) -> Any:
+        return _drop_derived(data, ("points_gain", "total_effort"))
 
     @computed_field  # type: ignore[prop-decorator]
     @property
