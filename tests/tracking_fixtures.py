@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from planner.core.data import data_dir
 from planner.files.scenario_file import read_scenario_file
 from planner.methodology.catalog import load_bundled_methodology
 from planner.methodology.model import Methodology
@@ -25,7 +26,6 @@ from planner.optimiser.levers import build_levers
 from planner.optimiser.plan import Plan
 from planner.optimiser.plan_builder import plan_from_result
 from planner.optimiser.solver import optimise_for_rank
-from planner.core.data import data_dir
 from planner.tracking.model import TrackedPlan
 
 DEADLINES = {

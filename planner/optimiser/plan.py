@@ -8,7 +8,6 @@ gained and the effort. The plan is data, so the same object feeds the screen, th
 from __future__ import annotations
 
 from collections import defaultdict
-
 from typing import Any
 
 from pydantic import Field, computed_field, model_validator

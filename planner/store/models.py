@@ -132,3 +132,58 @@ class MethodologyVersionRow(Base):
     saved_at: Mapped[datetime] = mapped_column(UtcDateTime)
     saved_by: Mapped[str] = mapped_column(String(OWNER_LENGTH))
     note: Mapped[str] = mapped_column(String(NOTE_LENGTH))
+
+
+class TrackedPlanRow(Base):
+    """A plan adopted for tracking: the TrackedPlan JSON without its updates and reviews (those have tables)."""
+
+    __tablename__ = "tracked_plan"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    province: Mapped[str | None] = mapped_column(String(100))
+    year: Mapped[int | None]
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(OWNER_LENGTH))
+
+
+class TrackedUpdateRow(Base):
+    """One progress report on one row; append-only, numbered per plan."""
+
+    __tablename__ = "tracked_update"
+    __table_args__ = (CheckConstraint("seq >= 1", name="seq_positive"),)
+
+    plan_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("tracked_plan.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60))
+    agency: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class TrackedReviewRow(Base):
+    __tablename__ = "tracked_review"
+
+    plan_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("tracked_plan.id", ondelete="CASCADE"), primary_key=True
+    )
+    as_of: Mapped[str] = mapped_column(String(10), primary_key=True)
+    content: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AgencyLinkRow(Base):
+    """An agency's link to its rows of a plan: only the SHA-256 of the token is kept, so a copy of the database
+    does not hand out the links."""
+
+    __tablename__ = "agency_link"
+    __table_args__ = (Index("ix_agency_link_plan", "plan_id"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(String(36), ForeignKey("tracked_plan.id", ondelete="CASCADE"))
+    agency: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked: Mapped[bool] = mapped_column(default=False)

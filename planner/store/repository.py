@@ -482,6 +482,17 @@ class ScenarioStore:
 
     # Plumbing ---------------------------------------------------------------------------------------------
 
+    def write(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in one write transaction, retried on a lost race: what the store's other repositories
+        (planner.store.tracked) write through."""
+        return self._write_txn(work)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read session with database failures reported as StoreErrors."""
+        with _guard(self._engine), self._read() as session:
+            yield session
+
     def _write_txn(self, work: Callable[[Session], T]) -> T:
         """Run `work` in a write transaction; a lost race for a version number is retried, then reported."""
         attempt = 0

@@ -15,7 +15,18 @@ ROOT = Path(__file__).resolve().parents[2]
 PLANNER = ROOT / "planner"
 
 #: The layers from the bottom up. A module may import its own layer and the layers before it, never after.
-LAYERS = ("core", "tables", "methodology", "field", "optimiser", "tracking", "charts", "files", "store", "cli")
+LAYERS = (
+    "core",
+    "tables",
+    "methodology",
+    "field",
+    "optimiser",
+    "tracking",
+    "charts",
+    "files",
+    "store",
+    "cli",
+)
 #: Modules of the package root that belong to a layer: `python -m planner` is the CLI.
 ROOT_MODULES = {"planner": "core", "planner.__main__": "cli"}
 

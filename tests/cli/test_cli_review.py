@@ -111,7 +111,7 @@ def test_the_report_is_written(plan_xlsx: Path, tmp_path: Path) -> None:
     data = _review(str(plan_xlsx), "--as-of", "2019-06-30", "--docx", str(out))
     assert data["docx"] == str(out)
     doc = Document(io.BytesIO(out.read_bytes()))
-    assert any("BÁO CÁO" == p.text for p in doc.paragraphs)
+    assert any(p.text == "BÁO CÁO" for p in doc.paragraphs)
 
 
 def test_bad_date_and_a_workbook_for_another_plan_are_refused(plan_xlsx: Path, tmp_path: Path) -> None:
