@@ -250,14 +250,19 @@ def save_active_as_copy() -> None:
     state.notify("app.store.saved_copy", name=stored.name)
 
 
+#: Parameters the scenario's own URL state leaves in place.
+KEPT_PARAMS = ("t",)
+
+
 def sync_url() -> None:
     """Keep `?w=<token>&a=<active>&k=<compared>` in the URL once something was autosaved (and drop a share
     parameter then): a reload, the back button or a bookmark restores the same scenarios, the same active one
     and the same compared set (the page is in the URL's path)."""
     if not st.session_state.get(SAVED_KEY):
         return
-    wanted = url_state()
     params = st.query_params
+    # an agency's link (?t=…, ui/tracking_view) stays: a reload must open the same agency's rows
+    wanted = url_state() | {k: str(params.get(k)) for k in KEPT_PARAMS if params.get(k)}
     if {k: params.get(k) for k in params} != wanted:
         params.from_dict(wanted)
 

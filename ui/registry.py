@@ -28,6 +28,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/optimiser.py", "optimiser", ":material/auto_fix_high:", "app.page.optimiser"),
     PageSpec("pages/path.py", "path", ":material/route:", "app.page.path"),
     PageSpec("pages/plan.py", "plan", ":material/checklist:", "app.page.plan"),
+    PageSpec("pages/tracking.py", "tracking", ":material/fact_check:", "app.page.tracking"),
     PageSpec("pages/methodology.py", "methodology", ":material/account_tree:", "app.page.methodology"),
     PageSpec("pages/data.py", "data", ":material/database:", "app.page.data"),
     PageSpec("pages/workshop.py", "workshop", ":material/co_present:", "app.page.workshop"),

@@ -32,7 +32,7 @@ def test_the_app_opens_on_lao_cai_2019_with_its_published_total_and_rank(app: Ap
 
 def test_the_router_registers_every_page_of_the_registry_under_an_ascii_url() -> None:
     paths = [spec.url_path for spec in registry.PAGES]
-    assert len(set(paths)) == len(paths) == 9
+    assert len(set(paths)) == len(paths) == 10
     assert all(p.isascii() and p.isidentifier() for p in paths)
     assert all((registry.ROOT / spec.path).is_file() for spec in registry.PAGES)
     assert sum(spec.default for spec in registry.PAGES) == 1
