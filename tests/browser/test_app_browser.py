@@ -114,6 +114,7 @@ def _title_key(url_path: str) -> str:
         "optimiser": "app.optimiser.title",
         "path": "app.path.title",
         "plan": "app.plan.title",
+        "tracking": "app.tracking.title",
         "methodology": "app.methodology.title",
         "data": "app.data.title",
         "workshop": "app.workshop.title",
@@ -354,3 +355,35 @@ def test_the_decisions_appendix_in_word_becomes_a_scheme_compared_and_carried(
     idle(page)
     assert exceptions(page) == 0
     assert total(page) == "78,47 / 100"
+
+
+def test_an_agency_link_opens_only_that_agencys_rows(browser: Any, server: Server) -> None:
+    """Issue 12: the Sở Nội vụ issues links; the agency opening its own sees its three rows and none of the
+    notes another agency wrote, and its save reaches the shared store."""
+    from planner.store import ScenarioStore
+    from planner.store.tracked import TrackedPlans
+    from planner.tracking.model import Progress
+    from tests.tracking_fixtures import methodology, tracked_plan
+
+    url = "sqlite:///" + (server.log.parent / "store.sqlite3").as_posix()
+    with ScenarioStore.open(url) as store:
+        plans = TrackedPlans(store)
+        plan_id = plans.create(tracked_plan(), "test", name="Lào Cai 2019 (trình duyệt)")
+        plans.report(
+            plan_id, methodology(), [("8.2", Progress(status="in_progress", evidence="ghi chú riêng KH&ĐT"))]
+        )
+        links = plans.issue_links(plan_id)
+    context = browser.new_context(viewport=VIEWPORT)
+    tab = context.new_page()
+    try:
+        open_app(tab, f"{server.url}/tracking?t={links['Sở Tài chính']}")
+        tab.get_by_text(t("app.tracking.agency_title", "vi", agency="Sở Tài chính")).wait_for(timeout=30_000)
+        assert exceptions(tab) == 0
+        cells = tab.locator("[data-testid=stDataFrame] [role=gridcell]").all_inner_texts()
+        codes = [c for c in cells if c in {"1.5", "2.3", "6.2.3", "6.3.1", "6.3.2", "8.2", "8.4"}]
+        assert codes == ["6.2.3", "6.3.1", "6.3.2"], cells[:20]
+        assert "ghi chú riêng KH&ĐT" not in tab.content()
+        assert "t=" in tab.url  # the link survives the app's own URL state
+        shot(tab, "tracking-agency")
+    finally:
+        context.close()
