@@ -378,6 +378,11 @@ def test_an_agency_link_opens_only_that_agencys_rows(browser: Any, server: Serve
     try:
         open_app(tab, f"{server.url}/tracking?t={links['Sở Tài chính']}")
         tab.get_by_text(t("app.tracking.agency_title", "vi", agency="Sở Tài chính")).wait_for(timeout=30_000)
+        # the grid draws its cells after the page's run: wait for the first row on a loaded machine
+        tab.locator("[data-testid=stDataFrame] [role=gridcell]", has_text="6.2.3").first.wait_for(
+            state="attached", timeout=30_000
+        )
+        idle(tab)
         assert exceptions(tab) == 0
         cells = tab.locator("[data-testid=stDataFrame] [role=gridcell]").all_inner_texts()
         codes = [c for c in cells if c in {"1.5", "2.3", "6.2.3", "6.3.1", "6.3.2", "8.2", "8.4"}]
