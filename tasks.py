@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """One entry point for a fresh machine with only Python 3.11: set up, start, test, benchmark.
 
-    python3 tasks.py start     # create .venv, install, start the app on the bundled data
-    python3 tasks.py test      # create .venv, install, lint, type-check, run every test
+    python3 tasks.py start     # create .venv, install what the app needs, start it on the bundled data
+    python3 tasks.py test      # create .venv, install the app and the dev tools, lint, type-check, run every test
+    python3 tasks.py lock      # write constraints.txt: the exact versions the tests ran with
     python3 tasks.py bench     # run the benchmarks under bench/ and print their numbers
     python3 tasks.py screenshots  # browser tests writing docs/screenshots/ (the README's pictures)
 
@@ -21,7 +22,9 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
-STAMP = VENV / ".installed"
+CONSTRAINTS = ROOT / "constraints.txt"
+#: What each profile installs: the app alone (start) or with the test and lint tools (test, bench, screenshots).
+PROFILES = {"app": ".", "dev": ".[dev]"}
 
 
 def run(*args: str | os.PathLike[str], env: dict[str, str] | None = None) -> None:
@@ -29,22 +32,62 @@ def run(*args: str | os.PathLike[str], env: dict[str, str] | None = None) -> Non
     subprocess.run([str(a) for a in args], cwd=ROOT, check=True, env=env)
 
 
-def setup() -> None:
-    """Create .venv and install the project with its dev extras, again only when pyproject.toml changed."""
+def install_args(profile: str) -> list[str]:
+    """The pip arguments installing `profile`, held to the tested versions in constraints.txt."""
+    args = ["install", "--quiet", "-e", PROFILES[profile]]
+    if CONSTRAINTS.exists():
+        args += ["-c", str(CONSTRAINTS)]
+    return args
+
+
+def _stamp(profile: str) -> Path:
+    return VENV / f".installed-{profile}"
+
+
+def _digest(profile: str) -> str:
+    parts = [
+        (ROOT / "pyproject.toml").read_bytes(),
+        CONSTRAINTS.read_bytes() if CONSTRAINTS.exists() else b"",
+    ]
+    return hashlib.sha256(b"\0".join([*parts, profile.encode()])).hexdigest()
+
+
+def setup(profile: str = "dev") -> None:
+    """Create .venv and install `profile` ("app": what the app needs; "dev": with pytest, ruff, mypy, Playwright),
+    again only when pyproject.toml or constraints.txt changed. A dev install serves the app too."""
     if sys.version_info < (3, 11):  # noqa: UP036 - tasks.py runs on whatever python3 the user has
         sys.exit("PAR Planner needs Python 3.11 or newer.")
     if not PY.exists():
         run(sys.executable, "-m", "venv", VENV)
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text() == digest:
-        return
+    for done in ("dev", profile) if profile == "app" else (profile,):
+        stamp = _stamp(done)
+        if stamp.exists() and stamp.read_text() == _digest(done):
+            return
     run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(PY, "-m", "pip", "install", "--quiet", "-e", ".[dev]")
-    STAMP.write_text(digest)
+    run(PY, "-m", "pip", *install_args(profile))
+    _stamp(profile).write_text(_digest(profile))
+
+
+def lock() -> None:
+    """constraints.txt from the dev environment: every installed distribution at its version (the project, pip
+    and setuptools excluded), so a fresh machine installs what the tests ran with."""
+    setup("dev")
+    frozen = subprocess.run(
+        [str(PY), "-m", "pip", "freeze", "--exclude-editable"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    skip = ("pip==", "setuptools==", "wheel==", "par-planner==", "par_planner==")
+    pins = sorted(
+        (line for line in frozen if "==" in line and not line.lower().startswith(skip)), key=str.lower
+    )
+    header = (
+        "# The versions the test suite ran with; written by `python3 tasks.py lock`, used by every install.\n"
+    )
+    CONSTRAINTS.write_text(header + "\n".join(pins) + "\n", encoding="utf-8")
+    print(f"constraints.txt: {len(pins)} pins")
 
 
 def start(extra: list[str]) -> None:
-    setup()
+    setup("app")
     port = os.environ.get("PORT", "8501")
     os.execv(str(PY), [str(PY), "-m", "streamlit", "run", "streamlit_app.py", "--server.port", port, *extra])
 
@@ -76,11 +119,13 @@ def bench(extra: list[str]) -> None:
 def main() -> None:
     command, *extra = sys.argv[1:] or ["help"]
     if command == "setup":
-        setup()
+        setup(*extra[:1])
     elif command == "start":
         start(extra)
     elif command == "test":
         test(extra)
+    elif command == "lock":
+        lock()
     elif command == "bench":
         bench(extra)
     elif command == "screenshots":
