@@ -64,20 +64,26 @@ def main() -> None:
         "rank-5 plan": TrackedPlan(plan=lao_cai_plan(), baseline=lao_cai_baseline()),
         "every movable item": every_item_plan(),
     }
-    print(f"{'plan':22} {'tasks':>5} {'review':>14} {'agency xlsx':>14} {'plan xlsx':>12} {'Word report':>14}")
+    print(
+        f"{'plan':22} {'tasks':>5} {'review':>14} {'agency xlsx':>14} {'plan xlsx':>12} {'Word report':>14}"
+    )
     for name, tracked in cases.items():
-        tracked = half_done(tracked, 12)
-        comp = competition()
-        review = review_plan(tracked, m, date(2019, 6, 30), competition=comp)
-        agency = max(tracked.agencies(), key=lambda a: len(tracked.rows_of(a)))
-        r_med, r_max = timed(lambda: review_plan(tracked, m, date(2019, 6, 30), competition=comp))
-        a_med, _ = timed(lambda: read_progress_workbook(write_agency_workbook(tracked, m, agency), m))
-        p_med, _ = timed(lambda: write_plan_workbook(tracked.plan, m, baseline=tracked.baseline), runs=3)
-        w_med, _ = timed(lambda: write_review_document(review, tracked), runs=3)
-        print(
-            f"{name:22} {len(tracked.rows):>5} {r_med:>8.3f}/{r_max:.3f}s {a_med:>13.3f}s {p_med:>11.3f}s "
-            f"{w_med:>13.3f}s   next: {review.next_status}, {len(review.next)} rows"
-        )
+        measure(name, half_done(tracked, 12))
+
+
+def measure(name: str, tracked: TrackedPlan) -> None:
+    m = methodology()
+    comp = competition()
+    review = review_plan(tracked, m, date(2019, 6, 30), competition=comp)
+    agency = max(tracked.agencies(), key=lambda a: len(tracked.rows_of(a)))
+    r_med, r_max = timed(lambda: review_plan(tracked, m, date(2019, 6, 30), competition=comp))
+    a_med, _ = timed(lambda: read_progress_workbook(write_agency_workbook(tracked, m, agency), m))
+    p_med, _ = timed(lambda: write_plan_workbook(tracked.plan, m, baseline=tracked.baseline), runs=3)
+    w_med, _ = timed(lambda: write_review_document(review, tracked), runs=3)
+    print(
+        f"{name:22} {len(tracked.rows):>5} {r_med:>8.3f}/{r_max:.3f}s {a_med:>13.3f}s {p_med:>11.3f}s "
+        f"{w_med:>13.3f}s   next: {review.next_status}, {len(review.next)} rows"
+    )
 
 
 if __name__ == "__main__":

@@ -326,17 +326,7 @@ def office_view(plans: TrackedPlans, plan_id: str) -> None:
             c3.metric(t("app.tracking.p_target", k=review.target_rank), prob(review.p_target))
         if review.gap is not None:
             c4.metric(t("app.tracking.gap"), points(review.gap))
-        st.caption(
-            t(
-                "app.tracking.counts",
-                done=review.done,
-                in_progress=review.in_progress,
-                not_started=review.not_started,
-                failed=review.failed,
-                late=len(review.late),
-                at_risk=len(review.at_risk),
-            )
-        )
+        st.caption(t("app.tracking.counts", **review.counts()))
         st.caption(t("tracking.rule.in_progress"))
         chartview.show(
             ("review", plan_id, tuple(review.forecast), review.score_needed, lang(), projector),

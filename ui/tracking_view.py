@@ -19,7 +19,7 @@ import streamlit as st
 from planner.core.errors import PlannerError, StoreError, TrackingError
 from planner.core.text import fold
 from planner.methodology.model import Methodology
-from planner.methodology.scoring import item_options
+from planner.methodology.scoring import levels_of
 from planner.store.tracked import TrackedPlans
 from planner.tracking.model import STATUSES, Progress, Status, TrackedPlan, status_key
 from planner.tracking.review import Review
@@ -80,9 +80,7 @@ def _status_of(label: object) -> Status:
 
 
 def _level_labels(m: Methodology, code: str) -> list[tuple[str, str]]:
-    if code not in m.item_index:
-        return []
-    return [(o.id, o.label(lang())) for o in item_options(m.item(code))]
+    return [(o.id, o.label(lang())) for o in levels_of(m, code)]
 
 
 def rows_frame(tracked: TrackedPlan, m: Methodology, agency: str | None) -> pd.DataFrame:

@@ -83,17 +83,7 @@ def _results(doc: object, review: Review, lang: Lang) -> None:
     total = len(review.rows)
     parts.paragraph(
         doc,
-        t(
-            "word.review.results.counts",
-            lang,
-            total=total,
-            done=review.done,
-            in_progress=review.in_progress,
-            not_started=review.not_started,
-            failed=review.failed,
-            late=len(review.late),
-            at_risk=len(review.at_risk),
-        ),
+        t("word.review.results.counts", lang, total=total, **review.counts()),
         indent=True,
     )
     parts.paragraph(

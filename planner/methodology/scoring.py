@@ -339,6 +339,16 @@ def item_options(item: ScoredItem) -> tuple[LevelOption, ...]:
     return item.rule.options(item.max_centi)
 
 
+def levels_of(m: Methodology, code: str) -> tuple[LevelOption, ...]:
+    """The levels of item `code` under `m`, lowest first; empty when the scheme has no such item."""
+    return item_options(m.item(code)) if code in m.item_index else ()
+
+
+def level_of(m: Methodology, code: str, level: str) -> LevelOption | None:
+    """Item `code`'s level with id `level`, None when the item or the level is not in the scheme."""
+    return next((o for o in levels_of(m, code) if o.id == level), None)
+
+
 def current_option(item: ScoredItem, centi: int) -> LevelOption:
     """The highest level whose points do not exceed `centi` (the level an item is "at")."""
     options = item_options(item)

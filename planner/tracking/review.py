@@ -31,7 +31,7 @@ from planner.core.text import agency_key, agency_name
 from planner.methodology.model import Methodology
 from planner.methodology.rules import from_centi, to_centi
 from planner.methodology.scenario import ItemSetting
-from planner.methodology.scoring import item_options
+from planner.methodology.scoring import level_of
 from planner.optimiser.competition import Competition
 from planner.optimiser.effort import EffortEntry, EffortTable, ItemConstraint
 from planner.optimiser.levers import build_levers
@@ -139,6 +139,18 @@ class Review(FrozenModel):
     #: Every review of the plan up to this one (the forecast through the year), oldest first.
     forecast: tuple[ReviewPoint, ...] = ()
 
+    def counts(self) -> dict[str, int]:
+        """The rows by status, with the late and at-risk counts: what the page's caption and the report's first
+        paragraph both say."""
+        return {
+            "done": self.done,
+            "in_progress": self.in_progress,
+            "not_started": self.not_started,
+            "failed": self.failed,
+            "late": len(self.late),
+            "at_risk": len(self.at_risk),
+        }
+
     def point(self) -> ReviewPoint:
         return ReviewPoint(
             as_of=self.as_of.isoformat(),
@@ -187,22 +199,13 @@ class Review(FrozenModel):
         }
 
 
-def _level_centi(methodology: Methodology, code: str, level: str) -> int | None:
-    if code not in methodology.item_index:
-        return None
-    for option in item_options(methodology.item(code)):
-        if option.id == level:
-            return option.centi
-    return None
-
-
 def _reached_centi(methodology: Methodology, row: PlanChange, progress: Progress) -> int:
     """The points of the level a row has reached: its reported level, else (done) the planned one, else baseline."""
     from_centi_ = to_centi(row.from_points)
     if progress.reached_level is not None:
-        found = _level_centi(methodology, row.code, progress.reached_level)
+        found = level_of(methodology, row.code, progress.reached_level)
         if found is not None:
-            return found
+            return found.centi
     return to_centi(row.to_points) if progress.status == "done" else from_centi_
 
 

@@ -14,15 +14,8 @@ from datetime import UTC, datetime
 
 from planner.core.errors import Problem, TrackingError
 from planner.methodology.model import Methodology
-from planner.methodology.scoring import item_options
+from planner.methodology.scoring import levels_of
 from planner.tracking.model import Progress, RowUpdate, TrackedPlan, UpdateSource
-
-
-def level_ids(methodology: Methodology, code: str) -> tuple[str, ...]:
-    """The level ids of item `code`'s rule, lowest first (empty for an item the scheme does not have)."""
-    if code not in methodology.item_index:
-        return ()
-    return tuple(o.id for o in item_options(methodology.item(code)))
 
 
 def checked_updates(
@@ -43,7 +36,7 @@ def checked_updates(
             problems.append(Problem("tracking.not_your_row", {"code": code, "agency": agency}))
             continue
         if progress.reached_level is not None:
-            levels = level_ids(methodology, code)
+            levels = tuple(o.id for o in levels_of(methodology, code))
             if progress.reached_level not in levels:
                 problems.append(
                     Problem(

@@ -28,7 +28,7 @@ from planner.core.text import agency_key, fold
 from planner.files.excel import styles
 from planner.files.excel.fields import LIST_SEPARATOR, headers, read_info_rows
 from planner.methodology.model import Methodology
-from planner.methodology.scoring import item_options
+from planner.methodology.scoring import level_of, levels_of
 from planner.optimiser.plan import Plan
 from planner.tables.reading import MAX_UPLOAD_BYTES, Column
 from planner.tables.workbook import (
@@ -76,12 +76,8 @@ def plan_digest(plan: Plan) -> str:
 
 
 def _level_label(methodology: Methodology, code: str, level: str | None, lang: Lang) -> str:
-    if level is None or code not in methodology.item_index:
-        return level or ""
-    for option in item_options(methodology.item(code)):
-        if option.id == level:
-            return option.label(lang)
-    return level
+    option = level_of(methodology, code, level) if level is not None else None
+    return option.label(lang) if option is not None else (level or "")
 
 
 def write_progress_sheet(
@@ -150,8 +146,8 @@ def write_progress_sheet(
             )
         status_cells.append(f"{styles.column_letter(_POSITION['status'])}{r}")
         percent_cells.append(f"{styles.column_letter(_POSITION['percent'])}{r}")
-        if row.code in methodology.item_index:
-            labels = [o.label(lang) for o in item_options(methodology.item(row.code))]
+        labels = [o.label(lang) for o in levels_of(methodology, row.code)]
+        if labels:
             styles.list_validation(
                 ws, lists.add(labels), [f"{styles.column_letter(_POSITION['reached'])}{r}"], lang
             )
@@ -250,10 +246,10 @@ def _status(row: TableRow) -> Status:
 
 def _reached(row: TableRow, methodology: Methodology, code: str) -> str | None:
     text = row.text("reached")
-    if not text or code not in methodology.item_index:
+    options = levels_of(methodology, code)
+    if not text or not options:
         return text or None
     folded = fold(text)
-    options = item_options(methodology.item(code))
     for option in options:
         if folded in (fold(option.id), fold(option.label_vi), fold(option.label_en)):
             return option.id
