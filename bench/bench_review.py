@@ -59,7 +59,6 @@ def every_item_plan() -> TrackedPlan:
 
 
 def main() -> None:
-    m = methodology()
     cases = {
         "rank-5 plan": TrackedPlan(plan=lao_cai_plan(), baseline=lao_cai_baseline()),
         "every movable item": every_item_plan(),
