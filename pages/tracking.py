@@ -10,7 +10,6 @@ from functools import partial
 
 import streamlit as st
 
-from planner import charts
 from planner.core.errors import PlannerError, StoreError
 from planner.files.appraisal import baseline_from_file
 from planner.files.excel.plan import read_plan_baseline, read_plan_workbook, write_plan_workbook
@@ -20,10 +19,9 @@ from planner.store.tracked import TrackedPlans
 from planner.tables.reading import UPLOAD_LIMIT_MB
 from planner.tracking.model import TrackedPlan
 from planner.tracking.results import compare_with_result, next_year_plan
-from planner.tracking.review import review_plan
-from ui import cache, chartview, persist, plan_view, position, state, tracking_view, views
+from ui import cache, persist, plan_view, position, state, tracking_view, views
 from ui.guard import require_entrypoint
-from ui.text import lang, num, points, prob, t
+from ui.text import lang, points, t
 
 require_entrypoint()
 
@@ -300,46 +298,13 @@ def office_view(plans: TrackedPlans, plan_id: str) -> None:
                 help=t("app.tracking.target_rank_help"),
             )  # fmt: skip
             projector = st.toggle(t("app.tracking.projector"), key="tracking.projector")
-        competition = None
-        plan = tracked.plan
-        if plan.year is not None and plan.province is not None:
-            try:
-                competition = position.competition_for_plan(m, plan.year, plan.province)
-            except PlannerError:
-                competition = None
         day = as_of if isinstance(as_of, date) else date.today()
         try:
-            review = review_plan(
-                tracked, m, day, competition=competition, target_rank=int(target_rank) or None
-            )
+            review = tracking_view.review_of(tracked, m, day, int(target_rank) or None)
         except PlannerError as exc:
             views.show_error(exc)
             return
-        c1, c2, c3, c4 = st.columns(4)
-        c1.metric(
-            t("app.tracking.expected"),
-            points(review.expected_score),
-            f"+{points(review.expected_score - review.baseline_score)}",
-        )
-        c2.metric(t("app.tracking.secured"), points(review.secured_score))
-        if review.p_target is not None and review.target_rank is not None:
-            c3.metric(t("app.tracking.p_target", k=review.target_rank), prob(review.p_target))
-        if review.gap is not None:
-            c4.metric(t("app.tracking.gap"), points(review.gap))
-        st.caption(t("app.tracking.counts", **review.counts()))
-        st.caption(t("tracking.rule.in_progress"))
-        chartview.show(
-            ("review", plan_id, tuple(review.forecast), review.score_needed, lang(), projector),
-            partial(
-                charts.review_forecast,
-                review.forecast,
-                lang(),
-                baseline=review.baseline_score,
-                planned=review.planned_score,
-                needed=review.score_needed,
-                large=projector,
-            ),
-        )
+        tracking_view.show_review(review, plan_id, large=projector)
         if st.button(t("app.tracking.keep_review"), icon=":material/bookmark_add:", key="tracking.keep"):
             try:
                 plans.keep_review(plan_id, review.point())
@@ -350,18 +315,6 @@ def office_view(plans: TrackedPlans, plan_id: str) -> None:
                     "app.tracking.review_kept", date=day.strftime("%d/%m/%Y")
                 )
                 st.rerun()
-        st.markdown(t("app.tracking.late_title"))
-        late = tracking_view.late_frame(review)
-        if late.empty:
-            st.caption(t("word.review.none_late"))
-        else:
-            st.dataframe(late, hide_index=True, width="stretch")
-        st.markdown(t("app.tracking.by_agency"))
-        st.dataframe(tracking_view.agency_frame(review), hide_index=True, width="stretch")
-        st.markdown(t("app.tracking.next_title"))
-        st.caption(t(f"word.review.next.{review.next_status}", effort=num(review.next_effort, 1, trim=True)))
-        if review.next:
-            st.dataframe(tracking_view.next_frame(review), hide_index=True, width="stretch")
         st.download_button(
             t("app.tracking.download_report"),
             data=partial(write_review_document, review, tracked, lang()),

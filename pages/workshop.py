@@ -6,7 +6,7 @@ import streamlit as st
 
 from planner import charts
 from planner.methodology.model import content_digest
-from ui import chartview, compare, share, sidebar, state, views
+from ui import chartview, compare, share, sidebar, state, tracking_view, views
 from ui.guard import require_entrypoint
 from ui.text import lang, pct, points, prob, t
 
@@ -69,6 +69,12 @@ with st.container(key="workshop"):
             ("area_bars_large", content_digest(card.methodology), card.item_centi, lang(), color),
             lambda: charts.area_bars(card, lang(), color=color, large=True),
         )
+    # the quarter's review, when this session has a tracked plan open (Theo dõi thực hiện): the meeting's screen
+    reviewed = tracking_view.session_review()
+    if reviewed is not None:
+        plan_id, review = reviewed
+        st.subheader(t("app.workshop.review", date=review.as_of.strftime("%d/%m/%Y")))
+        tracking_view.show_review(review, plan_id, large=True)
     st.subheader(t("app.workshop.share"))
     url = sidebar.share_url()
     code_column, link_column = st.columns([1, 3], vertical_alignment="center")

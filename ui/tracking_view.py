@@ -11,20 +11,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from planner import charts
 from planner.core.errors import PlannerError, StoreError, TrackingError
 from planner.core.text import fold
 from planner.methodology.model import Methodology
 from planner.methodology.scoring import levels_of
 from planner.store.tracked import TrackedPlans
 from planner.tracking.model import STATUSES, Progress, Status, TrackedPlan, status_key
-from planner.tracking.review import Review
-from ui import persist
-from ui.text import lang, num, points, t
+from planner.tracking.review import Review, review_plan
+from ui import cache, chartview, persist, position
+from ui.text import lang, num, points, prob, t
 
 PLAN_KEY = "_tracking_plan_id"
 TOKEN_PARAM = "t"
@@ -243,6 +245,78 @@ def next_frame(review: Review) -> pd.DataFrame:
             for s in review.next
         ]
     )
+
+
+def review_of(tracked: TrackedPlan, m: Methodology, day: date, target_rank: int | None) -> Review:
+    """The review as of `day` against the session's field (its size, rival changes and loaded tables)."""
+    competition = None
+    plan = tracked.plan
+    if plan.year is not None and plan.province is not None:
+        try:
+            competition = position.competition_for_plan(m, plan.year, plan.province)
+        except PlannerError:
+            competition = None
+    return review_plan(tracked, m, day, competition=competition, target_rank=target_rank)
+
+
+def session_review() -> tuple[str, Review] | None:
+    """The review of the plan this session has open on the Theo dõi page, as of the date and rank chosen there
+    (the workshop page shows it large); None when no plan is open or the store is away."""
+    plan_id = st.session_state.get(PLAN_KEY)
+    repository = plans() if isinstance(plan_id, str) else None
+    if repository is None or not isinstance(plan_id, str):
+        return None
+    try:
+        tracked = repository.get(plan_id)
+        m = cache.methodology(tracked.plan.methodology)
+        chosen = st.session_state.get("tracking.as_of")
+        day = chosen if isinstance(chosen, date) else as_of_default(tracked)
+        rank = st.session_state.get("tracking.rank")
+        return plan_id, review_of(tracked, m, day, int(rank) if rank else tracked.plan.target_rank)
+    except PlannerError:
+        return None
+
+
+def show_review(review: Review, plan_id: str, *, large: bool) -> None:
+    """The review's figures, forecast chart, late list, agencies and next steps: on the Theo dõi page and, large,
+    on the workshop page."""
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(
+        t("app.tracking.expected"),
+        points(review.expected_score),
+        f"+{points(review.expected_score - review.baseline_score)}",
+    )
+    c2.metric(t("app.tracking.secured"), points(review.secured_score))
+    if review.p_target is not None and review.target_rank is not None:
+        c3.metric(t("app.tracking.p_target", k=review.target_rank), prob(review.p_target))
+    if review.gap is not None:
+        c4.metric(t("app.tracking.gap"), points(review.gap))
+    st.caption(t("app.tracking.counts", **review.counts()))
+    st.caption(t("tracking.rule.in_progress"))
+    chartview.show(
+        ("review", plan_id, tuple(review.forecast), review.score_needed, lang(), large),
+        partial(
+            charts.review_forecast,
+            review.forecast,
+            lang(),
+            baseline=review.baseline_score,
+            planned=review.planned_score,
+            needed=review.score_needed,
+            large=large,
+        ),
+    )
+    st.markdown(t("app.tracking.late_title"))
+    late = late_frame(review)
+    if late.empty:
+        st.caption(t("word.review.none_late"))
+    else:
+        st.dataframe(late, hide_index=True, width="stretch")
+    st.markdown(t("app.tracking.by_agency"))
+    st.dataframe(agency_frame(review), hide_index=True, width="stretch")
+    st.markdown(t("app.tracking.next_title"))
+    st.caption(t(f"word.review.next.{review.next_status}", effort=num(review.next_effort, 1, trim=True)))
+    if review.next:
+        st.dataframe(next_frame(review), hide_index=True, width="stretch")
 
 
 def as_of_default(tracked: TrackedPlan) -> date:

@@ -137,3 +137,25 @@ def test_the_review_tab_lists_late_rows_as_of_the_date(stored: tuple[str, dict[s
     assert list(late[t("word.col.stt", "vi")]) == ["1.5", "6.2.3", "8.2"]
     assert list(late[t("app.tracking.col.state", "vi")]) == ["còn 0 ngày", "chậm 91 ngày", "chậm 30 ngày"]
     assert metric(at, t("app.tracking.expected", "vi")) == "78,67"  # 78,47 + 0,2
+
+
+def test_the_workshop_page_shows_the_review_large(stored: tuple[str, dict[str, str], str]) -> None:
+    plan_id, _, _ = stored
+    at = _open(plan_id)
+    at.session_state["tracking.as_of"] = date(2019, 6, 30)
+    at.run()
+    at.switch_page("pages/workshop.py").run()
+    no_exception(at)
+    assert any(h.value == t("app.workshop.review", "vi", date="30/06/2019") for h in at.subheader)
+    assert metric(at, t("app.tracking.expected", "vi")) == "78,67"
+    late = next(df.value for df in at.dataframe if t("app.tracking.col.due", "vi") in df.value.columns)
+    assert list(late[t("word.col.stt", "vi")]) == ["1.5", "6.2.3", "8.2"]
+
+
+def test_the_workshop_page_without_a_tracked_plan_has_no_review(
+    stored: tuple[str, dict[str, str], str],
+) -> None:
+    at = _open()
+    at.switch_page("pages/workshop.py").run()
+    no_exception(at)
+    assert not any(h.value.startswith("Sơ kết") for h in at.subheader)
