@@ -4,6 +4,7 @@
     python3 tasks.py start     # create .venv, install what the app needs, start it on the bundled data
     python3 tasks.py test      # create .venv, install the app and the dev tools, lint, type-check, run every test
     python3 tasks.py lock      # write constraints.txt: the exact versions the tests ran with
+    python3 tasks.py fuzz      # every file reader fuzzed, 1,000 cases per target (PAR_PLANNER_FUZZ_EXAMPLES)
     python3 tasks.py bench     # run the benchmarks under bench/ and print their numbers
     python3 tasks.py screenshots  # browser tests writing docs/screenshots/ (the README's pictures)
 
@@ -108,6 +109,24 @@ def screenshots(extra: list[str]) -> None:
     run(PY, "-m", "pytest", "-p", "no:cacheprovider", "tests/browser", *extra, env=env)
 
 
+def fuzz(extra: list[str]) -> None:
+    """The readers under Hypothesis with many more cases than the normal run (tests/fuzz)."""
+    setup()
+    env = {**os.environ, "PAR_PLANNER_FUZZ_EXAMPLES": os.environ.get("PAR_PLANNER_FUZZ_EXAMPLES", "1000")}
+    workers = os.environ.get("PAR_TEST_WORKERS", "2")
+    args = [
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-n",
+        workers,
+        "--hypothesis-show-statistics",
+        "tests/fuzz",
+    ]
+    run(PY, *args, *extra, env=env)
+
+
 def bench(extra: list[str]) -> None:
     setup()
     for script in sorted((ROOT / "bench").glob("bench_*.py")):
@@ -124,6 +143,8 @@ def main() -> None:
         start(extra)
     elif command == "test":
         test(extra)
+    elif command == "fuzz":
+        fuzz(extra)
     elif command == "lock":
         lock()
     elif command == "bench":
