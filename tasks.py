@@ -4,6 +4,8 @@
     python3 tasks.py start     # create .venv, install what the app needs, start it on the bundled data
     python3 tasks.py test      # create .venv, install the app and the dev tools, lint, type-check, run every test
     python3 tasks.py lock      # write constraints.txt: the exact versions the tests ran with
+    python3 tasks.py wheelhouse   # download every package the app needs into wheelhouse/ (for a room offline)
+    python3 tasks.py start --offline  # install from wheelhouse/ only (no network), then start
     python3 tasks.py fuzz      # every file reader fuzzed, 1,000 cases per target (PAR_PLANNER_FUZZ_EXAMPLES)
     python3 tasks.py bench     # run the benchmarks under bench/ and print their numbers
     python3 tasks.py screenshots  # browser tests writing docs/screenshots/ (the README's pictures)
@@ -24,6 +26,9 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 CONSTRAINTS = ROOT / "constraints.txt"
+WHEELHOUSE = ROOT / "wheelhouse"
+#: What an isolated build of the project needs (pyproject's build-system), kept in the wheelhouse too.
+BUILD_TOOLS = ("setuptools>=77", "wheel")
 #: What each profile installs: the app alone (start) or with the test and lint tools (test, bench, screenshots).
 PROFILES = {"app": ".", "dev": ".[dev]"}
 
@@ -33,12 +38,26 @@ def run(*args: str | os.PathLike[str], env: dict[str, str] | None = None) -> Non
     subprocess.run([str(a) for a in args], cwd=ROOT, check=True, env=env)
 
 
-def install_args(profile: str) -> list[str]:
-    """The pip arguments installing `profile`, held to the tested versions in constraints.txt."""
+def install_args(profile: str, *, offline: bool = False, wheels: Path = WHEELHOUSE) -> list[str]:
+    """The pip arguments installing `profile`, held to the tested versions in constraints.txt; `offline` takes
+    every package from wheelhouse/ and never touches the network."""
     args = ["install", "--quiet", "-e", PROFILES[profile]]
     if CONSTRAINTS.exists():
         args += ["-c", str(CONSTRAINTS)]
+    if offline:
+        args += ["--no-index", "--find-links", str(wheels)]
     return args
+
+
+def wheelhouse(extra: list[str]) -> None:
+    """wheelhouse/ (or the folder given): every package the app needs at its pinned version, and the build tools,
+    so a laptop in a room without internet installs with `start --offline`."""
+    target = Path(extra[0]) if extra else WHEELHOUSE
+    target.mkdir(parents=True, exist_ok=True)
+    pins = ["-c", str(CONSTRAINTS)] if CONSTRAINTS.exists() else []
+    run(sys.executable, "-m", "pip", "download", "--quiet", "--dest", target, *pins, ".")
+    run(sys.executable, "-m", "pip", "download", "--quiet", "--dest", target, *BUILD_TOOLS)
+    print(f"{target}: {len(list(target.iterdir()))} files")
 
 
 def _stamp(profile: str) -> Path:
@@ -53,7 +72,7 @@ def _digest(profile: str) -> str:
     return hashlib.sha256(b"\0".join([*parts, profile.encode()])).hexdigest()
 
 
-def setup(profile: str = "dev") -> None:
+def setup(profile: str = "dev", *, offline: bool = False) -> None:
     """Create .venv and install `profile` ("app": what the app needs; "dev": with pytest, ruff, mypy, Playwright),
     again only when pyproject.toml or constraints.txt changed. A dev install serves the app too."""
     if sys.version_info < (3, 11):  # noqa: UP036 - tasks.py runs on whatever python3 the user has
@@ -64,8 +83,9 @@ def setup(profile: str = "dev") -> None:
         stamp = _stamp(done)
         if stamp.exists() and stamp.read_text() == _digest(done):
             return
-    run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(PY, "-m", "pip", *install_args(profile))
+    if not offline:
+        run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(PY, "-m", "pip", *install_args(profile, offline=offline))
     _stamp(profile).write_text(_digest(profile))
 
 
@@ -88,7 +108,9 @@ def lock() -> None:
 
 
 def start(extra: list[str]) -> None:
-    setup("app")
+    offline = "--offline" in extra
+    extra = [a for a in extra if a != "--offline"]
+    setup("app", offline=offline)
     port = os.environ.get("PORT", "8501")
     os.execv(str(PY), [str(PY), "-m", "streamlit", "run", "streamlit_app.py", "--server.port", port, *extra])
 
@@ -143,6 +165,8 @@ def main() -> None:
         start(extra)
     elif command == "test":
         test(extra)
+    elif command == "wheelhouse":
+        wheelhouse(extra)
     elif command == "fuzz":
         fuzz(extra)
     elif command == "lock":

@@ -62,3 +62,41 @@ def test_start_installs_the_app_alone_and_test_the_dev_tools() -> None:
         assert args[args.index("-c") + 1] == str(ROOT / "constraints.txt")
     runtime = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     assert not any(_norm(r).startswith(("pytest", "ruff", "mypy", "playwright")) for r in runtime)
+
+
+def test_a_room_without_internet_installs_from_the_wheelhouse(tmp_path: Path) -> None:
+    """`tasks.py wheelhouse` downloads (the one step with network), then a fresh environment installs with pip
+    cut off from every index and every configured mirror, and the installed planner scores the example."""
+    import os
+    import subprocess
+
+    wheels = tmp_path / "wheelhouse"
+    tasks.wheelhouse([str(wheels)])
+    assert any(p.name.startswith("streamlit-") for p in wheels.iterdir())
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    offline = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    offline["PIP_CONFIG_FILE"] = os.devnull  # no configured index, mirror or find-links: only the wheelhouse
+    subprocess.run(
+        [str(python), "-m", "pip", *tasks.install_args("app", offline=True, wheels=wheels)],
+        cwd=ROOT,
+        env=offline,
+        check=True,
+        timeout=900,
+    )
+    scored = subprocess.run(
+        [str(python), "-m", "planner", "score", "data/examples/lao-cai-2019.json", "--json"],
+        cwd=ROOT,
+        env=offline,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert '"total": 78.47' in scored.stdout
+    # the dev tools stay out of the app's install
+    listed = subprocess.run(
+        [str(python), "-m", "pip", "list"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "pytest" not in listed and "ruff" not in listed and "playwright" not in listed
