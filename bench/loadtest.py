@@ -160,9 +160,9 @@ class Session:
             if kind == "navigation":
                 run.pages = {p.url_pathname: p.page_script_hash for p in forward.navigation.app_pages}
                 # the default page's path is the site root: name it too
-                run.pages.update(
-                    {"overview": p.page_script_hash for p in forward.navigation.app_pages if p.is_default}
-                )
+                for page in forward.navigation.app_pages:
+                    if page.is_default:
+                        run.pages["overview"] = page.page_script_hash
                 self.pages.update(run.pages)
             elif kind == "delta":
                 if run.first_delta is None:
