@@ -321,6 +321,26 @@ async def _all(url: str, n: int, think: tuple[float, float], stats: Stats, stagg
     await asyncio.gather(*(one(i) for i in range(n)))
 
 
+def _in_own_thread(work: Any) -> None:
+    """Run `work` in a thread of its own: its event loop then never meets one the caller already runs (a test
+    process that drove Playwright has one)."""
+    import threading
+
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            work()
+        except BaseException as exc:  # re-raised in the caller
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, name="par-load")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
 def run_load(
     n: int, *, think: tuple[float, float] = (5.0, 10.0), url: str | None = None
 ) -> tuple[Stats, float]:
@@ -340,7 +360,7 @@ def run_load(
         os.sched_setaffinity(0, {1})
     try:
         stagger = 0.2 if think[1] > 0 else 0.05
-        asyncio.run(_all(url, n, think, stats, stagger))
+        _in_own_thread(lambda: asyncio.run(_all(url, n, think, stats, stagger)))
         rss = _rss_mb(server.process.pid) if server is not None else 0.0
     finally:
         if pinned:
