@@ -133,17 +133,21 @@ class Session:
         self.page = ""
         self.scenario: Scenario | None = None
         self.ws: Any = None
+        #: The query string the app last put in the address bar (?w=…&a=…): what a reload or a reconnect sends.
+        self.query = ""
 
     async def pause(self) -> None:
         low, high = self.think
         if high > 0:
             await asyncio.sleep(self.rng.uniform(low, high))
 
-    async def rerun(self, states: list[WidgetState] | None = None, page: str | None = None) -> Run:
+    async def rerun(
+        self, states: list[WidgetState] | None = None, page: str | None = None, query: str | None = None
+    ) -> Run:
         if page is not None:
             self.page = self.pages[page]
         message = BackMsg()
-        message.rerun_script.query_string = ""
+        message.rerun_script.query_string = self.query if query is None else query
         message.rerun_script.page_script_hash = self.page
         if states:
             message.rerun_script.widget_states.widgets.extend(states)
@@ -157,7 +161,9 @@ class Session:
             forward.ParseFromString(raw)
             kind = forward.WhichOneof("type")
             now = time.perf_counter()
-            if kind == "navigation":
+            if kind == "page_info_changed":
+                self.query = forward.page_info_changed.query_string
+            elif kind == "navigation":
                 run.pages = {p.url_pathname: p.page_script_hash for p in forward.navigation.app_pages}
                 # the default page's path is the site root: name it too
                 for page in forward.navigation.app_pages:

@@ -78,6 +78,8 @@ class PostgresServer:
     root: Path | None = None
     bin_dir: Path | None = None
     account: pwd.struct_passwd | None = None
+    #: The server's start options (`pg_ctl -o`), so that a fault test can start it again as it was.
+    options: str = ""
 
     def _conninfo(self) -> str:
         url = make_url(self.admin_url)
@@ -109,6 +111,19 @@ class PostgresServer:
     def probe(self) -> None:
         with psycopg.connect(self._conninfo(), autocommit=True, connect_timeout=10) as connection:
             connection.execute("SELECT 1")
+
+    def pause(self) -> None:
+        """Stop the server (fast shutdown: open connections are cut), as an outage would; `resume` starts it."""
+        assert self.root is not None and self.bin_dir is not None
+        _run(
+            self.account,
+            [str(self.bin_dir / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast", "-w", "stop"],
+        )
+
+    def resume(self) -> None:
+        assert self.root is not None and self.bin_dir is not None
+        _run(self.account, [str(self.bin_dir / "pg_ctl"), "-D", str(self.root / "data"), "-l",
+                            str(self.root / "server.log"), "-w", "-t", "60", "-o", self.options, "start"])  # fmt: skip
 
     def stop(self) -> None:
         if self.root is None or self.bin_dir is None:
@@ -178,7 +193,7 @@ def start_server() -> PostgresServer:
         shutil.rmtree(root, ignore_errors=True)
         raise
     url = f"postgresql+psycopg://postgres@/postgres?host={root}&port={PORT}"
-    server = PostgresServer(admin_url=url, root=root, bin_dir=bin_dir, account=account)
+    server = PostgresServer(admin_url=url, root=root, bin_dir=bin_dir, account=account, options=options)
     try:
         server.probe()
     except psycopg.Error as exc:

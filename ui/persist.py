@@ -39,6 +39,7 @@ ACTIVE_PARAM = "a"
 COMPARED_PARAM = "k"
 TOKEN_KEY = "_work_token"
 STORE_ERROR_KEY = "_store_error"
+OPEN_FAILED_KEY = "_store_open_failed"
 SAVED_KEY = "_work_saved"
 OWNER = ""
 #: The environment that decides where the store is (planner.store.database_url reads these).
@@ -102,9 +103,11 @@ def store() -> ScenarioStore | None:
     except PlannerError as exc:
         failure = exc if isinstance(exc, StoreError) else StoreError("store.unavailable", url="-", detail="-")
         st.session_state[STORE_ERROR_KEY] = failure
+        st.session_state[OPEN_FAILED_KEY] = True
         return None
-    shown = st.session_state.get(STORE_ERROR_KEY)
-    if isinstance(shown, StoreError) and shown.key == "store.unavailable":
+    # Only the failure to open is cleared here; a database that went away after it opened keeps its message
+    # until a write succeeds again (autosave clears it then).
+    if st.session_state.pop(OPEN_FAILED_KEY, False):
         st.session_state.pop(STORE_ERROR_KEY, None)
     return opened
 
