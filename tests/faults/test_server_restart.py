@@ -78,3 +78,19 @@ def test_a_killed_server_restarted_gives_back_the_autosaved_scenario(tmp_path: P
         stop_server(second)
     assert found["total"] is not None
     assert stats.errors == [], stats.errors  # the reopened header total is the edited scenario's
+
+
+def test_a_dropped_connection_reconnects_to_the_same_scenario(tmp_path: Path) -> None:
+    """A browser whose connection drops (Wi-Fi in a meeting room) opens a new session with the address it kept:
+    the scenario it was editing comes back from the autosave, on the same server."""
+    stats = Stats()
+    found: dict[str, object] = {}
+    server = start_server(tmp_path)
+    try:
+        _in_own_thread(lambda: found.update(edit=asyncio.run(_edit_until_autosaved(server.url, stats))))
+        query, expected = found["edit"]  # type: ignore[misc]
+        _in_own_thread(lambda: found.update(total=asyncio.run(_reopen(server.url, query, expected, stats))))
+    finally:
+        stop_server(server)
+    assert found["total"] is not None
+    assert stats.errors == [], stats.errors
