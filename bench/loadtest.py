@@ -120,9 +120,17 @@ class Session:
     """One person: a WebSocket session and the scenario it should be seeing."""
 
     def __init__(
-        self, url: str, index: int, think: tuple[float, float], stats: Stats, names: list[str]
+        self,
+        url: str,
+        index: int,
+        think: tuple[float, float],
+        stats: Stats,
+        names: list[str],
+        cookie: str = "",
     ) -> None:
         self.url = url.replace("http", "ws", 1) + "/_stcore/stream"
+        #: A Cookie header to send (a sticky proxy's node cookie, as a browser would keep it).
+        self.cookie = cookie
         self.index = index
         self.think = think
         self.stats = stats
@@ -219,8 +227,14 @@ class Session:
                 return key, widget
         raise LookupError(prefix)
 
+    def connect(self) -> Any:
+        headers = {"Cookie": self.cookie} if self.cookie else None
+        return websockets.connect(
+            self.url, subprotocols=["streamlit"], max_size=None, additional_headers=headers
+        )
+
     async def play(self) -> None:
-        async with websockets.connect(self.url, subprotocols=["streamlit"], max_size=None) as ws:
+        async with self.connect() as ws:
             self.ws = ws
             run = await self.rerun()
             await self.pause()
@@ -313,12 +327,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def _all(url: str, n: int, think: tuple[float, float], stats: Stats, stagger: float) -> None:
-    names = [f"Phiên {i:02d} {random.Random(i).randrange(16**6):06x}" for i in range(n)]
+def session_names(n: int) -> list[str]:
+    return [f"Phiên {i:02d} {random.Random(i).randrange(16**6):06x}" for i in range(n)]
+
+
+async def _all(
+    url: str, n: int, think: tuple[float, float], stats: Stats, stagger: float, cookies: list[str] | None
+) -> None:
+    names = session_names(n)
 
     async def one(index: int) -> None:
         await asyncio.sleep(index * stagger)
-        session = Session(url, index, think, stats, names)
+        session = Session(url, index, think, stats, names, cookie=cookies[index] if cookies else "")
         try:
             await session.play()
         except (TimeoutError, LookupError, OSError, websockets.WebSocketException) as exc:
@@ -348,7 +368,11 @@ def _in_own_thread(work: Any) -> None:
 
 
 def run_load(
-    n: int, *, think: tuple[float, float] = (5.0, 10.0), url: str | None = None
+    n: int,
+    *,
+    think: tuple[float, float] = (5.0, 10.0),
+    url: str | None = None,
+    cookies: list[str] | None = None,
 ) -> tuple[Stats, float]:
     """Run `n` sessions against `url` (or a fresh server on loopback pinned to core 0); returns the stats and the
     server's resident memory in MB at the end (0 when the server is not ours)."""
@@ -366,7 +390,7 @@ def run_load(
         os.sched_setaffinity(0, {1})
     try:
         stagger = 0.2 if think[1] > 0 else 0.05
-        _in_own_thread(lambda: asyncio.run(_all(url, n, think, stats, stagger)))
+        _in_own_thread(lambda: asyncio.run(_all(url, n, think, stats, stagger, cookies)))
         rss = _rss_mb(server.process.pid) if server is not None else 0.0
     finally:
         if pinned:

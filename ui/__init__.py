@@ -3,3 +3,5 @@
 Everything here is view code over the pure core in `planner/` (which never imports streamlit). Pages under
 `pages/` call into this package and into planner/, and hold no business logic of their own.
 """
+
+from ui import preload as _preload  # noqa: F401  (first: see ui/preload.py)

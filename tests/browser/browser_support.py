@@ -72,11 +72,13 @@ def server_options(port: int) -> list[str]:
     return ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
 
 
-def start_server(tmp: Path, *, timeout: float = 60.0) -> Server:
-    """`streamlit run streamlit_app.py` on a free port with a throw-away store; returns once /healthz answers."""
+def start_server(tmp: Path, *, timeout: float = 60.0, database_url: str | None = None) -> Server:
+    """`streamlit run streamlit_app.py` on a free port with a throw-away store (or `database_url`, shared by
+    several servers); returns once /healthz answers."""
     port = free_port()
     log = tmp / f"streamlit-{port}.log"
-    env = dict(os.environ, PAR_PLANNER_DATABASE_URL="sqlite:///" + (tmp / "store.sqlite3").as_posix())
+    url = database_url or "sqlite:///" + (tmp / "store.sqlite3").as_posix()
+    env = dict(os.environ, PAR_PLANNER_DATABASE_URL=url)
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", *server_options(port)],

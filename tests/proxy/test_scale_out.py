@@ -1,0 +1,205 @@
+"""Two PAR Planner processes behind nginx, sharing one PostgreSQL (issue 11, item 2), with deploy/'s own proxy
+configuration: the load test runs through the proxy and spreads over both processes, a scenario saved on one is
+listed on the other, and when one process is killed its people reconnect through the proxy to the other and get
+their autosaved scenarios back.
+
+nginx comes from Debian (`.ci/run` installs it). Without it the test skips loudly; in CI, or with
+PAR_PLANNER_REQUIRE_PROXY set, it fails instead."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from loadtest import Session, Stats, _in_own_thread, _string, examples, run_load, session_names  # noqa: E402, I001
+from browser_support import Server, free_port, start_server, stop_server  # noqa: E402
+from postgres_server import PostgresServer  # noqa: E402
+from suite_policy import must_run  # noqa: E402
+
+REQUIRE_ENV = "PAR_PLANNER_REQUIRE_PROXY"
+SESSIONS = 8
+
+pytestmark = pytest.mark.xdist_group("proxy")
+
+
+def _nginx() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if found is None:
+        reason = "PROXY NOT TESTED: no nginx (install Debian's nginx package; .ci/run does)"
+        if must_run(REQUIRE_ENV):
+            pytest.fail(f"{reason}; in CI (CI=true) or with {REQUIRE_ENV} set it must run", pytrace=False)
+        pytest.skip(reason)
+    return found
+
+
+def proxy_config(tmp: Path, listen: int, backends: list[int]) -> str:
+    """deploy/nginx-par-planner.conf as a whole nginx.conf on loopback: its own ports, files under `tmp`."""
+    snippet = (ROOT / "deploy" / "nginx-par-planner.conf").read_text(encoding="utf-8")
+    servers = "".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;\n" for port in backends)
+    snippet = re.sub(r"(    server 127\.0\.0\.1:\d+ [^\n]*\n)+", servers, snippet)
+    snippet = snippet.replace("listen 80;", f"listen 127.0.0.1:{listen};")
+    temp = "\n".join(
+        f"    {name}_temp_path {tmp / name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""
+daemon off;
+worker_processes 1;
+pid {tmp / "nginx.pid"};
+error_log {tmp / "error.log"};
+events {{ worker_connections 1024; }}
+http {{
+    log_format upstreams '$upstream_addr $request_uri $status';
+    access_log {tmp / "access.log"} upstreams;
+{temp}
+{snippet}
+}}
+"""
+
+
+def _wait_for_port(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+@pytest.fixture
+def farm(postgres_server: PostgresServer | None, tmp_path: Path) -> Iterator[tuple[str, list[Server], Path]]:
+    nginx = _nginx()
+    if postgres_server is None:
+        pytest.skip("needs PostgreSQL")
+    url, schema = postgres_server.fresh_url()
+    servers = []
+    for i in (0, 1):
+        folder = tmp_path / f"p{i}"
+        folder.mkdir()
+        servers.append(start_server(folder, database_url=url))
+    listen = free_port()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        proxy_config(tmp_path, listen, [int(s.url.rsplit(":", 1)[1]) for s in servers]), encoding="utf-8"
+    )
+    proxy = subprocess.Popen([nginx, "-c", str(conf), "-p", str(tmp_path)], stderr=subprocess.PIPE)
+    try:
+        _wait_for_port(listen)
+        yield f"http://127.0.0.1:{listen}", servers, tmp_path / "access.log"
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=10)
+        for server in servers:
+            if server.process.poll() is None:
+                stop_server(server)
+        postgres_server.drop_schema(schema)
+
+
+def _sessions(log: Path) -> list[str]:
+    """The backend ("127.0.0.1:port") of each WebSocket session, in order, from the proxy's access log; when the
+    proxy had to try a second backend, the one that answered. nginx logs a WebSocket when it closes."""
+    found = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        upstream, uri, _ = line.split(" ", 2)
+        if uri.startswith("/_stcore/stream"):
+            found.append(upstream.split(",")[-1].strip())
+    return found
+
+
+async def _saved_names(url: str) -> list[str]:
+    """The saved scenarios a new session on `url` is offered to open."""
+    session = Session(url, 0, (0.0, 0.0), Stats(), ["-"])
+    async with session.connect() as ws:
+        session.ws = ws
+        await session.rerun()
+        run = await session.rerun(page="scenario")
+        _, picker = session._find(run, "open_stored.")
+        return list(picker.options)
+
+
+async def _edit(url: str, cookie: str, stats: Stats) -> tuple[str, object]:
+    session = Session(url, 0, (0.0, 0.0), stats, ["Phiên chuyển máy"], cookie=cookie)
+    async with session.connect() as ws:
+        session.ws = ws
+        run = await session.rerun()
+        _, picker = session._find(run, "side.example.")
+        name, scenario = examples()["quang-ngai-2025"]
+        await session.rerun([_string(picker.id, name)])
+        session.scenario = scenario
+        run = await session.rerun(page="scenario")
+        key, box = next((k, w) for k, w in run.widgets.items() if k.startswith("lv_") and len(w.options) > 1)
+        choice = 0 if box.default != 0 else 1
+        session.scenario = session._with_level(key.split("_", 2)[2], choice)
+        await session.rerun([_string(box.id, box.options[choice])])
+        for _ in range(40):
+            if "w=" in session.query:
+                break
+            await asyncio.sleep(0.25)
+            await session.rerun()
+        return session.query, session.scenario
+
+
+async def _reopen(url: str, cookie: str, query: str, expected: object, stats: Stats) -> str | None:
+    session = Session(url, 0, (0.0, 0.0), stats, ["Phiên chuyển máy"], cookie=cookie)
+    async with session.connect() as ws:
+        session.ws = ws
+        session.scenario = expected  # type: ignore[assignment]
+        run = await session.rerun(query=query)
+        return run.total
+
+
+def test_two_processes_behind_nginx_share_the_work_and_survive_losing_one(
+    farm: tuple[str, list[Server], Path],
+) -> None:
+    proxy, servers, access_log = farm
+    cookies = [f"par_node=room-{i}" for i in range(SESSIONS)]  # fixed keys: the same spread on every run
+    stats, _ = run_load(SESSIONS, think=(0.1, 0.3), url=proxy, cookies=cookies)
+    assert stats.errors == [] and stats.leaks == [], (stats.errors, stats.leaks)
+    spread = _sessions(access_log)
+    assert len(spread) == SESSIONS and len(set(spread)) == 2, spread  # both processes served sessions
+    # a scenario saved through one process is offered by the other (one PostgreSQL behind both)
+    names = session_names(SESSIONS)
+    for server in servers:
+        offered: list[str] = []
+        _in_own_thread(lambda s=server, out=offered: out.extend(asyncio.run(_saved_names(s.url))))
+        assert all(any(name in option for option in offered) for name in names), offered
+
+    # people editing through the proxy; then one process dies
+    moved = Stats()
+    kept: list[tuple[str, str, object]] = []
+    for cookie in cookies[:4]:
+        _in_own_thread(lambda cookie=cookie: kept.append((cookie, *asyncio.run(_edit(proxy, cookie, moved)))))
+    assert all("w=" in query for _, query, _ in kept)
+    served = _sessions(access_log)[SESSIONS:]
+    assert len(served) == 4
+    victim = next(s for s in servers if s.url.endswith(served[0].rsplit(":", 1)[1]))  # the first person's
+    victim.process.kill()
+    victim.process.wait(timeout=30)
+    totals: list[str | None] = []
+    for cookie, query, expected in kept:
+        _in_own_thread(
+            lambda c=cookie, q=query, e=expected: totals.append(asyncio.run(_reopen(proxy, c, q, e, moved)))
+        )
+    assert all(total is not None for total in totals)
+    assert moved.errors == [], moved.errors  # every reopened total is the person's own autosaved scenario
+    survivor = next(s for s in servers if s is not victim).url.removeprefix("http://")
+    deadline = time.monotonic() + 30  # nginx writes a WebSocket's line when the connection has closed
+    while len(_sessions(access_log)) < SESSIONS + 8 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    reconnected = _sessions(access_log)[SESSIONS + 4 :]
+    assert reconnected and all(backend == survivor for backend in reconnected), (
+        reconnected
+    )  # all of them now on the other process
