@@ -27,7 +27,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 from loadtest import Session, Stats, _in_own_thread, _string, examples, run_load, session_names  # noqa: E402, I001
 from browser_support import Server, free_port, start_server, stop_server  # noqa: E402
 from postgres_server import PostgresServer  # noqa: E402
+from excel_helpers import mini_methodology  # noqa: E402
 from suite_policy import must_run  # noqa: E402
+
+from planner.store import ScenarioStore  # noqa: E402
 
 REQUIRE_ENV = "PAR_PLANNER_REQUIRE_PROXY"
 SESSIONS = 8
@@ -80,7 +83,9 @@ def _wait_for_port(port: int, timeout: float = 20.0) -> None:
 
 
 @pytest.fixture
-def farm(postgres_server: PostgresServer | None, tmp_path: Path) -> Iterator[tuple[str, list[Server], Path]]:
+def farm(
+    postgres_server: PostgresServer | None, tmp_path: Path
+) -> Iterator[tuple[str, list[Server], Path, str]]:
     nginx = _nginx()
     if postgres_server is None:
         pytest.skip("needs PostgreSQL")
@@ -98,7 +103,7 @@ def farm(postgres_server: PostgresServer | None, tmp_path: Path) -> Iterator[tup
     proxy = subprocess.Popen([nginx, "-c", str(conf), "-p", str(tmp_path)], stderr=subprocess.PIPE)
     try:
         _wait_for_port(listen)
-        yield f"http://127.0.0.1:{listen}", servers, tmp_path / "access.log"
+        yield f"http://127.0.0.1:{listen}", servers, tmp_path / "access.log", url
     finally:
         proxy.terminate()
         proxy.wait(timeout=10)
@@ -127,6 +132,17 @@ async def _saved_names(url: str) -> list[str]:
         await session.rerun()
         run = await session.rerun(page="scenario")
         _, picker = session._find(run, "open_stored.")
+        return list(picker.options)
+
+
+async def _schemes(url: str) -> list[str]:
+    """The methodologies a new session on `url` can pick (bundled, then the store's saved ones)."""
+    session = Session(url, 0, (0.0, 0.0), Stats(), ["-"])
+    async with session.connect() as ws:
+        session.ws = ws
+        await session.rerun()
+        run = await session.rerun(page="methodology")
+        _, picker = session._find(run, "methodology_pick")
         return list(picker.options)
 
 
@@ -162,9 +178,12 @@ async def _reopen(url: str, cookie: str, query: str, expected: object, stats: St
 
 
 def test_two_processes_behind_nginx_share_the_work_and_survive_losing_one(
-    farm: tuple[str, list[Server], Path],
+    farm: tuple[str, list[Server], Path, str],
 ) -> None:
-    proxy, servers, access_log = farm
+    proxy, servers, access_log, database = farm
+    with ScenarioStore.open(database) as store:  # a scheme the province loaded, saved once
+        scheme = mini_methodology()
+        store.save_methodology(scheme.model_copy(update={"id": "so-do-phong-hop"}), "Sở Nội vụ")
     cookies = [f"par_node=room-{i}" for i in range(SESSIONS)]  # fixed keys: the same spread on every run
     stats, _ = run_load(SESSIONS, think=(0.1, 0.3), url=proxy, cookies=cookies)
     assert stats.errors == [] and stats.leaks == [], (stats.errors, stats.leaks)
@@ -176,6 +195,9 @@ def test_two_processes_behind_nginx_share_the_work_and_survive_losing_one(
         offered: list[str] = []
         _in_own_thread(lambda s=server, out=offered: out.extend(asyncio.run(_saved_names(s.url))))
         assert all(any(name in option for option in offered) for name in names), offered
+        schemes: list[str] = []
+        _in_own_thread(lambda s=server, out=schemes: out.extend(asyncio.run(_schemes(s.url))))
+        assert mini_methodology().name("vi") in schemes, schemes  # the saved scheme, on both processes
 
     # people editing through the proxy; then one process dies
     moved = Stats()
