@@ -24,9 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from loadtest import Session, Stats, _in_own_thread, _string, examples, run_load, session_names  # noqa: E402, I001
+from loadtest import Stats, _in_own_thread, run_load, session_names  # noqa: E402, I001
 from browser_support import Server, free_port, start_server, stop_server  # noqa: E402
 from postgres_server import PostgresServer  # noqa: E402
+from session_client import edit_until_autosaved, offered, reopen  # noqa: E402
 from excel_helpers import mini_methodology  # noqa: E402
 from suite_policy import must_run  # noqa: E402
 
@@ -124,59 +125,6 @@ def _sessions(log: Path) -> list[str]:
     return found
 
 
-async def _saved_names(url: str) -> list[str]:
-    """The saved scenarios a new session on `url` is offered to open."""
-    session = Session(url, 0, (0.0, 0.0), Stats(), ["-"])
-    async with session.connect() as ws:
-        session.ws = ws
-        await session.rerun()
-        run = await session.rerun(page="scenario")
-        _, picker = session._find(run, "open_stored.")
-        return list(picker.options)
-
-
-async def _schemes(url: str) -> list[str]:
-    """The methodologies a new session on `url` can pick (bundled, then the store's saved ones)."""
-    session = Session(url, 0, (0.0, 0.0), Stats(), ["-"])
-    async with session.connect() as ws:
-        session.ws = ws
-        await session.rerun()
-        run = await session.rerun(page="methodology")
-        _, picker = session._find(run, "methodology_pick")
-        return list(picker.options)
-
-
-async def _edit(url: str, cookie: str, stats: Stats) -> tuple[str, object]:
-    session = Session(url, 0, (0.0, 0.0), stats, ["Phiên chuyển máy"], cookie=cookie)
-    async with session.connect() as ws:
-        session.ws = ws
-        run = await session.rerun()
-        _, picker = session._find(run, "side.example.")
-        name, scenario = examples()["quang-ngai-2025"]
-        await session.rerun([_string(picker.id, name)])
-        session.scenario = scenario
-        run = await session.rerun(page="scenario")
-        key, box = next((k, w) for k, w in run.widgets.items() if k.startswith("lv_") and len(w.options) > 1)
-        choice = 0 if box.default != 0 else 1
-        session.scenario = session._with_level(key.split("_", 2)[2], choice)
-        await session.rerun([_string(box.id, box.options[choice])])
-        for _ in range(40):
-            if "w=" in session.query:
-                break
-            await asyncio.sleep(0.25)
-            await session.rerun()
-        return session.query, session.scenario
-
-
-async def _reopen(url: str, cookie: str, query: str, expected: object, stats: Stats) -> str | None:
-    session = Session(url, 0, (0.0, 0.0), stats, ["Phiên chuyển máy"], cookie=cookie)
-    async with session.connect() as ws:
-        session.ws = ws
-        session.scenario = expected  # type: ignore[assignment]
-        run = await session.rerun(query=query)
-        return run.total
-
-
 def test_two_processes_behind_nginx_share_the_work_and_survive_losing_one(
     farm: tuple[str, list[Server], Path, str],
 ) -> None:
@@ -192,18 +140,33 @@ def test_two_processes_behind_nginx_share_the_work_and_survive_losing_one(
     # a scenario saved through one process is offered by the other (one PostgreSQL behind both)
     names = session_names(SESSIONS)
     for server in servers:
-        offered: list[str] = []
-        _in_own_thread(lambda s=server, out=offered: out.extend(asyncio.run(_saved_names(s.url))))
-        assert all(any(name in option for option in offered) for name in names), offered
+        saved: list[str] = []
+        _in_own_thread(
+            lambda s=server, out=saved: out.extend(asyncio.run(offered(s.url, "scenario", "open_stored.")))
+        )
+        assert all(any(name in option for option in saved) for name in names), saved
         schemes: list[str] = []
-        _in_own_thread(lambda s=server, out=schemes: out.extend(asyncio.run(_schemes(s.url))))
+        _in_own_thread(
+            lambda s=server, out=schemes: out.extend(
+                asyncio.run(offered(s.url, "methodology", "methodology_pick"))
+            )
+        )
         assert mini_methodology().name("vi") in schemes, schemes  # the saved scheme, on both processes
 
     # people editing through the proxy; then one process dies
     moved = Stats()
     kept: list[tuple[str, str, object]] = []
     for cookie in cookies[:4]:
-        _in_own_thread(lambda cookie=cookie: kept.append((cookie, *asyncio.run(_edit(proxy, cookie, moved)))))
+        _in_own_thread(
+            lambda cookie=cookie: kept.append(
+                (
+                    cookie,
+                    *asyncio.run(
+                        edit_until_autosaved(proxy, moved, example="quang-ngai-2025", cookie=cookie)
+                    ),
+                )
+            )
+        )
     assert all("w=" in query for _, query, _ in kept)
     served = _sessions(access_log)[SESSIONS:]
     assert len(served) == 4
@@ -213,7 +176,9 @@ def test_two_processes_behind_nginx_share_the_work_and_survive_losing_one(
     totals: list[str | None] = []
     for cookie, query, expected in kept:
         _in_own_thread(
-            lambda c=cookie, q=query, e=expected: totals.append(asyncio.run(_reopen(proxy, c, q, e, moved)))
+            lambda c=cookie, q=query, e=expected: totals.append(
+                asyncio.run(reopen(proxy, q, e, moved, cookie=c))
+            )
         )
     assert all(total is not None for total in totals)
     assert moved.errors == [], moved.errors  # every reopened total is the person's own autosaved scenario
