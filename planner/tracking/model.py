@@ -28,7 +28,7 @@ UpdateSource = Literal["app", "workbook", "cli"]
 TRACKING_SCHEMA_VERSION = 1
 
 
-def status_key(status: Status) -> str:
+def status_key(status: str) -> str:
     """The translation key of a status: chưa thực hiện / đang thực hiện / hoàn thành / không đạt."""
     return f"tracking.status.{status}"
 

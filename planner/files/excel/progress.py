@@ -23,10 +23,10 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.core.errors import ImportFileError, TrackingError
-from planner.core.i18n import LANGS, Lang, format_number, t
+from planner.core.i18n import Lang, format_number, t
 from planner.core.text import agency_key, fold
 from planner.files.excel import styles
-from planner.files.excel.fields import LIST_SEPARATOR, headers, read_info_rows
+from planner.files.excel.fields import LIST_SEPARATOR, choice, headers, read_info_rows
 from planner.methodology.model import Methodology
 from planner.methodology.scoring import level_of, levels_of
 from planner.optimiser.plan import Plan
@@ -229,19 +229,9 @@ _READ_COLUMNS: tuple[Column, ...] = (
 
 
 def _status(row: TableRow) -> Status:
-    text = row.text("status")
-    if not text:
-        return "not_started"
-    folded = fold(text)
-    for status in STATUSES:
-        if folded == fold(status) or any(folded == fold(t(status_key(status), lang)) for lang in LANGS):
-            return status
-    raise row.error(
-        "status",
-        "excel.unknown_choice",
-        value=text[:40],
-        allowed=", ".join(t(status_key(s), "vi") for s in STATUSES),
-    )
+    """The status a cell names (its id or its label in either language); an empty cell is "not started"."""
+    found = choice(row, "status", STATUSES, status_key)
+    return next((s for s in STATUSES if s == found), "not_started")
 
 
 def _reached(row: TableRow, methodology: Methodology, code: str) -> str | None:
