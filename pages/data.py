@@ -59,8 +59,9 @@ if m.source:
 
 # --- fields of past years ---------------------------------------------------------------------------------
 st.subheader(t("app.data.fields"))
-years = list(field_years())
-default_year = position.field_year_for(state.current().year)
+index = position.current_index()
+years = list(field_years(index))
+default_year = position.field_year_for(state.current().year, index)
 year = st.selectbox(
     t("app.data.year"),
     years,
@@ -70,7 +71,7 @@ year = st.selectbox(
 field_view.controls()
 f: Field | None
 try:
-    f = field_for_year(year, position.field_size(), position.loaded_fields().values())
+    f = field_for_year(year, position.field_size(), position.loaded_fields().values(), index)
 except PlannerError as exc:
     show_error(exc)
     f = None
@@ -145,21 +146,21 @@ if outcome is not None:
 loaded = position.loaded_fields()
 if loaded:
     st.markdown(t("app.data.loaded_tables"))
-    for (loaded_year, size), loaded_field in sorted(loaded.items()):
+    for (loaded_index, loaded_year, size), loaded_field in sorted(loaded.items()):
         with st.container(horizontal=True, vertical_alignment="center"):
             st.write(
                 t(
                     "app.data.loaded_row",
-                    year=str(loaded_year),
+                    year=f"{loaded_field.index.upper()} {loaded_year}",
                     n=size,
                     kind=t(f"app.provenance.{loaded_field.kind}"),
                 )
             )
             st.button(
                 t("app.data.remove"),
-                key=f"remove_field.{loaded_year}.{size}",
+                key=f"remove_field.{loaded_index}.{loaded_year}.{size}",
                 on_click=data_view.remove_results,
-                args=(loaded_year, size),
+                args=(loaded_index, loaded_year, size),
             )
 
 st.subheader(t("app.data.appraisal"))

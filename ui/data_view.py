@@ -76,7 +76,14 @@ def on_results_upload(key: str) -> None:
     partial = bool(st.session_state.get("results_partial"))
     name = str(getattr(uploaded, "name", "file"))
     try:
-        f = read_results_file(uploaded.getvalue(), name, year=year, provinces=size, allow_partial=partial)
+        f = read_results_file(
+            uploaded.getvalue(),
+            name,
+            year=year,
+            provinces=size,
+            allow_partial=partial,
+            index=position.current_index(),
+        )
     except PlannerError as exc:
         st.session_state[OUTCOME_KEY] = ResultsOutcome(name, year, error=exc)
         return
@@ -90,8 +97,8 @@ def last_results_outcome() -> ResultsOutcome | None:
     return value if isinstance(value, ResultsOutcome) else None
 
 
-def remove_results(year: int, size: int) -> None:
-    position.remove_loaded_field(year, size)
+def remove_results(index: str, year: int, size: int) -> None:
+    position.remove_loaded_field(index, year, size)
     st.session_state.pop(OUTCOME_KEY, None)
     state.bump_revision()
 

@@ -79,14 +79,15 @@ def default_inputs(scenario: Scenario) -> PathInputs:
     from planner.field.bundled import latest_field_year
     from ui import examples
 
-    last = scenario.year or max(field_years()) + 1
+    index = position.current_index()
+    last = scenario.year or max(field_years(index)) + 1
     workspace = state.workspace()
     example = examples.example(workspace.example_id) if workspace.example_id else None
     if example is not None and example.path_from is not None and example.path_from <= last:
         first = max(example.path_from, last - MAX_YEARS + 1)
     else:
         try:
-            first = min(last, latest_field_year(before=last) + 1)
+            first = min(last, latest_field_year(before=last, index=index) + 1)
         except PlannerError:
             first = last
     final = YearRow(last)
@@ -230,6 +231,7 @@ def competitions(m: Methodology, scenario: Scenario, settings: PathSettings) -> 
         own_sd=default_own_sd(m),
         loaded=tuple(position.loaded_fields().values()),
         overrides=position.rival_overrides() or None,
+        index=m.index,
     )
 
 

@@ -28,6 +28,7 @@ from planner.field.model import Field
 from planner.field.projection import Projection, project_field
 from planner.field.rank_maths import interval_from_distribution
 from planner.field.ranking import RankResult, rank_in_field
+from planner.methodology.index import DEFAULT_INDEX
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
 from planner.methodology.scoring import ScoreCard, score_scenario
@@ -122,44 +123,57 @@ def set_rival_overrides(overrides: Mapping[str, float]) -> None:
     st.session_state[OVERRIDES_KEY] = {k: float(v) for k, v in overrides.items() if v}
 
 
-def loaded_fields() -> dict[tuple[int, int], Field]:
-    value: dict[tuple[int, int], Field] = st.session_state.get(FIELDS_KEY, {})
+def loaded_fields() -> dict[tuple[str, int, int], Field]:
+    """The results tables loaded in this session, by (index, year, size)."""
+    value: dict[tuple[str, int, int], Field] = st.session_state.get(FIELDS_KEY, {})
     return value
 
 
 def add_loaded_field(f: Field) -> None:
     fields = dict(loaded_fields())
-    fields[(f.year, f.n_provinces)] = f
+    fields[(f.index, f.year, f.n_provinces)] = f
     st.session_state[FIELDS_KEY] = fields
 
 
-def remove_loaded_field(year: int, size: int) -> None:
+def remove_loaded_field(index: str, year: int, size: int) -> None:
     fields = dict(loaded_fields())
-    fields.pop((year, size), None)
+    fields.pop((index, year, size), None)
     st.session_state[FIELDS_KEY] = fields
 
 
-def field_year_for(plan_year: int | None) -> int | None:
-    """The latest field year before the plan year (or the latest of all when the scenario has no year), tables
-    loaded in this session included: planner.field.bundled.latest_field_year, the rule the projection and the
-    optimiser's competition use too."""
+def current_index() -> str:
+    """The index the active scenario plans for: its methodology's (PAR INDEX or PAPI)."""
     try:
-        return latest_field_year(plan_year, provinces=field_size(), loaded=loaded_fields().values())
+        return cache.methodology(state.current().methodology).index
+    except PlannerError:
+        return DEFAULT_INDEX
+
+
+def field_year_for(plan_year: int | None, index: str = DEFAULT_INDEX) -> int | None:
+    """The latest field year of `index` before the plan year (or the latest of all when the scenario has no
+    year), tables loaded in this session included: planner.field.bundled.latest_field_year, the rule the
+    projection and the optimiser's competition use too."""
+    try:
+        return latest_field_year(
+            plan_year, provinces=field_size(), loaded=loaded_fields().values(), index=index
+        )
     except PlannerError:
         return None
 
 
-def field_for(year: int) -> Field | None:
-    """The field of `year` in the chosen size: a table loaded in this session wins over the bundled one."""
+def field_for(year: int, index: str = DEFAULT_INDEX) -> Field | None:
+    """The field of `index` in `year` in the chosen size: a table loaded in this session wins over the
+    bundled one."""
     try:
-        return field_for_year(year, field_size(), loaded_fields().values())
+        return field_for_year(year, field_size(), loaded_fields().values(), index)
     except PlannerError:
         return None
 
 
 def _field_fingerprint(f: Field) -> tuple[object, ...]:
-    """What a projection depends on in a field: its year, size, and every entry's score and band."""
+    """What a projection depends on in a field: its index, year, size, and every entry's score and band."""
     return (
+        f.index,
         f.year,
         f.n_provinces,
         tuple((e.province, e.score, e.score_low, e.score_high, e.provenance) for e in f.entries),
@@ -201,6 +215,7 @@ def competition_for_plan(
     own_sd = default_own_sd(m)
     size = field_size()
     key = (
+        m.index,
         plan_year,
         province,
         size,
@@ -223,6 +238,7 @@ def competition_for_plan(
             own_sd=own_sd,
             overrides=dict(overrides) or None,
             loaded=loaded,
+            index=m.index,
         )
         _COMPETITIONS[key] = hit
     return hit
@@ -250,9 +266,9 @@ def position_of(scenario: Scenario) -> Position:
     f: Field | None = None
     rank: RankResult | None = None
     outlook: Outlook | None = None
-    year = field_year_for(plan_year)
+    year = field_year_for(plan_year, m.index)
     if year is not None:
-        f = field_for(year)
+        f = field_for(year, m.index)
     if f is not None:
         province = scenario.province if scenario.province and _in_field(f, scenario.province) else None
         rank = rank_in_field(f, card.total, province)

@@ -5,11 +5,32 @@ from __future__ import annotations
 
 import argparse
 
+from planner.core.errors import MethodologyError
 from planner.core.i18n import Lang
 from planner.files.methodology_file import load_methodology_file
 from planner.methodology.catalog import bundled_methodology_ids, load_bundled_methodology
+from planner.methodology.index import DEFAULT_INDEX, index_ids
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
+
+
+def add_index_option(parser: argparse.ArgumentParser, *, follows_scenario: bool = False) -> None:
+    """`--index par|papi`: which index a command works on. For a command that reads a scenario the index
+    follows the scenario's methodology and `--index`, when given, is checked against it."""
+    parser.add_argument(
+        "--index",
+        choices=index_ids(),
+        default=None if follows_scenario else DEFAULT_INDEX,
+        help="the index: par (PAR INDEX, default) or papi"
+        + (" (default: the scenario's methodology's)" if follows_scenario else ""),
+    )
+
+
+def check_index(m: Methodology, args: argparse.Namespace) -> None:
+    """Refuse a scenario on one index's methodology run as another (`score --index papi` on a PAR case)."""
+    wanted = getattr(args, "index", None)
+    if wanted is not None and wanted != m.index:
+        raise MethodologyError("methodology.index_mismatch", id=m.id, index=m.index, wanted=wanted)
 
 
 def add_methodology_file_option(parser: argparse.ArgumentParser) -> None:
@@ -24,8 +45,11 @@ def methodology_for(scenario: Scenario, args: argparse.Namespace) -> tuple[Metho
     against it), else the bundled one the scenario names."""
     path = getattr(args, "methodology_file", None)
     if not path:
-        return load_bundled_methodology(scenario.methodology), scenario
+        m = load_bundled_methodology(scenario.methodology)
+        check_index(m, args)
+        return m, scenario
     m = load_methodology_file(path, lang=args.lang).methodology
+    check_index(m, args)
     return m, read_against(scenario, m)
 
 

@@ -15,7 +15,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from planner.cli.inputs import add_methodology_file_option, methodology_for, read_against, scheme
+from planner.cli.inputs import (
+    add_index_option,
+    add_methodology_file_option,
+    methodology_for,
+    read_against,
+    scheme,
+)
 from planner.cli.output import emit_json
 from planner.core.i18n import Lang, format_number, t
 from planner.field.provinces import era_of, match_province
@@ -25,6 +31,7 @@ from planner.files.methodology_file import load_methodology_file
 from planner.files.scenario_file import read_scenario_file
 from planner.methodology.catalog import bundled_methodology_ids, load_bundled_methodology
 from planner.methodology.files import methodology_to_yaml
+from planner.methodology.index import index_ids
 from planner.methodology.matching import SchemeMatch, carry_scenario, match_schemes
 from planner.methodology.scenario import Scenario
 from planner.methodology.scoring import ScoreCard, score_scenario
@@ -33,12 +40,16 @@ from planner.tables.reading import check_upload_size
 
 def register(subparsers: Any) -> None:
     listing = subparsers.add_parser("methodologies", help="list the bundled methodologies (id<TAB>name)")
+    listing.add_argument(
+        "--index", choices=index_ids(), help="only the methodologies of this index (par, papi)"
+    )
     listing.set_defaults(run=run_methodologies)
 
     score = subparsers.add_parser("score", help="score a scenario (.json or filled .xlsx template)")
     score.add_argument("scenario", help="scenario file: .json or .xlsx")
     score.add_argument("--json", action="store_true", help="print JSON instead of a table")
     add_methodology_file_option(score)
+    add_index_option(score, follows_scenario=True)
     score.set_defaults(run=run_score)
 
     methodology = subparsers.add_parser("methodology", help="read a methodology from a file")
@@ -239,7 +250,8 @@ def run_import(args: argparse.Namespace) -> int:
 def run_methodologies(args: argparse.Namespace) -> int:
     for methodology_id in bundled_methodology_ids():
         m = load_bundled_methodology(methodology_id)
-        sys.stdout.write(f"{m.id}\t{m.name(args.lang)}\n")
+        if args.index is None or m.index == args.index:
+            sys.stdout.write(f"{m.id}\t{m.name(args.lang)}\n")
     return 0
 
 
@@ -247,6 +259,7 @@ def score_card_json(card: ScoreCard, lang: Lang) -> dict[str, Any]:
     """The stable JSON form of a score card (the `score` command's output)."""
     return {
         "methodology": card.methodology.id,
+        "index": card.methodology.index,
         "total": card.total,
         "self_assessed": card.self_assessed,
         "survey": card.survey,

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from planner.cli.inputs import add_methodology_file_option, methodology_for
+from planner.cli.inputs import add_index_option, add_methodology_file_option, methodology_for
 from planner.cli.output import emit_json
 from planner.cli.path import add_path_options, path_of, print_path, run_path
 from planner.core.errors import ImportFileError, OptimiseError
@@ -61,6 +61,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--province", help="our province (default: the scenario's)")
     parser.add_argument("--survey-sd", type=float, help="uncertainty of our survey points (sd, points)")
     parser.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, help="seconds per solve")
+    add_index_option(parser, follows_scenario=True)
     add_methodology_file_option(parser)
     add_path_options(parser)
 
@@ -154,6 +155,7 @@ def _competition(
         confidence=args.confidence if args.confidence is not None else 0.8,
         provinces=args.provinces,
         own_sd=own_sd,
+        index=methodology.index,
     )
 
 

@@ -159,6 +159,7 @@ def path_of(
             provinces=args.provinces,
             own_sd=own_sd,
             confidence=args.confidence if args.confidence is not None else 0.8,
+            index=methodology.index,
         )
     elif settings.ranked:
         raise OptimiseError("optimise.province_needed")

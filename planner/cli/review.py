@@ -89,6 +89,7 @@ def competition_of(tracked: TrackedPlan, methodology: Methodology, provinces: in
         plan.province,
         provinces=63 if provinces == 63 else 34,
         own_sd=default_own_sd(methodology),
+        index=methodology.index,
     )
 
 

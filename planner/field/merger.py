@@ -106,6 +106,8 @@ def merged_field(
     note = FieldNote(key="field.note.merged", params=params({"year": str(field.year), "kind": field.kind}))
     return Field(
         year=field.year,
+        index=field.index,
+        max_points=field.max_points,
         n_provinces=34,
         kind="projected",
         entries=tuple(entries),

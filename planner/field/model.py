@@ -214,6 +214,10 @@ class Field(FrozenModel):
     """The scores of every province in one year (or a projection of one), sorted from the highest."""
 
     year: int
+    #: The index the scores are of (planner.methodology.index) and its scale: a PAR table never ranks a PAPI
+    #: score, and a score above `max_points` is out of range.
+    index: str = "par"
+    max_points: float = 100.0
     n_provinces: Literal[63, 34]
     kind: FieldKind
     entries: tuple[FieldEntry, ...]
@@ -270,8 +274,8 @@ class Field(FrozenModel):
 
     def with_score(self, province: str, score: float, *, note: str = "") -> Field:
         """The same field with `province`'s score replaced by `score` (marked custom)."""
-        if not 0 <= score <= 100:
-            raise FieldError("field.score_out_of_range", score=score)
+        if not 0 <= score <= self.max_points:
+            raise FieldError("field.score_out_of_range", score=score, max=self.max_points)
         old = self.entry(province)
         new = FieldEntry(province=old.province, score=score, provenance="custom", note=note)
         entries = tuple(new if e.province == old.province else e for e in self.entries)

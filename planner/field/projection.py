@@ -111,6 +111,10 @@ class DriftModel(FrozenModel):
     #: Weight γ per year back of a province's earlier published deviations in z_eff.
     history_weight: float
     fitted_until: int
+    #: The index's maximum, which the "gap" model closes on (100 for the PAR INDEX, 80 for PAPI).
+    ceiling: float = 100.0
+    #: True when the yearly means were not published but estimated from (score, rank) pairs (PAPI).
+    means_estimated: bool = False
     n_pairs: int = 0
     n_mean_changes: int = 0
     #: Which pairs of years persistence and renewal were fitted on: both scores published, published or
@@ -124,7 +128,7 @@ class DriftModel(FrozenModel):
     def expected_mean(self, base_mean: float, years: int) -> float:
         if self.mean_model == "constant":
             return base_mean + years * self.mean_change
-        return 100.0 - (100.0 - base_mean) * (1.0 - self.gap_rate) ** years
+        return self.ceiling - (self.ceiling - base_mean) * (1.0 - self.gap_rate) ** years
 
     def history(self, province: str) -> tuple[tuple[int, float], ...]:
         for name, values in self.province_history:
@@ -153,19 +157,23 @@ class _YearStats(FrozenModel):
 
 
 def _year_stats(data: ResultsData, year: int) -> _YearStats | None:
+    """A year's mean, spread and published deviations. The mean is the published one; an index that
+    publishes none (PAPI: `data.summaries` empty) uses its reconstructed field's mean, itself estimated from the
+    (score, rank) pairs, and the model says so (`means_estimated`)."""
     summary = data.summary(year)
-    if summary is None or summary.mean is None:
+    if (summary is None or summary.mean is None) and data.summaries:
         return None
     field = reconstruct_field(data, year)
     scores = field.scores()
+    mean = summary.mean if summary is not None and summary.mean is not None else float(np.mean(scores))
     spread = float(np.std(scores))
     observed = tuple(
-        (e.province, (e.score - summary.mean) / spread)
+        (e.province, (e.score - mean) / spread)
         for e in field.entries
         if e.provenance in ("sourced", "official") or e.published_rank is not None
     )
     published = frozenset(e.province for e in field.entries if e.provenance in ("sourced", "official"))
-    return _YearStats(year=year, mean=summary.mean, spread=spread, observed=observed, published=published)
+    return _YearStats(year=year, mean=mean, spread=spread, observed=observed, published=published)
 
 
 def fit_drift_model(
@@ -185,7 +193,7 @@ def _fit(data: ResultsData, until: int, mean_model: MeanModel) -> DriftModel:
     changes: list[tuple[float, float, int]] = []  # (per-year change, gap-closing rate, years between)
     for a, b in itertools.pairwise(stats):
         gap = b.year - a.year
-        rate = 1.0 - ((100.0 - b.mean) / (100.0 - a.mean)) ** (1.0 / gap)
+        rate = 1.0 - ((data.max_points - b.mean) / (data.max_points - a.mean)) ** (1.0 / gap)
         changes.append(((b.mean - a.mean) / gap, rate, gap))
     if changes:
         weights = np.array([g for _, _, g in changes], dtype=np.float64)
@@ -196,7 +204,9 @@ def _fit(data: ResultsData, until: int, mean_model: MeanModel) -> DriftModel:
     residuals = []
     for (change, _, gap), a in zip(changes, stats, strict=False):
         predicted = (
-            mean_change if mean_model == "constant" else (100 - a.mean) * (1 - (1 - gap_rate) ** gap) / gap
+            mean_change
+            if mean_model == "constant"
+            else (data.max_points - a.mean) * (1 - (1 - gap_rate) ** gap) / gap
         )
         residuals.append(change - predicted)
     n_changes = len(residuals)
@@ -225,6 +235,8 @@ def _fit(data: ResultsData, until: int, mean_model: MeanModel) -> DriftModel:
         spread_ratio=round(spread_ratio, 4),
         history_weight=renewal.gamma,
         fitted_until=until,
+        ceiling=data.max_points,
+        means_estimated=not data.summaries,
         n_pairs=renewal.n_pairs,
         n_mean_changes=len(changes),
         pair_basis=renewal.basis,
@@ -383,6 +395,9 @@ class Projection(FrozenModel):
 
     base_year: int
     target_year: int
+    #: The index projected (planner.methodology.index) and its scale.
+    index: str = "par"
+    max_points: float = 100.0
     n_provinces: Literal[63, 34]
     base_kind: FieldKind
     mode: Mode
@@ -472,8 +487,8 @@ class Projection(FrozenModel):
         seed: int = 0,
     ) -> FloatArray:
         """p[r-1] = P(rank = r), r = 1..n, for our `score` against the projected rivals."""
-        if not 0 <= score <= 100:
-            raise FieldError("field.score_out_of_range", score=score)
+        if not 0 <= score <= self.max_points:
+            raise FieldError("field.score_out_of_range", score=score, max=self.max_points)
         n = self._size()
         if method == "mc":
             return rank_distribution_from_counts(self._mc_counts(score, exclude, n_samples, seed), n)
@@ -576,7 +591,7 @@ class Projection(FrozenModel):
 
     def score_for_rank(self, k: int, p: float, exclude: str | None = None) -> float:
         """The least score (to 0.01) with P(rank ≤ k) ≥ p; in mode "fixed", for any p, the least score that ties
-        or beats the k-th best rival. Raises FieldError when even 100 is not enough."""
+        or beats the k-th best rival. Raises FieldError when even the index's maximum is not enough."""
         if k < 1:
             raise FieldError("field.bad_rank_target", k=k)
         if not 0 < p <= 1:
@@ -585,9 +600,9 @@ class Projection(FrozenModel):
             ordered = sorted((r.mean for r in self._rivals(exclude)), reverse=True)
             return 0.0 if k > len(ordered) else round(ordered[k - 1], 2)
         target = p - 1e-12
-        if self.p_rank_le(100.0, k, exclude) < target:
+        if self.p_rank_le(self.max_points, k, exclude) < target:
             raise FieldError("field.rank_unreachable", k=k, p=p)
-        lo, hi = 0, 10_000
+        lo, hi = 0, round(self.max_points * 100)
         if self.p_rank_le(0.0, k, exclude) >= target:
             return 0.0
         while hi - lo > 1:
@@ -703,11 +718,13 @@ class Projection(FrozenModel):
                     note=f"base {r.base_score:.2f} ({r.base_provenance})"
                     + (f", override {r.override:+.2f}" if r.override is not None else ""),
                     score_low=max(low, 0.0),
-                    score_high=min(high, 100.0),
+                    score_high=min(high, self.max_points),
                 )
             )
         return Field(
             year=self.target_year,
+            index=self.index,
+            max_points=self.max_points,
             n_provinces=self.n_provinces,
             kind="projected",
             entries=tuple(entries),
@@ -832,6 +849,8 @@ def project_field(
         return Projection(
             base_year=field.year,
             target_year=target_year,
+            index=field.index,
+            max_points=field.max_points,
             n_provinces=field.n_provinces,
             base_kind=field.kind,
             mode=mode,
@@ -840,7 +859,7 @@ def project_field(
             rivals=rivals,
             model=model,
         )
-    model = model if model is not None else fit_drift_model(until=field.year)
+    model = model if model is not None else fit_drift_model(bundled_results(field.index), until=field.year)
     spread = field.reference_spread or float(np.std(scores)) or 1.0
     target_mean = model.expected_mean(base_mean, years)
     target_spread = spread * model.spread_ratio**years
@@ -874,7 +893,7 @@ def project_field(
                 province=e.province,
                 base_score=e.score,
                 base_provenance=e.provenance,
-                mean=min(target_mean + target_spread * rho_h * z_eff, 100.0),
+                mean=min(target_mean + target_spread * rho_h * z_eff, field.max_points),
                 sd=math.sqrt(renewal**2 * factor + base_sd**2),
                 follows_drift=True,
                 renewal_scale=renewal,
@@ -885,6 +904,8 @@ def project_field(
     return Projection(
         base_year=field.year,
         target_year=target_year,
+        index=field.index,
+        max_points=field.max_points,
         n_provinces=field.n_provinces,
         base_kind=field.kind,
         mode=mode,
@@ -918,6 +939,7 @@ def planning_projection(
     overrides: Mapping[str, float] | None = None,
     loaded: Iterable[Field] = (),
     base_year: int | None = None,
+    index: str = "par",
 ) -> Projection:
     """The projection a plan for `year` uses: from the latest field year before it (Lào Cai plans 2019 from the
     2018 field), merged to the 34 when asked, with a table the user loaded taking the bundled field's place.
@@ -925,8 +947,8 @@ def planning_projection(
     `base_year` pins the field projected from: a path over several years projects every year from the one field
     known when the path is planned, so the spread grows with the horizon instead of restarting each year."""
     if base_year is None:
-        base_year = latest_field_year(before=year, provinces=provinces, loaded=loaded)
-    base = field_for_year(base_year, provinces, loaded)
+        base_year = latest_field_year(before=year, provinces=provinces, loaded=loaded, index=index)
+    base = field_for_year(base_year, provinces, loaded, index)
     return project_field(base, year, mode=mode, overrides=overrides)
 
 

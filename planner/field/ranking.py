@@ -16,7 +16,6 @@ profile-band ones 76%, four times narrower (planner.field.backtest.ranking_holdo
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,12 +30,11 @@ from planner.field.rank_maths import (
     poisson_binomial,
     rank_distribution_from_counts,
 )
+from planner.methodology.index import DEFAULT_INDEX, get_index
 from planner.methodology.rules import from_centi, to_centi
 
-Group = Literal["A", "B", "C"]
-#: The ministry's groups: A from 90 points, B from 80 to under 90, C under 80.
-GROUP_A_FROM = 90.0
-GROUP_B_FROM = 80.0
+#: A group id of the index (planner.methodology.index): "A"/"B"/"C" for the PAR INDEX, "1"-"4" for PAPI.
+Group = str
 RANK_INTERVAL_LEVEL = 0.8
 
 
@@ -66,7 +64,9 @@ class RankResult(FrozenModel):
     above: tuple[Neighbour, ...]
     #: Rivals not above (ties included), nearest first; `gap` is our lead over each.
     below: tuple[Neighbour, ...]
-    group: Group
+    #: The index's group (None for an index grouped by rank when no rank is known).
+    group: Group | None
+    index: str = DEFAULT_INDEX
     region: str | None
     region_rank: int | None
     region_n: int | None
@@ -84,10 +84,20 @@ class RankResult(FrozenModel):
         return self.above[needed - 1].gap if needed >= 1 else 0.0
 
 
-def group_of(score: float) -> Group:
-    """The ministry's groups: A from 90, B from 80 to under 90, C under 80."""
-    cents = to_centi(score)
-    return "A" if cents >= to_centi(GROUP_A_FROM) else "B" if cents >= to_centi(GROUP_B_FROM) else "C"
+def group_of(
+    score: float, index: str = DEFAULT_INDEX, rank: int | None = None, n: int | None = None
+) -> Group | None:
+    """The index's group of a score: for the PAR INDEX the ministry's A from 90, B from 80 to under 90, C under
+    80; for PAPI the quartile of the rank among n (None without a rank)."""
+    return get_index(index).group_of(score, rank, n)
+
+
+def group_floor(group: Group, index: str = DEFAULT_INDEX) -> float:
+    """The least score of a score-banded group ("A" → 90 for the PAR INDEX), from the index registry."""
+    for band in get_index(index).groups.bands:
+        if band.id == group and band.from_points is not None:
+            return band.from_points
+    raise FieldError("field.unknown_group", group=group, index=index)
 
 
 def ranks_of(scores: Sequence[float]) -> list[int]:
@@ -107,8 +117,8 @@ def rank_in_field(field: Field, score: float, province: str | None = None) -> Ra
     """The rank of `score` in `field`. With `province`, that province's own entry is replaced by `score`
     (our province, planning its own score); without, the score is compared with every entry and the result is
     capped at the field's size (a score below everyone is last)."""
-    if not 0 <= score <= 100:
-        raise FieldError("field.score_out_of_range", score=score)
+    if not 0 <= score <= field.max_points:
+        raise FieldError("field.score_out_of_range", score=score, max=field.max_points)
     name = field.entry(province).province if province is not None else None
     rivals = [e for e in field.entries if e.province != name]
     n = len(field.entries)
@@ -145,7 +155,8 @@ def rank_in_field(field: Field, score: float, province: str | None = None) -> Ra
         ties=ties,
         above=above,
         below=below,
-        group=group_of(score),
+        group=group_of(score, field.index, min(ours, n), n),
+        index=field.index,
         region=region,
         region_rank=region_rank,
         region_n=region_n,

@@ -93,7 +93,7 @@ class Layout:
 
 def _layout(work: Resolution, thresholds: list[tuple[float, int, str]]) -> Layout:
     n = work.n
-    layout = Layout(np.full(n, np.nan), [None] * n, np.zeros(n), np.full(n, 100.0), [None] * n)
+    layout = Layout(np.full(n, np.nan), [None] * n, np.zeros(n), np.full(n, work.max_points), [None] * n)
     for c in work.claims:
         if c.rank is None:
             continue
@@ -474,7 +474,8 @@ def _reconstruct(data: ResultsData, year: int, n: int, extra: tuple[ResultRow, .
     thresholds = group_thresholds(data, work)
     mean, mean_estimated = _year_mean(data, year)
     if mean_estimated:
-        work.notes.append(FieldNote(key="field.note.mean_estimated", params=params({"mean": mean})))
+        key = "field.note.mean_estimated" if data.summaries else "field.note.mean_from_anchors"
+        work.notes.append(FieldNote(key=key, params=params({"mean": mean})))
     layout = _layout(work, thresholds)
     target_total = mean * n
     sigma = anchor_sigma(layout.known, mean)
@@ -549,7 +550,7 @@ def _reconstruct(data: ResultsData, year: int, n: int, extra: tuple[ResultRow, .
                 )
             )
     free_lo = float(min(layout.lo[p] for p in positions)) if positions else 0.0
-    free_hi = float(max(layout.hi[p] for p in positions)) if positions else 100.0
+    free_hi = float(max(layout.hi[p] for p in positions)) if positions else data.max_points
     for i, name in enumerate(free_provinces):
         column = free_scores[:, i]
         point = float(profile[positions[i]])
@@ -580,6 +581,8 @@ def _reconstruct(data: ResultsData, year: int, n: int, extra: tuple[ResultRow, .
         _report_region_fit(work, entries, region_targets)
     return Field(
         year=year,
+        index=data.index,
+        max_points=data.max_points,
         n_provinces=63 if n == 63 else 34,
         kind="reconstructed",
         entries=tuple(entries),
@@ -641,7 +644,57 @@ def _year_mean(data: ResultsData, year: int) -> tuple[float, bool]:
         return round(m0 + (m1 - m0) * (year - y0) / (y1 - y0), 2), True
     if before or after:
         return (before[-1] if before else after[0])[1], True
-    return 80.0, True
+    return _anchor_mean(data, year), True
+
+
+#: A year's (score, rank) anchors fix both the centre and the spread of its normal order statistics only when
+#: they reach far enough apart (Σ(z - z̄)² at least this much, i.e. top and bottom both published).
+ANCHOR_SPAN = 2.0
+
+
+def _year_pairs(data: ResultsData, year: int) -> tuple[FloatArray, FloatArray]:
+    """A year's published (score, rank) pairs as (scores, Blom scores of the ranks)."""
+    rows = [r for r in data.rows_for(year) if r.score is not None and r.rank is not None]
+    if not rows:
+        return np.zeros(0), np.zeros(0)
+    z = blom_z(rows[0].n_provinces)[[(r.rank or 1) - 1 for r in rows]]
+    return np.array([r.score for r in rows], dtype=np.float64), z
+
+
+@cache
+def _anchor_fits(data: ResultsData) -> dict[int, float]:
+    """Per year with (score, rank) pairs: the centre of the normal whose order statistics fit them (least
+    squares of the scores on the Blom scores of their ranks). The spread is fitted where the pairs reach from
+    top to bottom, and pooled (the median of those fits) for the other years."""
+    pairs = {year: _year_pairs(data, year) for year in data.years()}
+    spreads: dict[int, float] = {}
+    for year, (y, z) in pairs.items():
+        centred = z - z.mean() if z.size else z
+        if z.size >= 3 and float(np.sum(centred**2)) >= ANCHOR_SPAN:
+            sigma = float(np.sum(centred * (y - y.mean())) / np.sum(centred**2))
+            if sigma > 0:
+                spreads[year] = sigma
+    pooled = float(np.median(list(spreads.values()))) if spreads else None
+    fits: dict[int, float] = {}
+    for year, (y, z) in pairs.items():
+        spread = spreads.get(year, pooled)
+        if z.size and spread is not None:
+            fits[year] = float(y.mean() - spread * z.mean())
+    return fits
+
+
+def _anchor_mean(data: ResultsData, year: int) -> float:
+    """The mean of a year for an index that publishes no national mean (PAPI): the centre of the normal whose
+    order statistics fit the year's (score, rank) pairs, the spread fitted where the pairs reach from the top
+    to the bottom and pooled from such years otherwise; a year without pairs takes the nearest fitted years'
+    centres (their mean when two are equally near), and with nothing anywhere the middle of the scale."""
+    fits = _anchor_fits(data)
+    if year in fits:
+        return round(fits[year], 2)
+    if fits:
+        nearest = min(abs(y - year) for y in fits)
+        return round(float(np.mean([fits[y] for y in fits if abs(y - year) == nearest])), 2)
+    return round(data.max_points * 0.55, 2)
 
 
 @cache

@@ -105,8 +105,11 @@ class Resolution(FrozenModel):
 
 
 class ResultsData(FrozenModel):
-    """Everything published about past results, as loaded from data/results/."""
+    """Everything published about past results of one index, as loaded from data/results/."""
 
+    #: The index the figures are of (planner.methodology.index) and its scale.
+    index: str = "par"
+    max_points: float = 100.0
     rows: tuple[ResultRow, ...] = ()
     summaries: tuple[NationalSummary, ...] = ()
     regional_means: tuple[RegionalMean, ...] = ()
@@ -116,6 +119,8 @@ class ResultsData(FrozenModel):
     def until(self, year: int) -> ResultsData:
         """Only what concerns years up to `year` (the back-test's view of the past)."""
         return ResultsData(
+            index=self.index,
+            max_points=self.max_points,
             rows=tuple(r for r in self.rows if r.year <= year),
             summaries=tuple(s for s in self.summaries if s.year <= year),
             regional_means=tuple(m for m in self.regional_means if m.year <= year),
@@ -171,8 +176,10 @@ def _province(text: str) -> str | None:
 
 
 @cache
-def bundled_results() -> ResultsData:
-    """The bundled results, validated once per process; a malformed edit fails here, loudly."""
+def bundled_results(index: str = "par") -> ResultsData:
+    """The bundled results of `index`, validated once per process; a malformed edit fails here, loudly."""
+    if index != "par":
+        return _index_results(index)
     folder = _results_dir()
     try:
         rows = tuple(
@@ -250,3 +257,76 @@ def bundled_results() -> ResultsData:
         thresholds=tuple(thresholds),
         resolutions=tuple(resolutions),
     )
+
+
+class DimensionScore(FrozenModel):
+    """One published score of one dimension of an index (a PAPI dimension, 1-10), with its source."""
+
+    year: int
+    province: str
+    dimension: str
+    score: float
+    rank: int | None = None
+    source_url: str = ""
+    note: str = ""
+
+
+#: The row that holds an index's total in data/results/<index>/<index>_results.csv; other scales (PAPI's
+#: 2009-2017 `total_6dim`) are kept as figures but never enter a field.
+TOTAL = "total"
+
+
+def _index_rows(index: str) -> list[dict[str, str]]:
+    path = _results_dir() / index / f"{index}_results.csv"
+    if not path.exists():
+        raise FieldError("field.no_results_for_index", index=index)
+    return _read_csv(path)
+
+
+@cache
+def _index_results(index: str) -> ResultsData:
+    """An index other than the PAR INDEX: its totals (score, rank or both) from its own folder, on its scale.
+    No national summary, regional means or group counts are published for it: the reconstruction estimates
+    each year's mean from the (score, rank) pairs and says so."""
+    from planner.methodology.index import get_index
+
+    scale = get_index(index).max_points
+    try:
+        rows = tuple(
+            ResultRow(
+                year=int(r["year"]),
+                province=match_province(r["province"], era=63),
+                score=_float(r["score"]),
+                rank=_int(r["rank"]),
+                source_url=r["source_url"],
+                basis=r.get("basis") or "stated",
+                note=r["note"],
+                row_number=i,
+            )
+            for i, r in enumerate(_index_rows(index), start=2)
+            if r["dimension"] == TOTAL and (r["score"] or r["rank"])
+        )
+    except (KeyError, ValueError) as exc:
+        raise FieldError("field.bundled_data_invalid", detail=str(exc)[:200]) from None
+    return ResultsData(index=index, max_points=scale, rows=rows)
+
+
+@cache
+def bundled_dimension_scores(index: str) -> tuple[DimensionScore, ...]:
+    """Every published dimension score of `index` (not its totals), for a province's starting profile."""
+    try:
+        return tuple(
+            DimensionScore(
+                year=int(r["year"]),
+                province=match_province(r["province"], era=63),
+                dimension=r["dimension"],
+                score=float(r["score"]),
+                rank=_int(r["rank"]),
+                source_url=r["source_url"],
+                note=r["note"],
+            )
+            for r in _index_rows(index)
+            if not r["dimension"].startswith(TOTAL) and r["score"]
+        )
+    except (KeyError, ValueError) as exc:
+        raise FieldError("field.bundled_data_invalid", detail=str(exc)[:200]) from None

@@ -26,6 +26,7 @@ from planner.core.text import fold
 from planner.field.model import Contradiction, Field, FieldEntry, FieldNote, SourceRow, params
 from planner.field.provinces import Era, match_province, province_names
 from planner.field.results import ResultRow
+from planner.methodology.index import DEFAULT_INDEX, get_index
 from planner.tables.documents import DocumentRow, read_document_rows
 from planner.tables.reading import Column, check_upload_size, read_csv_table
 from planner.tables.workbook import TableRow, collect_problems, open_workbook, read_table
@@ -67,6 +68,12 @@ SCORE_HEADERS = (
     "Index",
     "PAR INDEX (%)",
     "Total",
+    "Chỉ số PAPI",
+    "PAPI",
+    "Điểm PAPI",
+    "Tổng điểm PAPI",
+    "PAPI score",
+    "Total PAPI score",
 )
 RANK_HEADERS = ("Xếp hạng", "Hạng", "Thứ hạng", "Vị trí", "Xếp thứ", "Rank", "Ranking")
 #: Rows of ministry tables that are not provinces (national mean, totals).
@@ -105,6 +112,7 @@ def read_results_file(
     provinces: Era = 63,
     kind: TableKind = "official",
     allow_partial: bool = False,
+    index: str = DEFAULT_INDEX,
 ) -> Field:
     """The field in a results table (.csv or .xlsx, told apart by `filename`'s extension or the content)."""
     if isinstance(path_or_bytes, bytes):
@@ -122,7 +130,9 @@ def read_results_file(
         rows = read_xlsx_rows(data)
     else:
         rows = read_csv_rows(data)
-    return field_from_rows(rows, year=year, provinces=provinces, kind=kind, allow_partial=allow_partial)
+    return field_from_rows(
+        rows, year=year, provinces=provinces, kind=kind, allow_partial=allow_partial, index=index
+    )
 
 
 def _header_key(text: str) -> str:
@@ -268,9 +278,12 @@ def field_from_rows(
     provinces: Era = 63,
     kind: TableKind = "official",
     allow_partial: bool = False,
+    index: str = DEFAULT_INDEX,
 ) -> Field:
-    """A field from table rows, validated all at once: unknown names, duplicates, missing provinces, scores
-    missing or out of 0-100. A rank that disagrees with the scores is kept as a reported contradiction."""
+    """A field of `index` from table rows, validated all at once: unknown names, duplicates, missing provinces,
+    scores missing or outside the index's scale (0-100, PAPI 8-80). A rank that disagrees with the scores is
+    kept as a reported contradiction."""
+    scale = get_index(index)
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     matched: list[tuple[str, float, int | None, int]] = []
@@ -291,9 +304,18 @@ def field_from_rows(
         if score is None:
             problems.append(Problem("field.table.missing_score", {"row": row, "name": name}))
             continue
-        if not 0 <= score <= 100:
+        if not scale.in_range(score):
             problems.append(
-                Problem("field.table.score_out_of_range", {"row": row, "name": name, "score": score})
+                Problem(
+                    "field.table.score_out_of_range",
+                    {
+                        "row": row,
+                        "name": name,
+                        "score": score,
+                        "low": scale.min_points,
+                        "high": scale.max_points,
+                    },
+                )
             )
             continue
         if rank is not None and not 1 <= rank <= provinces:
@@ -329,7 +351,7 @@ def field_from_rows(
             )
             for name, score, rank, row in matched
         ]
-        field = reconstruct_field(bundled_results(), year, extra_rows=extra)
+        field = reconstruct_field(bundled_results(index), year, extra_rows=extra)
         return field.model_copy(update={"notes": (*notes, *field.notes)})
     entries = tuple(
         FieldEntry(province=name, score=score, provenance=kind, published_rank=rank, basis=basis)
@@ -338,6 +360,8 @@ def field_from_rows(
     contradictions = _rank_mismatches(matched, year)
     return Field(
         year=year,
+        index=index,
+        max_points=scale.max_points,
         n_provinces=provinces,
         kind=kind,
         entries=entries,

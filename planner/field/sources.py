@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from planner.field.model import Contradiction, FieldNote, Provenance, SourceRow, params
-from planner.field.ranking import GROUP_A_FROM, GROUP_B_FROM
+from planner.field.ranking import group_floor
 from planner.field.results import BASIS_PRIORITY, ResultRow, ResultsData
 
 
@@ -64,6 +64,8 @@ class Resolution:
     claims: list[Claim]
     contradictions: list[Contradiction]
     notes: list[FieldNote]
+    #: The index's scale (100 for the PAR INDEX, 80 for PAPI): a score above it is out of range.
+    max_points: float = 100.0
 
 
 # --- step 1-2: claims and contradictions ----------------------------------------------------------------------
@@ -281,11 +283,11 @@ def _thresholds(data: ResultsData, year: int, n: int, work: Resolution) -> list[
         a, b, c = summary.group_a, summary.group_b, summary.group_c
         source = summary.source_note
         if a is not None:
-            out.append((GROUP_A_FROM, a, source))
+            out.append((group_floor("A"), a, source))
         if a is not None and b is not None:
-            out.append((GROUP_B_FROM, a + b, source))
+            out.append((group_floor("B"), a + b, source))
         elif c is not None:
-            out.append((GROUP_B_FROM, n - c, source))
+            out.append((group_floor("B"), n - c, source))
         if a is not None and b is not None and c is not None and a + b + c != n:
             work.notes.append(
                 FieldNote(key="field.note.groups_do_not_sum", params=params({"a": a, "b": b, "c": c, "n": n}))
@@ -348,7 +350,7 @@ def _check_ranges(work: Resolution) -> None:
     kept: list[Claim] = []
     for c in work.claims:
         bad_rank = c.rank is not None and not 1 <= c.rank <= work.n
-        bad_score = c.score is not None and not 0 <= c.score <= 100
+        bad_score = c.score is not None and not 0 <= c.score <= work.max_points
         if bad_score and (c.rank is None or bad_rank):
             record_decision(work, "range", [c], None, "drop_row", "field.decision.out_of_range", affected=[c])
             continue
@@ -376,7 +378,14 @@ def resolve_claims(
     """The year's claims with every contradiction resolved (steps 1-2 of planner.field.reconstruction): rows
     out of range, conflicts the data already records (unless `note_recorded` is false), duplicates, two
     provinces on one rank, a higher score ranked below a lower one."""
-    work = Resolution(year=year, n=n, claims=_claims(data, year, n, extra), contradictions=[], notes=[])
+    work = Resolution(
+        year=year,
+        n=n,
+        claims=_claims(data, year, n, extra),
+        contradictions=[],
+        notes=[],
+        max_points=data.max_points,
+    )
     _check_ranges(work)
     if note_recorded:
         _noted_conflicts(work)

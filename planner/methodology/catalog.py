@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict
 from planner.core.data import data_dir
 from planner.core.errors import MethodologyError
 from planner.core.i18n import Lang
-from planner.methodology.files import methodology_from_mapping, read_yaml
+from planner.core.yaml_text import read_yaml
+from planner.methodology.files import methodology_from_mapping
 from planner.methodology.model import Methodology
 
 

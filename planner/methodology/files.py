@@ -17,25 +17,10 @@ from pydantic import ValidationError
 
 from planner.core.errors import MethodologyError
 from planner.core.json_text import JsonTooDeep, parse_json, where_json_fails
+from planner.core.yaml_text import read_yaml
+from planner.methodology.index import get_index
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import validation_problems
-
-#: libyaml's safe loader when PyYAML was built with it (about 15 times faster on the bundled table).
-SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def read_yaml(text: str | bytes, *, allow_aliases: bool = True) -> Any:
-    """Parse YAML safely (no arbitrary objects), with the C loader when available.
-
-    With `allow_aliases=False` (files a user uploads) anchors and aliases are refused before anything is built:
-    a few lines of nested aliases ("billion laughs") expand into a tree that validation would walk for hours.
-    A methodology never needs them.
-    """
-    if not allow_aliases:
-        for event in yaml.parse(text, Loader=SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                raise MethodologyError("methodology.yaml_aliases")
-    return yaml.load(text, Loader=SafeLoader)
 
 
 def methodology_from_mapping(data: Any) -> Methodology:
@@ -43,9 +28,17 @@ def methodology_from_mapping(data: Any) -> Methodology:
     if not isinstance(data, Mapping):
         raise MethodologyError("methodology.invalid_data")
     try:
-        return Methodology.model_validate(data)
+        methodology = Methodology.model_validate(data)
     except ValidationError as exc:
         raise MethodologyError("methodology.invalid_data", problems=validation_problems(exc)) from None
+    _check_index(methodology)
+    return methodology
+
+
+def _check_index(m: Methodology) -> None:
+    """A scheme must name a known index. Its total may differ from the index's scale while a province edits
+    it (a row added before another is trimmed); a score above the scale is refused where it is ranked."""
+    get_index(m.index)
 
 
 def methodology_to_mapping(m: Methodology) -> dict[str, Any]:

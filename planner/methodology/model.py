@@ -155,6 +155,8 @@ class Methodology(_Frozen):
     """One scheme of the PAR INDEX, e.g. QĐ 2636/QĐ-BNV (index years 2018-2019)."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,60}$")
+    #: The index the scheme scores (planner.methodology.index): "par" or "papi"; a province's own index later.
+    index: str = Field(default="par", pattern=r"^[a-z][a-z0-9_-]{1,30}$")
     name_vi: str = Field(min_length=1)
     name_en: str = ""
     decision: str = ""

@@ -372,11 +372,53 @@ class SurveyRule(_Rule):
         return tuple(seen[c] for c in sorted(seen))
 
 
+class ScaleRule(_Rule):
+    """A score published on a fixed scale, which *is* the item's points: a PAPI dimension scored 1-10.
+
+    The value is the published score itself (7,1704 for Hà Giang's public service delivery in 2023), kept to
+    the hundredth as every sum is; the level picker and the optimiser step through the scale by `step` (a
+    quarter point by default: a dimension moves by tenths to a point a year, and 37 levels per dimension keep
+    the exact solver instant). The node's maximum must be `high`, which the methodology validator checks like
+    any rule exceeding its maximum."""
+
+    type: Literal["scale"] = "scale"
+    low: float = Field(default=1.0, ge=0)
+    high: float = Field(default=10.0, gt=0)
+    step: float = Field(default=0.25, gt=0, le=5)
+
+    @property
+    def takes_value(self) -> bool:
+        return True
+
+    def value_problem(self, value: float) -> Problem | None:
+        if not math.isfinite(value):
+            return Problem("scenario.value_not_number", {"value": value})
+        if not self.low <= value <= self.high:
+            return Problem(
+                "scenario.value_out_of_range", {"value": value, "low": self.low, "high": self.high}
+            )
+        return None
+
+    def centi_for_value(self, value: float, max_centi: int) -> int:
+        return min(max_centi, _round_centi(100.0 * max(self.low, min(value, self.high))))
+
+    def grid_values(self) -> tuple[float, ...]:
+        count = math.floor((self.high - self.low) / self.step + 1e-9)
+        values = {round(self.low + k * self.step, 6) for k in range(count + 1)} | {self.high}
+        return tuple(sorted(values))
+
+    def options(self, max_centi: int) -> tuple[LevelOption, ...]:
+        return tuple(
+            LevelOption(f"v_{_number_id(v)}", _vi(v), _en(v), self.centi_for_value(v, max_centi), v)
+            for v in self.grid_values()
+        )
+
+
 Rule = Annotated[
-    YesNoRule | LevelsRule | ThresholdRule | ProportionalRule | SurveyRule,
+    YesNoRule | LevelsRule | ThresholdRule | ProportionalRule | SurveyRule | ScaleRule,
     Field(discriminator="type"),
 ]
-RULE_TYPES: tuple[str, ...] = ("yes_no", "levels", "thresholds", "proportional", "survey")
+RULE_TYPES: tuple[str, ...] = ("yes_no", "levels", "thresholds", "proportional", "survey", "scale")
 
 
 def _declared_points(rule: Rule) -> list[Decimal]:
@@ -430,4 +472,11 @@ def rule_problems(rule: Rule, max_centi: int, code: str) -> list[Problem]:
             problems.append(Problem("methodology.rule_steps_order", {"code": code}))
     if isinstance(rule, ProportionalRule) and rule.floor is not None and rule.floor > rule.full_at:
         problems.append(Problem("methodology.rule_floor_above_full", {"code": code}))
+    if isinstance(rule, ScaleRule) and (rule.low >= rule.high or to_centi(rule.high) != max_centi):
+        problems.append(
+            Problem(
+                "methodology.rule_scale_range",
+                {"code": code, "low": rule.low, "high": rule.high, "max": from_centi(max_centi)},
+            )
+        )
     return problems

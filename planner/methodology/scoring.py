@@ -19,7 +19,7 @@ import numpy.typing as npt
 from planner.core.errors import Problem, ScenarioError
 from planner.core.i18n import Lang
 from planner.methodology.model import Area, Criterion, Methodology, ScoredItem
-from planner.methodology.rules import LevelOption, from_centi, to_centi
+from planner.methodology.rules import LevelOption, ScaleRule, from_centi, to_centi
 from planner.methodology.scenario import ItemSetting, Scenario
 
 NodeKind = Literal["area", "criterion", "item"]
@@ -73,6 +73,9 @@ class _ItemRule:
     takes_value: bool = False
     value_problem: Callable[[float], Problem | None] | None = None
     centi_for_value: Callable[[float, int], int] | None = None
+    #: What an item nobody set scores: 0, except on a scale whose floor is above 0 (a PAPI dimension is never
+    #: below 1, so an unset one counts 1 and an empty PAPI scenario totals 8, as the index's floor says).
+    unset_centi: int = 0
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,16 @@ def _index(m: Methodology) -> _Index:
 def _item_rule(item: ScoredItem) -> _ItemRule:
     rule = item.rule
     levels = {o.id: o.centi for o in rule.options(item.max_centi)}
+    unset = rule.centi_for_value(rule.low, item.max_centi) if isinstance(rule, ScaleRule) else 0
     return _ItemRule(
-        item.code, item.max_centi, levels, item, rule.takes_value, rule.value_problem, rule.centi_for_value
+        item.code,
+        item.max_centi,
+        levels,
+        item,
+        rule.takes_value,
+        rule.value_problem,
+        rule.centi_for_value,
+        unset,
     )
 
 
@@ -182,7 +193,7 @@ def _item_centi(m: Methodology, scenario: Scenario) -> tuple[list[Problem], list
     for rule in index.items:
         setting = settings.get(rule.code)
         if setting is None:
-            append(rule.max_centi if full else 0)
+            append(rule.max_centi if full else rule.unset_centi)
             continue
         level = setting.level
         if level is not None and level in rule.levels:  # the common case, kept inline for speed

@@ -35,6 +35,7 @@ import numpy.typing as npt
 
 from planner.core.errors import OptimiseError
 from planner.field.rank_maths import rank_quantile
+from planner.methodology.index import DEFAULT_INDEX, get_index
 from planner.methodology.model import Methodology
 from planner.methodology.rules import from_centi, to_centi
 
@@ -43,8 +44,6 @@ if TYPE_CHECKING:
 
 TargetMode = Literal["fixed", "mean", "probability"]
 TARGET_MODES: tuple[TargetMode, ...] = ("fixed", "mean", "probability")
-#: Own survey uncertainty as a share of the survey maximum (see the module docstring).
-OWN_SURVEY_SD_SHARE = 0.02
 _GH_NODES, _GH_WEIGHTS = np.polynomial.hermite_e.hermegauss(9)
 _GH_WEIGHTS = _GH_WEIGHTS / math.sqrt(2 * math.pi)
 FloatArray = npt.NDArray[np.float64]
@@ -69,9 +68,11 @@ class RivalProjection(Protocol):
 
 
 def default_own_sd(methodology: Methodology) -> float:
-    """The default uncertainty (sd, points) of our own survey result: 2% of the survey maximum."""
+    """The default uncertainty (sd, points) of our own survey result: the index's share of the survey maximum
+    (2% for the PAR INDEX, 1% for PAPI; assumptions labelled in data/indices/indices.yaml)."""
     survey_centi = sum(i.max_centi for i in methodology.scored_items if i.is_survey)
-    return round(OWN_SURVEY_SD_SHARE * from_centi(survey_centi), 4)
+    share = get_index(methodology.index).own_survey_sd_share
+    return round(share * from_centi(survey_centi), 4)
 
 
 @dataclass(frozen=True)
@@ -270,6 +271,7 @@ def competition_for(
     overrides: Mapping[str, float] | None = None,
     loaded: Iterable[Field] = (),
     base_year: int | None = None,
+    index: str = DEFAULT_INDEX,
 ) -> Competition:
     """The competition a plan for `year` faces: the projection of `year` from the latest field year before it
     (planner.field.projection), our province taken out of the rivals. `loaded` are results tables the user loaded in
@@ -289,7 +291,7 @@ def competition_for(
         raise OptimiseError("optimise.bad_confidence", p=confidence)
     name = match_province(province, era=provinces)
     drift = planning_projection(
-        year, provinces, mode="drift", overrides=overrides, loaded=loaded, base_year=base_year
+        year, provinces, mode="drift", overrides=overrides, loaded=loaded, base_year=base_year, index=index
     )
     in_drift = False
     if own_sd > 0 and drift.drift_sd > 0 and all(r.follows_drift for r in drift.rivals if r.province != name):
@@ -297,7 +299,13 @@ def competition_for(
         in_drift = True
     if mode == "fixed":
         central = planning_projection(
-            year, provinces, mode="fixed", overrides=overrides, loaded=loaded, base_year=base_year
+            year,
+            provinces,
+            mode="fixed",
+            overrides=overrides,
+            loaded=loaded,
+            base_year=base_year,
+            index=index,
         ).expected_scores(exclude=name)
     else:
         central = drift.expected_scores(exclude=name)

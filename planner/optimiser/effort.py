@@ -90,6 +90,10 @@ DEFAULT_FIRST_STEP: dict[str, dict[EffortUnit, float]] = {
     "thresholds": {"person_days": 15.0, "million_vnd": 30.0, "difficulty": 3.0},
     "proportional": {"person_days": 5.0, "million_vnd": 8.0, "difficulty": 2.0},
     "survey": {"person_days": 30.0, "million_vnd": 80.0, "difficulty": 4.0},
+    # A quarter point of a PAPI dimension (a citizen survey on a 1-10 scale): a campaign across districts and
+    # communes. With the growth below, one point in a year costs 7x the first quarter, two points 22x:
+    # diminishing returns, as the PAPI reports' year-on-year moves of a few tenths suggest.
+    "scale": {"person_days": 20.0, "million_vnd": 50.0, "difficulty": 3.0},
 }
 #: Each further step above the current level costs this much more than the one before (as a share of the
 #: first step): the last stretch to full marks is the hardest, so distant levels cost more than in proportion.

@@ -140,13 +140,14 @@ def path_competitions(
     loaded: Iterable[Any] = (),
     confidence: float = 0.8,
     overrides: Mapping[str, float] | None = None,
+    index: str = "par",
 ) -> dict[int, Competition]:
     """The competition of every year of the horizon, each projected from one base field: the latest field year
     before the first year (so a path planned in 2021 does not use results it could not know)."""
     from planner.field.bundled import latest_field_year
 
     loaded = tuple(loaded)
-    base = latest_field_year(before=years[0], provinces=provinces, loaded=loaded)
+    base = latest_field_year(before=years[0], provinces=provinces, loaded=loaded, index=index)
     return {
         year: competition_for(
             year,
@@ -158,6 +159,7 @@ def path_competitions(
             loaded=loaded,
             base_year=base,
             overrides=overrides,
+            index=index,
         )
         for year in years
     }
@@ -333,9 +335,10 @@ def target_score_of(
         assert target.score is not None
         return target.score, target.score <= max_score + 1e-9
     if target.kind == "group":
-        from planner.field.ranking import GROUP_A_FROM, GROUP_B_FROM
+        from planner.field.ranking import group_floor
 
-        threshold = GROUP_A_FROM if target.group == "A" else GROUP_B_FROM
+        assert target.group is not None
+        threshold = group_floor(target.group)
         return threshold, threshold <= max_score + 1e-9
     if competition is None:
         raise OptimiseError("optimise.province_needed")

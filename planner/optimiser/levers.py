@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from planner.core.errors import OptimiseError
 from planner.core.text import agency_key
+from planner.methodology.index import get_index
 from planner.methodology.model import Methodology, ScoredItem
 from planner.methodology.rules import from_centi
 from planner.methodology.scenario import Scenario
@@ -213,6 +214,8 @@ def build_levers(methodology: Methodology, baseline: Scenario, effort: EffortTab
         raise OptimiseError("optimise.unknown_codes", codes=", ".join(unknown))
     costs = {(e.code, e.level): e for e in table.entries}
     constraints = {c.code: c for c in table.constraints}
+    #: PAPI's dimensions are survey results and the plan's levers; the PAR INDEX's SIPAS is not a lever.
+    survey_levers = get_index(methodology.index).survey_is_lever
     levers: list[Lever] = []
     for item, centi in zip(methodology.scored_items, card.item_centi, strict=True):
         options = item_options(item)
@@ -220,7 +223,11 @@ def build_levers(methodology: Methodology, baseline: Scenario, effort: EffortTab
         current_index = next(i for i, o in enumerate(options) if o.id == current.id)
         constraint = constraints.get(item.code)
         locked = constraint is not None and constraint.locked
-        survey_fixed = item.is_survey and not (constraint is not None and constraint.survey_unlocked)
+        survey_fixed = (
+            item.is_survey
+            and not survey_levers
+            and not (constraint is not None and constraint.survey_unlocked)
+        )
         cap_index = len(options) - 1
         if constraint is not None and constraint.feasible_max_level is not None:
             ids = [o.id for o in options]

@@ -68,7 +68,7 @@ def test_a_results_decision_in_pdf_becomes_the_field_of_its_year(app: AppTest) -
     upload(
         app, "results_upload", "QD-ket-qua-2018.pdf", results_document(bundled_field(2018), "pdf", year=2018)
     )
-    assert app.error == [] and app.session_state["_fields"][(2018, 63)].kind == "official"
+    assert app.error == [] and app.session_state["_fields"][("par", 2018, 63)].kind == "official"
 
 
 def test_an_appraisal_table_becomes_a_new_baseline_scenario(app: AppTest) -> None:

@@ -130,7 +130,7 @@ def test_an_official_results_table_replaces_the_reconstruction_for_its_year(app:
     # In this (made-up) official table Lào Cai is 2 points higher: 80.47 instead of 78.47.
     upload(app, "results_upload", "ket-qua-2018.csv", results_csv(**{"Lào Cai": 80.47}), "text/csv")
     assert app.success, [e.value for e in app.error]
-    loaded = app.session_state["_fields"][(2018, 63)]
+    loaded = app.session_state["_fields"][("par", 2018, 63)]
     assert loaded.kind == "official" and loaded.entry("Lào Cai").score == 80.47
     # The header ranks the scenario in the loaded table: an official table has no uncertainty band.
     rank = metric(app, t("app.header.rank_in_field", "vi", year="2018"))
@@ -179,7 +179,7 @@ def test_the_results_workbook_the_app_offers_loads_back_as_an_official_field(app
     workbook = write_results_workbook(63, bundled_field(2018), "vi")
     upload(app, "results_upload", "ket-qua.xlsx", workbook)
     assert app.success, [e.value for e in app.error]
-    assert app.session_state["_fields"][(2018, 63)].kind == "official"
+    assert app.session_state["_fields"][("par", 2018, 63)].kind == "official"
 
 
 def test_a_file_that_is_not_utf8_says_so_in_vietnamese_without_python_words(app: AppTest) -> None:

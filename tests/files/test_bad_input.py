@@ -155,9 +155,9 @@ CONTENT_CASES: dict[str, tuple[str, list[str], str]] = {
         [
             FAILED_VI,
             "Trang “Thông tin”, dòng 3, cột C: Không có phương pháp “qd9999-2030”. Các phương pháp có sẵn: "
-            "qd2636-2018",
+            "papi-2018, qd2636-2018",
         ],
-        "Sheet “Thông tin”, row 3, column C: No methodology “qd9999-2030”. Available: qd2636-2018",
+        "Sheet “Thông tin”, row 3, column C: No methodology “qd9999-2030”. Available: papi-2018, qd2636-2018",
     ),
     "scenario_newer_schema.json": (
         "json",
@@ -189,7 +189,7 @@ CONTENT_CASES: dict[str, tuple[str, list[str], str]] = {
             FAILED_VI,
             "Trang “Phương pháp”, dòng 3, cột F: “một phẩy hai lăm” không phải là số",
             "Trang “Phương pháp”, dòng 7, cột J: “Theo cảm tính” không phải lựa chọn hợp lệ (chọn một trong: "
-            "Đạt/Không đạt, Theo mức, Theo ngưỡng, Theo tỷ lệ, Tỷ lệ hài lòng (khảo sát))",
+            "Đạt/Không đạt, Theo mức, Theo ngưỡng, Theo tỷ lệ, Tỷ lệ hài lòng (khảo sát), Điểm trên thang (như PAPI 1-10))",
             # the file's third problem, unsaid before issue 14: the codes are checked even when cells fail
             "Trang “Phương pháp”, dòng 10, cột B: không có mục nào mang mã cha “3”",
         ],

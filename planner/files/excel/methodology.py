@@ -47,6 +47,7 @@ from planner.methodology.rules import (
     RULE_TYPES,
     LevelsRule,
     ProportionalRule,
+    ScaleRule,
     SurveyRule,
     ThresholdRule,
     YesNoRule,
@@ -123,6 +124,10 @@ NODE_COLUMNS: tuple[_Col, ...] = (
     _Col("partner_agencies", "excel.plan.col.partners", 24, "list"),
     _Col("source", "excel.methodology.col.source", 30),
     _Col("notes", "excel.col.note", 30),
+    # The scale rule's parameters (PAPI), last so that a template filled before they existed reads the same.
+    _Col("low", "excel.methodology.col.low", 9, "float"),
+    _Col("high", "excel.methodology.col.high", 9, "float"),
+    _Col("step", "excel.methodology.col.step", 9, "float"),
 )
 LEVEL_COLUMNS: tuple[_Col, ...] = (
     _Col("code", "excel.col.code", 9),
@@ -145,6 +150,7 @@ _INFO_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("survey_points", "excel.methodology.info.survey_points", "decimal"),
     ("source", "excel.methodology.info.source", "text"),
     ("notes", "excel.methodology.info.notes", "text"),
+    ("index", "excel.methodology.info.index", "text"),
 )
 #: Rule fields held in node columns, per rule type.
 _RULE_SCALARS: dict[str, tuple[str, ...]] = {
@@ -153,6 +159,7 @@ _RULE_SCALARS: dict[str, tuple[str, ...]] = {
     "thresholds": ("measure", "direction", "unit_vi", "unit_en", "below_points"),
     "proportional": ("measure", "unit_vi", "unit_en", "full_at", "floor", "grid"),
     "survey": ("grid_step",),
+    "scale": ("low", "high", "step"),
 }
 _ALL_SCALARS = (
     "measure",
@@ -164,6 +171,9 @@ _ALL_SCALARS = (
     "floor",
     "grid",
     "grid_step",
+    "low",
+    "high",
+    "step",
 )
 
 
@@ -257,6 +267,10 @@ def _node_values(node: Area | Criterion | SubCriterion, parent: str, lang: Lang)
                 values["grid"] = LIST_SEPARATOR.join(repr(v) for v in rule.grid) if rule.grid else None
             elif isinstance(rule, SurveyRule):
                 values["grid_step"] = rule.grid_step
+            elif isinstance(rule, ScaleRule):
+                values["low"] = rule.low
+                values["high"] = rule.high
+                values["step"] = rule.step
     return values
 
 
@@ -419,6 +433,7 @@ def _write_info(ws: Worksheet, m: Methodology | None, lang: Lang) -> None:
     if m is not None:
         values = {
             "id": m.id,
+            "index": m.index,
             "name_vi": m.name_vi,
             "name_en": m.name_en,
             "decision": m.decision,
@@ -598,6 +613,7 @@ def _years(row: TableRow) -> tuple[int, ...] | None:
 
 _INFO_READERS: dict[str, Callable[[TableRow], Any]] = {
     "id": lambda r: r.text("value") or None,
+    "index": lambda r: r.text("value") or None,
     "name_vi": lambda r: r.text("value") or None,
     "name_en": lambda r: r.text("value") or None,
     "decision": lambda r: r.text("value") or None,
@@ -726,7 +742,7 @@ def _assemble(
                     "code", Problem("excel.methodology.levels_unknown_code", {"code": code})
                 )
             )
-        elif owner.rule is None or owner.rule["type"] in ("proportional", "survey"):
+        elif owner.rule is None or owner.rule["type"] in ("proportional", "survey", "scale"):
             kind = "-" if owner.rule is None else str(owner.rule["type"])
             problems.append(
                 levels[0].row.located(
