@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from planner import charts
+from planner.methodology.index import get_index
 from planner.methodology.model import content_digest
-from ui import chartview, state, views
+from ui import chartview, indices_view, state, views
 from ui.guard import require_entrypoint
 from ui.position import current_position
 from ui.text import lang, pct, points, t
@@ -37,6 +38,8 @@ with left:
 with right:
     views.rank_gaps(position)
 
+indices_view.render()
+
 st.subheader(t("app.overview.areas"))
 color = views.slot_color(state.active_slot())
 chartview.show(
@@ -56,5 +59,5 @@ if weakest:
 else:
     st.success(t("app.overview.full_marks"))
 survey_lost = card.max_survey - card.survey
-if survey_lost > 0:
+if survey_lost > 0 and not get_index(card.methodology.index).survey_is_lever:
     st.caption(t("app.overview.survey_lost", lost=points(survey_lost), max=points(card.max_survey)))

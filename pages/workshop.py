@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from planner import charts
+from planner.methodology.index import get_index
 from planner.methodology.model import content_digest
 from ui import chartview, compare, share, sidebar, state, tracking_view, views
 from ui.guard import require_entrypoint
@@ -39,9 +40,14 @@ with st.container(key="workshop"):
     for column, (slot, pos) in zip(columns, placed, strict=True):
         with column, st.container(border=True):
             color = views.slot_color(slot)
+            index = get_index(pos.methodology.index)
             st.markdown(f"## {views.md(slot.name or slot.id)}")
             st.html(f'<div style="height:8px;background:{color};border-radius:4px"></div>')
-            st.metric(t("app.workshop.total"), points(pos.card.total), help=pct(pos.card.percent))
+            st.metric(
+                f"{t('app.workshop.total')} · {index.short}",
+                f"{points(pos.card.total)} / {points(index.max_points)}",
+                help=pct(pos.card.percent),
+            )
             if pos.rank is not None:
                 st.metric(
                     t("app.header.rank_in_field", year=str(pos.field.year if pos.field else "")),
@@ -51,10 +57,12 @@ with st.container(key="workshop"):
                 st.metric(
                     t("app.compare.p_rank_le", k=k, year=str(pos.plan_year)), prob(pos.outlook.p_rank_le(k))
                 )
-    if len(placed) >= 2:
+    # Areas are compared only between scenarios on one methodology: PAR areas beside PAPI dimensions mean nothing.
+    same = [(slot, pos) for slot, pos in placed if pos.methodology.id == placed[0][1].methodology.id]
+    if len(same) >= 2:
         series = [
             charts.SeriesPoint(slot.name or slot.id, views.slot_color(slot), area.code, area.points)
-            for slot, pos in placed
+            for slot, pos in same
             for area in pos.card.areas()
         ]
         chartview.show(

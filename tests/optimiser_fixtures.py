@@ -267,6 +267,8 @@ class NormalRivals:
     names: tuple[str, ...]
     means: tuple[float, ...]
     sds: tuple[float, ...]
+    #: The index's scale (the PAR INDEX's 100 points).
+    max_points: float = 100.0
 
     def _keep(self, exclude: str | None) -> npt.NDArray[np.bool_]:
         return np.array([n != exclude for n in self.names], dtype=bool)

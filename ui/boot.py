@@ -49,7 +49,7 @@ def open_example(example_id: str | None) -> None:
         return
     workspace = examples.workspace_of(example)
     others = [sibling.scenario for sibling in examples.siblings(example)]
-    state.start_session(workspace, [workspace.baseline, *others])
+    state.start_session(workspace, [workspace.baseline, *others, *workspace.companions])
 
 
 def open_scenario(scenario: Scenario) -> None:

@@ -91,6 +91,17 @@ def siblings(ex: Example) -> list[Example]:
     return [other for other in all_examples().values() if other.key == ex.key and other.id != ex.id]
 
 
+def companions(ex: Example) -> list[Example]:
+    """The examples of the same province and year on another index (Quảng Ngãi's PAPI beside its PAR INDEX):
+    one plan for both indices opens with both, each measured against its own baseline."""
+    province, year, methodology = ex.key
+    return [
+        other
+        for other in all_examples().values()
+        if other.key[:2] == (province, year) and other.key[2] != methodology
+    ]
+
+
 def example(example_id: str) -> Example | None:
     return all_examples().get(example_id)
 
@@ -99,6 +110,7 @@ def workspace_of(ex: Example) -> Workspace:
     n: Literal[63, 34] = 34 if (ex.scenario.year or 0) >= 2026 else 63
     return Workspace(
         baseline=ex.scenario,
+        companions=tuple(other.scenario for other in companions(ex)),
         example_id=ex.id,
         illustrative=ex.illustrative,
         target_rank=ex.target_rank,

@@ -11,6 +11,7 @@ import streamlit as st
 from planner.core.errors import PlannerError
 from planner.core.i18n import LANGS
 from planner.field.ranking import group_of
+from planner.methodology.index import get_index
 from planner.methodology.rules import from_centi
 from ui import state, views
 from ui.position import Position, current_position
@@ -42,7 +43,7 @@ def language_switch() -> None:
 
 def who_line(position: Position) -> str:
     scenario = position.scenario
-    parts = [scenario.province or t("app.header.no_province")]
+    parts = [scenario.province or t("app.header.no_province"), get_index(position.methodology.index).short]
     if scenario.year is not None:
         parts.append(t("app.header.plan_year", year=str(scenario.year)))
     parts.append(position.methodology.decision_label(lang()))
@@ -109,10 +110,13 @@ def _metrics(position: Position, *, large: bool) -> None:
                 help=t("app.header.rank_help"),
             )
     with cols[2]:
+        index = get_index(position.methodology.index)
+        rank = position.rank
+        group = group_of(card.total, index.id, rank.rank if rank else None, rank.n if rank else None)
         st.metric(
             t("app.header.group"),
-            group_of(card.total),
-            help=t("app.header.group_help"),
+            group or "–",
+            help=" · ".join(band.label(lang()) for band in index.groups.bands),
         )
     outlook = position.outlook
     if outlook is not None:

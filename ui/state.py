@@ -63,6 +63,8 @@ class Workspace:
     """
 
     baseline: Scenario
+    #: The baselines of the same case on the other indices (Quảng Ngãi's PAPI beside its PAR INDEX).
+    companions: tuple[Scenario, ...] = ()
     example_id: str | None = None
     illustrative: bool = False
     target_rank: int | None = None
@@ -121,7 +123,14 @@ def current() -> Scenario:
 
 
 def baseline() -> Scenario:
-    return workspace().baseline
+    """What the active scenario is measured against: the workspace's baseline on the same methodology (its PAPI
+    companion for a PAPI scenario), else the workspace's baseline."""
+    ws = workspace()
+    wanted = current().methodology
+    for candidate in (ws.baseline, *ws.companions):
+        if candidate.methodology == wanted:
+            return candidate
+    return ws.baseline
 
 
 def case_target() -> Target | None:

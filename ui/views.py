@@ -6,6 +6,7 @@ import streamlit as st
 
 from planner import charts
 from planner.core.errors import PlannerError
+from planner.methodology.index import get_index
 from planner.methodology.scoring import NodeScore, ScoreCard
 from ui import cache, examples, state
 from ui.position import Position
@@ -42,10 +43,12 @@ def example_context() -> None:
 
 
 def weakest_items(card: ScoreCard, limit: int = 12) -> list[NodeScore]:
-    """The self-assessed items losing the most points (ties broken by table order), only those losing any.
+    """The items losing the most points (ties broken by table order), only those losing any.
 
-    Survey items are left out: they are not levers a province pulls directly (the page says what they lose)."""
-    items = [s for s in card.items() if s.lost > 0 and s.assessment != "survey"]
+    Survey items are left out where the index does not count them as levers (the PAR INDEX's SIPAS: the page says
+    what they lose); a PAPI dimension is a survey result and the very thing the plan moves, so it stays."""
+    levers = get_index(card.methodology.index).survey_is_lever
+    items = [s for s in card.items() if s.lost > 0 and (levers or s.assessment != "survey")]
     items.sort(key=lambda s: -(s.max_centi - s.centi))
     return items[:limit]
 

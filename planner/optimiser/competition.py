@@ -52,6 +52,11 @@ FloatArray = npt.NDArray[np.float64]
 class RivalProjection(Protocol):
     """The part of planner.field.projection.Projection the optimiser uses (the field engineer's contract)."""
 
+    @property
+    def max_points(self) -> float:
+        """The index's scale: no score above it is ranked."""
+        ...
+
     def expected_scores(self, exclude: str | None = None) -> dict[str, float]: ...
 
     def p_rank_le(self, score: float, k: int, exclude: str | None = None) -> float: ...
@@ -153,7 +158,7 @@ class Competition:
 
     def _distribution(self, score: float) -> FloatArray:
         assert self.drift is not None
-        clipped = min(max(score, 0.0), 100.0)
+        clipped = min(max(score, 0.0), self.max_points)
         dist = np.asarray(self.drift.rank_distribution(clipped, exclude=self.province), dtype=np.float64)
         if dist.size < self.n:  # pad: ranks no rival configuration reaches
             dist = np.concatenate([dist, np.zeros(self.n - dist.size)])
@@ -171,8 +176,14 @@ class Competition:
         assert cumulative is not None
         return float(cumulative[k - 1])
 
-    def probability_score_for_rank(self, k: int, p: float, *, max_score: float = 100.0) -> float | None:
-        """The least score (to 0.01) with P(rank ≤ k) ≥ p, or None when not even `max_score` reaches it.
+    @property
+    def max_points(self) -> float:
+        """The index's scale (100 for the PAR INDEX, 80 for PAPI), from the projection."""
+        return self.drift.max_points if self.drift is not None else 100.0
+
+    def probability_score_for_rank(self, k: int, p: float, *, max_score: float | None = None) -> float | None:
+        """The least score (to 0.01) with P(rank ≤ k) ≥ p, or None when not even `max_score` (default: the
+        index's maximum) reaches it.
 
         A bisection on whole hundredths, started from the k-th best projected score (where the chance is near
         one half) and bracketed outwards; every distribution it computes is cached, so the targets of many ranks
@@ -183,7 +194,7 @@ class Competition:
         if k >= self.n:
             return 0.0
         wanted = p - 1e-12
-        top = to_centi(max_score)
+        top = to_centi(self.max_points if max_score is None else max_score)
 
         def reaches(centi: int) -> bool:
             return (self.p_rank_le(from_centi(centi), k) or 0.0) >= wanted
@@ -212,7 +223,7 @@ class Competition:
                 lo = mid
         return from_centi(hi)
 
-    def target_score(self, k: int, *, max_score: float = 100.0) -> float | None:
+    def target_score(self, k: int, *, max_score: float | None = None) -> float | None:
         """The least score that reaches rank ≤ k under this competition's mode (None: beyond `max_score`)."""
         if k < 1:
             raise ValueError("k must be at least 1")
@@ -221,7 +232,8 @@ class Competition:
         if self.mode == "mean" and self.drift is not None:
             return self.probability_score_for_rank(k, 0.5, max_score=max_score)
         score = self.central_score_for_rank(k)
-        return score if score <= max_score + 1e-9 else None
+        top = self.max_points if max_score is None else max_score
+        return score if score <= top + 1e-9 else None
 
     def overtaken(self, before: float, after: float) -> tuple[str, ...]:
         """The rivals a rise from `before` to `after` passes or ties (central scores in (before, after])."""

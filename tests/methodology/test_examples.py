@@ -58,7 +58,13 @@ def test_the_index_lists_every_example_file_and_opens_on_lao_cai() -> None:
     data = index()
     ids = [e["id"] for e in entries()]
     assert data["default"] == "lao-cai-2019" == ids[0]
-    assert ids == ["lao-cai-2019", "lao-cai-2019-target", "quang-ngai-2025", "an-giang-2023"]
+    assert ids == [
+        "lao-cai-2019",
+        "lao-cai-2019-target",
+        "quang-ngai-2025",
+        "quang-ngai-papi-2025",
+        "an-giang-2023",
+    ]
     assert sorted(e["file"] for e in entries()) == sorted(p.name for p in EXAMPLES.glob("*.json"))
     keys = {"id", "file", "name_vi", "name_en", "province", "year", "target_rank", "description_vi"}
     for entry in entries():
@@ -76,12 +82,23 @@ def test_the_index_lists_every_example_file_and_opens_on_lao_cai() -> None:
 def test_each_example_loads_validates_and_scores(entry: dict[str, Any]) -> None:
     scenario, card = load(entry["id"])
     m = load_bundled_methodology(scenario.methodology)
-    assert scenario.methodology == "qd2636-2018"
+    assert scenario.methodology == ("papi-2018" if "papi" in entry["id"] else "qd2636-2018")
     assert (scenario.province, scenario.year) == (entry["province"], entry["year"])
     assert scenario.name == entry["name_vi"]
     assert set(scenario.items) == {i.code for i in m.scored_items}  # every item set explicitly
-    assert 0 < card.total <= 100
+    assert 0 < card.total <= float(m.total_points)
     assert card.total_centi == card.self_assessed_centi + card.survey_centi
+
+
+def test_the_quang_ngai_papi_example_is_the_fields_estimate_and_says_so() -> None:
+    """No Quảng Ngãi PAPI figure is published in the bundled sources: the example's total is the 2021 field's
+    reconstruction, spread evenly over the 8 dimensions, and its notes and items say both."""
+    from planner.field.bundled import bundled_field
+
+    scenario, card = load("quang-ngai-papi-2025")
+    assert card.total == round(bundled_field(2021, 63, "papi").entry("Quảng Ngãi").score, 2)
+    assert "ước tính" in scenario.notes and all("GIẢ ĐỊNH" in s.note for s in scenario.items.values())
+    assert scenario.target is not None and (scenario.target.best_rank, scenario.target.rank) == (25, 30)
 
 
 @pytest.mark.parametrize("entry", entries(), ids=lambda e: e["id"])

@@ -1,0 +1,66 @@
+"""PAPI on the command line (issue 13): `methodologies`, `rank --index papi`, `score` and `optimise` on the
+Quảng Ngãi PAPI case, and the index checked against the scenario's methodology."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PAPI_CASE = ROOT / "data" / "examples" / "quang-ngai-papi-2025.json"
+PAR_CASE = ROOT / "data" / "examples" / "quang-ngai-2025.json"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "planner", *args], cwd=ROOT, capture_output=True, text=True, timeout=180
+    )
+
+
+def test_methodologies_lists_the_papi_scheme_and_filters_by_index() -> None:
+    every = _run("methodologies")
+    assert every.returncode == 0 and "papi-2018\t" in every.stdout and "qd2636-2018\t" in every.stdout
+    only = _run("methodologies", "--index", "papi")
+    assert only.stdout.splitlines() == ["papi-2018\tChỉ số PAPI (8 nội dung, từ năm 2018)"]
+
+
+def test_rank_with_index_papi_has_the_par_shape_plus_index_and_max() -> None:
+    papi = json.loads(_run("rank", "--index", "papi", "--year", "2023", "--score", "45.7", "--json").stdout)
+    par = json.loads(_run("rank", "--year", "2023", "--score", "88", "--json").stdout)
+    assert set(papi) == set(par)
+    assert (papi["index"], papi["max"], par["index"], par["max"]) == ("papi", 80, "par", 100)
+    assert papi["n"] == 63 and papi["group"] == "1"
+    assert papi["rank"] == 3  # Bắc Ninh's published 45.70 is 3rd of 63 (hanoitimes)
+
+
+def test_a_projected_papi_rank_has_the_projection_keys() -> None:
+    out = _run(
+        "rank", "--index", "papi", "--year", "2025", "--score", "45", "--province", "Quảng Ngãi", "--json"
+    )
+    data = json.loads(out.stdout)
+    assert data["index"] == "papi" and data["project_from"] == 2024 and "p_rank_le" in data
+
+
+def test_a_score_above_the_papi_scale_is_one_clear_line() -> None:
+    out = _run("rank", "--index", "papi", "--year", "2023", "--score", "90")
+    assert out.returncode == 2 and out.stdout == ""
+    assert "90" in out.stderr and "0–80" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_score_of_the_papi_case_and_an_index_that_does_not_match() -> None:
+    data = json.loads(_run("score", str(PAPI_CASE), "--json").stdout)
+    assert data["index"] == "papi" and data["max_total"] == 80 and data["total"] == 42.02
+    assert len(data["areas"]) == 8
+    wrong = _run("score", str(PAR_CASE), "--index", "papi")
+    assert wrong.returncode == 2 and "qd2636-2018" in wrong.stderr and "papi" in wrong.stderr
+
+
+def test_optimise_the_papi_case_to_rank_30_moves_dimensions_by_lead_agency() -> None:
+    out = _run("optimise", str(PAPI_CASE), "--index", "papi", "--target-rank", "30", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["status"] == "optimal" and data["target_rank"] == 30
+    assert data["changes"] and all(c["code"].startswith("P") for c in data["changes"])
+    assert data["score"] >= data["target_score"] > 42.02
