@@ -7,7 +7,7 @@ import streamlit as st
 
 from planner.core.errors import PlannerError
 from planner.optimiser.plan import Plan
-from ui import plan_view, views
+from ui import indices_view, plan_view, views
 from ui.guard import require_entrypoint
 from ui.position import current_position
 from ui.text import lang, num, points, prob, t
@@ -113,3 +113,35 @@ else:
         st.info(t(f"app.plan.empty.{source}"))
     else:
         show(chosen, skipped)
+
+# One plan for both indices (Quảng Ngãi's "PAR INDEX và PAPI"), when the session plans on two indices.
+if len(indices_view.one_per_index()) >= 2:
+    st.subheader(t("app.plan.combined.title"))
+    try:
+        combined = plan_view.combined_plan()
+    except PlannerError as exc:
+        views.show_error(exc)
+        combined = None
+    if combined is None:
+        st.info(t("app.plan.combined.empty"))
+    else:
+        st.caption(t("excel.combined.no_double_count"))
+        for total in combined.totals:
+            st.markdown(
+                t(
+                    "app.plan.combined.total",
+                    index=total.short,
+                    baseline=points(total.baseline),
+                    planned=points(total.planned),
+                    max=points(total.max_points),
+                )
+            )
+        st.dataframe(plan_view.combined_frame(combined), hide_index=True, width="stretch")
+        st.download_button(
+            t("app.plan.combined.download"),
+            data=plan_view.combined_workbook_maker(combined, lang()),
+            file_name="ke-hoach-chung-par-papi.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/download:",
+            key="plan_combined_download",
+        )

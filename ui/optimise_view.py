@@ -56,6 +56,7 @@ CHANCE_KEY = "_opt_chance"
 RUNNING_KEY = "_opt_running"
 STOP_KEY = "_opt_stop"
 PLAN_KEY = "_plan"
+PLANS_BY_METHODOLOGY_KEY = "_plans_by_methodology"
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,14 @@ def solve(m: Methodology, scenario: Scenario) -> Outcome:
     outcome = _solve_cached(key, m, scenario, i, effort_table())
     st.session_state[OUTCOME_KEY] = outcome
     st.session_state[PLAN_KEY] = outcome.plan
+    if outcome.plan.changes:  # the combined plan of both indices takes each index's latest solve
+        st.session_state[PLANS_BY_METHODOLOGY_KEY] = {**plans_by_methodology(), m.id: outcome.plan}
     return outcome
+
+
+def plans_by_methodology() -> dict[str, Plan]:
+    value: dict[str, Plan] = st.session_state.get(PLANS_BY_METHODOLOGY_KEY, {})
+    return value
 
 
 def last_outcome(m: Methodology, scenario: Scenario) -> tuple[Outcome | None, bool]:

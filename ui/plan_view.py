@@ -16,11 +16,13 @@ import streamlit as st
 
 from planner.core.i18n import Lang
 from planner.methodology.model import Methodology
+from planner.methodology.scenario import Scenario
 from planner.methodology.scoring import current_option, score_scenario
+from planner.optimiser.combined import CombinedPlan, combine_plans
 from planner.optimiser.levers import build_levers
 from planner.optimiser.plan import Plan, PlanChange
 from planner.optimiser.plan_builder import build_plan
-from ui import optimise_view, state
+from ui import cache, indices_view, optimise_view, state
 from ui.text import labels, lang, num, points, t
 
 Source = Literal["optimiser", "scenario"]
@@ -53,8 +55,12 @@ def current_plan(m: Methodology, source: Source) -> tuple[Plan | None, list[str]
     if source == "optimiser":
         plan = st.session_state.get(optimise_view.PLAN_KEY)
         return (plan if isinstance(plan, Plan) and plan.changes else None), []
-    baseline = state.baseline()
-    scenario = state.current()
+    plan, skipped = plan_between(m, state.baseline(), state.current())
+    return plan, skipped
+
+
+def plan_between(m: Methodology, baseline: Scenario, scenario: Scenario) -> tuple[Plan | None, list[str]]:
+    """The plan that moves `baseline` to `scenario` (the items raised), and the codes set between levels."""
     levers = build_levers(m, baseline, optimise_view.table_with_locks(optimise_view.effort_table(), ()))
     card = score_scenario(m, scenario)
     chosen: dict[str, str] = {}
@@ -149,3 +155,51 @@ def file_name(plan: Plan, suffix: str) -> str:
     province = unicodedata.normalize("NFKD", (plan.province or "tinh").replace("đ", "d").replace("Đ", "D"))
     province = re.sub(r"[^A-Za-z0-9]+", "-", province.encode("ascii", "ignore").decode()).strip("-").lower()
     return f"ke-hoach-par-{province or 'tinh'}-{plan.year or ''}.{suffix}".replace("-.", ".")
+
+
+def index_plans() -> list[tuple[Methodology, Plan]]:
+    """Each index's plan in this session: its latest optimiser plan, else the changes its scenario makes to its
+    baseline (one scenario per index, as the side-by-side view picks them)."""
+    solved = optimise_view.plans_by_methodology()
+    out: list[tuple[Methodology, Plan]] = []
+    for _, slot in indices_view.one_per_index():
+        m = cache.methodology(slot.scenario.methodology)
+        plan = solved.get(m.id)
+        if plan is None:
+            plan, _ = plan_between(m, state.baseline_for(m.id), slot.scenario)
+        if plan is not None and plan.changes:
+            out.append((m, plan))
+    return out
+
+
+def combined_plan() -> CombinedPlan | None:
+    """The plans of both indices by lead agency, when the session has a plan on two indices or more."""
+    plans = index_plans()
+    return combine_plans(plans, lang=lang()) if len(plans) >= 2 else None
+
+
+def combined_frame(plan: CombinedPlan) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                t("app.plan.combined.agency"): agency or t("app.plan.no_agency"),
+                t("excel.combined.col.index"): row.index_short,
+                t("excel.col.code"): row.change.code,
+                t("excel.combined.col.content"): row.change.name(lang()),
+                t("excel.combined.col.from"): points(row.change.from_points),
+                t("excel.combined.col.to"): points(row.change.to_points),
+                t("excel.combined.col.also"): "; ".join(row.also_serves),
+            }
+            for agency, rows in plan.by_agency()
+            for row in rows
+        ]
+    )
+
+
+def combined_workbook_maker(plan: CombinedPlan, language: Lang) -> Callable[[], bytes]:
+    def make() -> bytes:
+        from planner.files.excel.combined import write_combined_workbook
+
+        return write_combined_workbook(plan, language)
+
+    return make

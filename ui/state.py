@@ -125,10 +125,14 @@ def current() -> Scenario:
 def baseline() -> Scenario:
     """What the active scenario is measured against: the workspace's baseline on the same methodology (its PAPI
     companion for a PAPI scenario), else the workspace's baseline."""
+    return baseline_for(current().methodology)
+
+
+def baseline_for(methodology: str) -> Scenario:
+    """The workspace's baseline on `methodology`, else the workspace's baseline."""
     ws = workspace()
-    wanted = current().methodology
     for candidate in (ws.baseline, *ws.companions):
-        if candidate.methodology == wanted:
+        if candidate.methodology == methodology:
             return candidate
     return ws.baseline
 

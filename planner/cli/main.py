@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planner.cli.files",
     "planner.cli.store",
     "planner.cli.review",
+    "planner.cli.combine",
 )
 #: Which module registers each command, so that running one command imports only its module (the store
 #: pulls in SQLAlchemy, the optimiser SciPy: a `score` call should not pay for them). A command missing
@@ -39,6 +40,7 @@ COMMAND_OWNERS: dict[str, str] = {
     "template": "planner.cli.files",
     "scenarios": "planner.cli.store",
     "review": "planner.cli.review",
+    "combine": "planner.cli.combine",
 }
 
 Handler = Callable[[argparse.Namespace], int]

@@ -62,3 +62,21 @@ def test_the_optimiser_plans_papi_dimensions_for_the_case_band(app: AppTest) -> 
     assert result.status == "optimal" and result.target_rank == 30
     assert result.changes and all(c.code.startswith("P") for c in result.changes)
     assert result.score > result.baseline_score == 42.02
+
+
+def test_one_plan_for_both_indices_after_optimising_each(app: AppTest) -> None:
+    """Quảng Ngãi's plan lists PAR sub-criteria and PAPI dimensions by lead agency, each index totalled alone."""
+    for methodology in ("qd2636-2018", "papi-2018"):
+        _pick_slot(app, methodology)
+        app.switch_page("pages/optimiser.py").run()
+        next(b for b in app.button if b.key == "opt_run").click().run()
+        no_exception(app)
+    app.switch_page("pages/plan.py").run()
+    no_exception(app)
+    assert any(s.value == t("app.plan.combined.title", "vi") for s in app.subheader)
+    frame = app.dataframe[-1].value
+    assert set(frame[t("excel.combined.col.index", "vi")]) == {"PAR INDEX", "PAPI"}
+    lines = [
+        m.value for m in app.markdown if m.value.startswith("**PAR INDEX**") or m.value.startswith("**PAPI**")
+    ]
+    assert any("/ 80" in line for line in lines) and any("/ 100" in line for line in lines)

@@ -64,3 +64,19 @@ def test_optimise_the_papi_case_to_rank_30_moves_dimensions_by_lead_agency() -> 
     assert data["status"] == "optimal" and data["target_rank"] == 30
     assert data["changes"] and all(c["code"].startswith("P") for c in data["changes"])
     assert data["score"] >= data["target_score"] > 42.02
+
+
+def test_combine_two_plan_workbooks_into_one_plan_by_agency(tmp_path: Path) -> None:
+    par, papi, out = tmp_path / "par.xlsx", tmp_path / "papi.xlsx", tmp_path / "chung.xlsx"
+    assert _run("plan", str(PAR_CASE), "--target-rank", "30", "--xlsx", str(par)).returncode == 0
+    assert _run("plan", str(PAPI_CASE), "--target-rank", "30", "--xlsx", str(papi)).returncode == 0
+    done = _run("combine", str(par), str(papi), "--xlsx", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert [t["index"] for t in data["totals"]] == ["par", "papi"] and data["totals"][1]["max"] == 80
+    rows = [r for a in data["agencies"] for r in a["rows"]]
+    assert {r["index"] for r in rows} == {"par", "papi"}
+    assert any(r["code"] == "P8" and r["also_serves"] for r in rows)
+    assert out.read_bytes()[:2] == b"PK"
+    bad = _run("combine", str(PAR_CASE))
+    assert bad.returncode == 2 and "không phải là kế hoạch" in bad.stderr
