@@ -143,6 +143,16 @@ if outcome is not None:
         show_error(outcome.error)
     else:
         st.success(t("app.data.loaded", name=outcome.file_name, year=str(outcome.year), n=outcome.n))
+        tables = data_view.dimension_tables()
+        if (index, outcome.year) in tables:
+            st.caption(t("app.data.dimensions_found", n=len(tables[(index, outcome.year)])))
+            st.button(
+                t("app.data.start_from_table", year=str(outcome.year)),
+                key="start_from_table",
+                on_click=data_view.start_from_table,
+                args=(outcome.year,),
+                icon=":material/flag:",
+            )
 loaded = position.loaded_fields()
 if loaded:
     st.markdown(t("app.data.loaded_tables"))

@@ -16,15 +16,62 @@ import streamlit as st
 
 from planner.core.errors import PlannerError
 from planner.core.i18n import Lang
+from planner.field.dimension_table import DimensionTable, read_dimension_table
+from planner.field.index_baseline import index_baseline
 from planner.field.results_table import read_results_file
 from planner.files.appendix import ReviewRow
 from planner.files.appraisal import baseline_from_file
+from planner.methodology.rules import ScaleRule
 from planner.methodology.scenario import Scenario
 from planner.methodology.scoring import score_scenario
 from ui import cache, position, state
 from ui.text import lang, num, points, t
 
 OUTCOME_KEY = "_results_outcome"
+DIMENSIONS_KEY = "_dimension_tables"
+
+
+def dimension_tables() -> dict[tuple[str, int], DimensionTable]:
+    """The dimension scores in the survey-index tables loaded in this session, by (index, year)."""
+    value: dict[tuple[str, int], DimensionTable] = st.session_state.get(DIMENSIONS_KEY, {})
+    return value
+
+
+def _dimensions_in(data: bytes, name: str) -> DimensionTable:
+    """A survey index's table (PAPI) also gives each province's dimensions; a PAR table has none to give."""
+    m = cache.methodology(state.current().methodology)
+    if not any(isinstance(i.rule, ScaleRule) for i in m.scored_items) or not name.lower().endswith(
+        (".xlsx", ".xlsm", ".csv")
+    ):
+        return {}
+    return read_dimension_table(data, name, m)
+
+
+def start_from_table(year: int) -> None:
+    """A new scenario for the session's province on the current survey index, from the loaded table of `year`
+    (its dimensions where the table gives them, the rest spread as index_baseline labels it)."""
+    scenario = state.current()
+    m = cache.methodology(scenario.methodology)
+    province = scenario.province
+    if province is None:
+        state.notify("app.data.start_needs_province")
+        return
+    dimensions = dimension_tables().get((m.index, year), {})
+    try:
+        start = index_baseline(
+            m,
+            province,
+            year,
+            scenario.year or year + 1,
+            loaded=tuple(position.loaded_fields().values()),
+            dimensions=dimensions.get(province),
+            lang=lang(),
+        )
+    except PlannerError as exc:
+        st.session_state[OUTCOME_KEY] = ResultsOutcome("", year, error=exc)
+        return
+    state.add(start.scenario.model_copy(update={"target": scenario.target}))
+    state.bump_revision()
 
 
 @dataclass(frozen=True)
@@ -75,19 +122,18 @@ def on_results_upload(key: str) -> None:
     size: Literal[63, 34] = 34 if st.session_state.get("results_size") == 34 else 63
     partial = bool(st.session_state.get("results_partial"))
     name = str(getattr(uploaded, "name", "file"))
+    index = position.current_index()
     try:
         f = read_results_file(
-            uploaded.getvalue(),
-            name,
-            year=year,
-            provinces=size,
-            allow_partial=partial,
-            index=position.current_index(),
+            uploaded.getvalue(), name, year=year, provinces=size, allow_partial=partial, index=index
         )
+        dimensions = _dimensions_in(uploaded.getvalue(), name)
     except PlannerError as exc:
         st.session_state[OUTCOME_KEY] = ResultsOutcome(name, year, error=exc)
         return
     position.add_loaded_field(f)
+    if dimensions:
+        st.session_state[DIMENSIONS_KEY] = {**dimension_tables(), (index, f.year): dimensions}
     state.bump_revision()
     st.session_state[OUTCOME_KEY] = ResultsOutcome(name, f.year, n=len(f.entries))
 

@@ -23,8 +23,13 @@ from planner.cli.inputs import (
     scheme,
 )
 from planner.cli.output import emit_json
+from planner.core.errors import MethodologyError
 from planner.core.i18n import Lang, format_number, t
+from planner.field.dimension_table import read_dimension_table
+from planner.field.index_baseline import index_baseline
+from planner.field.model import Field
 from planner.field.provinces import era_of, match_province
+from planner.field.results_table import read_results_file
 from planner.files.appendix import MethodologyImport
 from planner.files.appraisal import baseline_from_file, baseline_json
 from planner.files.methodology_file import load_methodology_file
@@ -33,6 +38,7 @@ from planner.methodology.catalog import bundled_methodology_ids, load_bundled_me
 from planner.methodology.files import methodology_to_yaml
 from planner.methodology.index import index_ids
 from planner.methodology.matching import SchemeMatch, carry_scenario, match_schemes
+from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
 from planner.methodology.scoring import ScoreCard, score_scenario
 from planner.tables.reading import check_upload_size
@@ -83,7 +89,20 @@ def register(subparsers: Any) -> None:
         "baseline",
         help="a baseline scenario from an appraisal table (.docx, .pdf, .xlsx, .csv: item, points)",
     )
-    baseline.add_argument("file", help="the appraisal result: a table of points per item")
+    baseline.add_argument(
+        "file", nargs="?", help="the appraisal result: a table of points per item (not with --from-results)"
+    )
+    baseline.add_argument(
+        "--from-results",
+        type=int,
+        dest="from_results",
+        metavar="YEAR",
+        help="a survey index (PAPI): start from the province's published YEAR figures instead of an appraisal",
+    )
+    baseline.add_argument(
+        "--table",
+        help="with --from-results: the province's full results table of YEAR (.xlsx/.csv: totals, dimensions)",
+    )
     chosen = baseline.add_mutually_exclusive_group(required=True)
     chosen.add_argument("--methodology", help="a bundled methodology id")
     chosen.add_argument("--methodology-file", help="a methodology file (.docx, .pdf, .xlsx, .yaml, .json)")
@@ -118,6 +137,10 @@ def run_baseline(args: argparse.Namespace) -> int:
         m = load_methodology_file(args.methodology_file, lang=lang).methodology
     else:
         m = load_bundled_methodology(args.methodology)
+    if args.from_results is not None:
+        return _baseline_from_results(args, m)
+    if not args.file:
+        raise MethodologyError("baseline.file_or_results")
     source = Path(args.file)
     check_upload_size(source.stat().st_size)
     result = baseline_from_file(source.name, source.read_bytes(), m, lang=lang)
@@ -138,6 +161,45 @@ def run_baseline(args: argparse.Namespace) -> int:
     sys.stdout.write(f"{summary['message']}; {t('score.total', lang)}: {format_number(card.total, lang)}\n")
     for row in summary["unmatched"]:  # type: ignore[attr-defined]
         sys.stdout.write(f"  {row['where']}: {row['problem']}\n")
+    return 0
+
+
+def _baseline_from_results(args: argparse.Namespace, m: Methodology) -> int:
+    """`baseline --from-results YEAR`: a survey index's starting scenario from published figures (and the
+    province's own table when given), every dimension labelled by where it comes from."""
+    lang: Lang = args.lang
+    if args.file:
+        raise MethodologyError("baseline.file_or_results")
+    if not args.province:
+        raise MethodologyError("baseline.province_needed")
+    year = args.from_results
+    loaded: tuple[Field, ...] = ()
+    dimensions = None
+    if args.table:
+        table = Path(args.table)
+        data = table.read_bytes()
+        loaded = (read_results_file(data, table.name, year=year, index=m.index, allow_partial=True),)
+        if table.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
+            found = read_dimension_table(data, table.name, m)
+            dimensions = found.get(match_province(args.province, era=63))
+    start = index_baseline(
+        m, args.province, year, args.year or year + 1, loaded=loaded, dimensions=dimensions, lang=lang
+    )
+    Path(args.out).write_text(start.scenario.to_json(), encoding="utf-8")
+    total = score_scenario(m, start.scenario).total
+    summary = {
+        "methodology": m.id,
+        "index": m.index,
+        "province": start.scenario.province,
+        "field_year": year,
+        "total": total,
+        "total_provenance": start.total_provenance,
+        "dimensions": [{"code": d.code, "value": d.value, "origin": d.origin} for d in start.dimensions],
+    }
+    if args.json:
+        emit_json(summary)
+    else:
+        sys.stdout.write(start.scenario.notes + "\n")
     return 0
 
 

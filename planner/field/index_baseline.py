@@ -10,6 +10,7 @@ the scenario's notes item by item, and replaced as soon as the province sets the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,7 +23,7 @@ from planner.methodology.model import Methodology
 from planner.methodology.rules import ScaleRule, to_centi
 from planner.methodology.scenario import ItemSetting, Scenario
 
-Origin = Literal["published", "spread"]
+Origin = Literal["table", "published", "spread"]
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,12 @@ def index_baseline(
     plan_year: int,
     *,
     loaded: tuple[Field, ...] = (),
+    dimensions: Mapping[str, float] | None = None,
     lang: Lang = "vi",
 ) -> IndexBaseline:
     """The scenario of `province` for `plan_year`, starting from its `field_year` figures of the methodology's
-    index (see the module docstring). Only items scored on a scale are set; a scheme without any is returned
-    unset."""
+    index (see the module docstring). `dimensions` (item code -> score, from the province's own table,
+    planner.field.dimension_table) win over the bundled figures. Only items scored on a scale are set."""
     field = field_for_year(field_year, 63, loaded, methodology.index)
     name = match_province(province, era=field.n_provinces)
     entry = field.entry(name)
@@ -76,6 +78,9 @@ def index_baseline(
     items = [i for i in methodology.scored_items if isinstance(i.rule, ScaleRule)]
     starts: dict[str, DimensionStart] = {}
     for item in items:
+        if dimensions is not None and item.code in dimensions:
+            starts[item.code] = DimensionStart(item.code, dimensions[item.code], "table")
+            continue
         key = _dimension_key(item.node.notes)
         hit = published.get(key) if key else None
         if hit is not None:

@@ -80,3 +80,27 @@ def test_one_plan_for_both_indices_after_optimising_each(app: AppTest) -> None:
         m.value for m in app.markdown if m.value.startswith("**PAR INDEX**") or m.value.startswith("**PAPI**")
     ]
     assert any("/ 80" in line for line in lines) and any("/ 100" in line for line in lines)
+
+
+def test_a_provinces_full_papi_table_loads_and_starts_a_scenario_from_its_dimensions(app: AppTest) -> None:
+    """The province holds the PAPI report's table: loaded on the data page it becomes the PAPI field of its year
+    (the PAR field untouched) and, with one click, the starting scenario from Quảng Ngãi's own row."""
+    from papi_fixtures import papi_rows, papi_xlsx
+
+    _pick_slot(app, "papi-2018")
+    app.switch_page("pages/data.py").run()
+    app.number_input(key="results_year").set_value(2024).run()
+    rows = papi_rows()
+    next(u for u in app.file_uploader if u.key == "results_upload").set_value(
+        ("papi-2024.xlsx", papi_xlsx(rows), "application/octet-stream")
+    ).run()
+    no_exception(app)
+    fields = app.session_state["_fields"]
+    assert set(fields) == {("papi", 2024, 63)} and fields[("papi", 2024, 63)].kind == "official"
+    before = len(app.session_state["_slots"])
+    next(b for b in app.button if b.key == "start_from_table").click().run()
+    no_exception(app)
+    assert len(app.session_state["_slots"]) == before + 1
+    row = next(r for r in rows if r[0] == "Quảng Ngãi")
+    expected = round(sum(round(v, 2) for v in row[1:9]), 2)  # type: ignore[arg-type]
+    assert metric(app, t("app.header.total", "vi")) == f"{expected:.2f}".replace(".", ",") + " / 80"

@@ -80,3 +80,26 @@ def test_combine_two_plan_workbooks_into_one_plan_by_agency(tmp_path: Path) -> N
     assert out.read_bytes()[:2] == b"PK"
     bad = _run("combine", str(PAR_CASE))
     assert bad.returncode == 2 and "không phải là kế hoạch" in bad.stderr
+
+
+def test_baseline_from_published_results_and_from_the_provinces_table(tmp_path: Path) -> None:
+    out = tmp_path / "bn.json"
+    done = _run("baseline", "--from-results", "2020", "--methodology", "papi-2018", "--province", "Bắc Ninh",
+                "--year", "2021", "--out", str(out), "--json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["index"] == "papi" and data["total_provenance"] == "sourced"
+    assert {d["origin"] for d in data["dimensions"]} == {"published"}
+    assert json.loads(out.read_text(encoding="utf-8"))["methodology"] == "papi-2018"
+    from papi_fixtures import papi_rows, papi_xlsx
+
+    table = tmp_path / "papi-2024.xlsx"
+    table.write_bytes(papi_xlsx(papi_rows()))
+    done = _run("baseline", "--from-results", "2024", "--table", str(table), "--methodology", "papi-2018",
+                "--province", "Quảng Ngãi", "--out", str(out), "--json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert {d["origin"] for d in json.loads(done.stdout)["dimensions"]} == {"table"}
+    both = _run(
+        "baseline", str(table), "--from-results", "2024", "--methodology", "papi-2018", "--out", str(out)
+    )
+    assert both.returncode == 2 and "--from-results" in both.stderr
