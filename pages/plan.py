@@ -137,6 +137,40 @@ if len(indices_view.one_per_index()) >= 2:
                 )
             )
         st.dataframe(plan_view.combined_frame(combined), hide_index=True, width="stretch")
+        with st.expander(t("app.plan.combined.links"), icon=":material/link:"):
+            st.caption(t("app.plan.combined.links_help"))
+            plans = plan_view.index_plans()
+            left_options = plan_view.link_options(plans[0][0])
+            right_options = plan_view.link_options(plans[1][0])
+            with st.container(horizontal=True, vertical_alignment="bottom"):
+                st.selectbox(
+                    plans[0][0].name(lang()),
+                    list(left_options),
+                    format_func=left_options.__getitem__,
+                    key="link_left",
+                )
+                st.selectbox(
+                    plans[1][0].name(lang()),
+                    list(right_options),
+                    format_func=right_options.__getitem__,
+                    key="link_right",
+                )
+            st.text_input(t("app.plan.combined.link_note"), key="link_note", max_chars=300)
+            with st.container(horizontal=True):
+                st.button(
+                    t("app.plan.combined.add_link"),
+                    key="link_add",
+                    on_click=plan_view.add_link,
+                    args=("link_left", "link_right", "link_note"),
+                )
+                if plan_view.user_links():
+                    st.button(
+                        t("app.plan.combined.clear_links"), key="link_clear", on_click=plan_view.clear_links
+                    )
+            for link in plan_view.user_links():
+                st.markdown(
+                    f"- {views.md(link.left.codes[0])} ↔ {views.md(link.right.codes[0])}: {views.md(link.note(lang()))}"
+                )
         st.download_button(
             t("app.plan.combined.download"),
             data=plan_view.combined_workbook_maker(combined, lang()),

@@ -14,7 +14,7 @@ import streamlit as st
 
 from planner.core.errors import PlannerError
 from planner.field.ranking import group_of
-from planner.methodology.index import Index, get_index
+from planner.methodology.index import Index, get_index, index_ids
 from ui import cache, compare, state
 from ui.position import Position, position_of
 from ui.text import lang, points, prob, t
@@ -35,7 +35,8 @@ def one_per_index() -> list[tuple[Index, state.Slot]]:
         index = index_of(slot)
         if index is not None and index not in chosen:
             chosen[index] = slot
-    return [(get_index(index), slot) for index, slot in sorted(chosen.items())]
+    order = index_ids()  # the registry's order: the PAR INDEX first, then PAPI
+    return [(get_index(index), chosen[index]) for index in sorted(chosen, key=order.index)]
 
 
 def _card(index: Index, slot: state.Slot, pos: Position, k: int) -> None:

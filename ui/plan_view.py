@@ -15,10 +15,12 @@ import pandas as pd
 import streamlit as st
 
 from planner.core.i18n import Lang
+from planner.core.i18n import t as translate
+from planner.methodology.index import get_index
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
 from planner.methodology.scoring import current_option, score_scenario
-from planner.optimiser.combined import CombinedPlan, combine_plans
+from planner.optimiser.combined import CombinedPlan, Overlap, Side, combine_plans, documented_overlaps
 from planner.optimiser.levers import build_levers
 from planner.optimiser.plan import Plan, PlanChange
 from planner.optimiser.plan_builder import build_plan
@@ -172,10 +174,48 @@ def index_plans() -> list[tuple[Methodology, Plan]]:
     return out
 
 
+LINKS_KEY = "_overlap_links"
+
+
+def user_links() -> tuple[Overlap, ...]:
+    """The links between the indices this session's user added (a note in the combined plan, never points)."""
+    value: tuple[Overlap, ...] = st.session_state.get(LINKS_KEY, ())
+    return value
+
+
+def add_link(left_key: str, right_key: str, note_key: str) -> None:
+    """Link a node of one plan's methodology to a node of the other's (values "methodology|code")."""
+    left, right = st.session_state.get(left_key), st.session_state.get(right_key)
+    note = str(st.session_state.get(note_key) or "").strip()
+    if not isinstance(left, str) or not isinstance(right, str) or "|" not in left or "|" not in right:
+        return
+    (lm, lc), (rm, rc) = left.split("|", 1), right.split("|", 1)
+    link = Overlap(
+        left=Side(methodology=lm, codes=(lc,)),
+        right=Side(methodology=rm, codes=(rc,)),
+        note_vi=note or translate("app.plan.combined.user_link_note", "vi"),
+        note_en=note or translate("app.plan.combined.user_link_note", "en"),
+    )
+    st.session_state[LINKS_KEY] = (*user_links(), link)
+
+
+def clear_links() -> None:
+    st.session_state[LINKS_KEY] = ()
+
+
+def link_options(m: Methodology) -> dict[str, str]:
+    """Every area, criterion and item of `m` as "methodology|code" -> its label."""
+    short = get_index(m.index).short
+    return {f"{m.id}|{code}": f"{short} {code} {node.name(lang())}" for code, node in m.nodes_by_code.items()}
+
+
 def combined_plan() -> CombinedPlan | None:
-    """The plans of both indices by lead agency, when the session has a plan on two indices or more."""
+    """The plans of both indices by lead agency, when the session has a plan on two indices or more: the
+    documented links and the user's own say where one action serves both."""
     plans = index_plans()
-    return combine_plans(plans, lang=lang()) if len(plans) >= 2 else None
+    if len(plans) < 2:
+        return None
+    return combine_plans(plans, overlaps=(*documented_overlaps(), *user_links()), lang=lang())
 
 
 def combined_frame(plan: CombinedPlan) -> pd.DataFrame:

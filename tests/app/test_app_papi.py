@@ -104,3 +104,25 @@ def test_a_provinces_full_papi_table_loads_and_starts_a_scenario_from_its_dimens
     row = next(r for r in rows if r[0] == "Quảng Ngãi")
     expected = round(sum(round(v, 2) for v in row[1:9]), 2)  # type: ignore[arg-type]
     assert metric(app, t("app.header.total", "vi")) == f"{expected:.2f}".replace(".", ",") + " / 80"
+
+
+def test_a_link_the_province_adds_shows_on_both_sides_as_a_note(app: AppTest) -> None:
+    for methodology in ("qd2636-2018", "papi-2018"):
+        _pick_slot(app, methodology)
+        app.switch_page("pages/optimiser.py").run()
+        next(b for b in app.button if b.key == "opt_run").click().run()
+    app.switch_page("pages/plan.py").run()
+    frame = app.dataframe[-1].value
+    also = t("excel.combined.col.also", "vi")
+    papi_codes = set(frame[frame[t("excel.combined.col.index", "vi")] == "PAPI"][t("excel.col.code", "vi")])
+    code = sorted(papi_codes - {"P5", "P8"})[0]
+    assert all(v == "" for v in frame[frame[t("excel.col.code", "vi")] == code][also])
+    app.selectbox(key="link_left").set_value("qd2636-2018|1").run()
+    app.selectbox(key="link_right").set_value(f"papi-2018|{code}").run()
+    app.text_input(key="link_note").set_value("Tuyên truyền chung").run()
+    app.button(key="link_add").click().run()
+    no_exception(app)
+    frame = app.dataframe[-1].value
+    linked = frame[frame[t("excel.col.code", "vi")] == code][also]
+    assert all("PAR INDEX 1 " in v for v in linked), list(linked)
+    assert any(m.value.startswith("- 1 ↔") for m in app.markdown)
