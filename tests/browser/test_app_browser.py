@@ -392,3 +392,21 @@ def test_an_agency_link_opens_only_that_agencys_rows(browser: Any, server: Serve
         shot(tab, "tracking-agency")
     finally:
         context.close()
+
+
+def test_quang_ngai_shows_its_par_index_and_papi_side_by_side(page: Any) -> None:
+    """Issue 13 in the browser: the seed's plan for both indices opens both, each on its own scale and field."""
+    from ui import examples
+
+    name = examples.example("quang-ngai-2025").name("vi")  # type: ignore[union-attr]
+    choose(page, page.locator("[class*=st-key-side-example]").first, name[:30])
+    idle(page)
+    assert exceptions(page) == 0
+    par = page.locator(".st-key-index_card_par")
+    papi = page.locator(".st-key-index_card_papi")
+    par.wait_for(timeout=30_000)
+    assert "86,45 / 100" in par.inner_text() and "42,02 / 80" in papi.inner_text()
+    # 42,02 ranks 47th of 63 in the 2024 PAPI field: the third quartile, PAPI's "nhóm 3"
+    assert "47/63" in papi.inner_text() and "Nhóm 3 (trung bình thấp)" in papi.inner_text()
+    papi.scroll_into_view_if_needed()
+    shot(page, "indices", height=1400)
