@@ -25,6 +25,7 @@ from planner.core.i18n import Lang, format_number, format_percent, t
 from planner.core.text import agency_name
 from planner.files import word_parts as parts
 from planner.files.plan_table import self_assessed_max, table_groups
+from planner.methodology.index import get_index
 from planner.methodology.model import Methodology
 from planner.optimiser.plan import Plan, PlanChange
 
@@ -53,7 +54,7 @@ def write_plan_document(
         doc, plan.province, t("word.number", lang), str(plan.year - 1) if plan.year else "……", lang
     )
     _title(doc, plan, methodology, lang)
-    _purpose(doc, plan, lang)
+    _purpose(doc, plan, methodology, lang)
     _tasks(doc, plan, lang)
     _organisation(doc, lang)
     _signature(doc, lang)
@@ -69,13 +70,23 @@ def write_plan_document(
 def _title(doc: object, plan: Plan, methodology: Methodology, lang: Lang) -> None:
     parts.paragraph(doc, t("word.title", lang), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(14))
     year = str(plan.year) if plan.year else "……"
-    parts.paragraph(doc, t("word.subtitle", lang, year=year), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    index = get_index(methodology.index)
+    name = index.plan_name(lang)
     parts.paragraph(
-        doc, t("word.bases", lang, scheme=methodology.decision_label(lang)), italic=True, indent=True
+        doc, t("word.subtitle", lang, year=year, index=name), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+    )
+    # A survey index is not scored under a ministry decision: its plan rests on the published results instead.
+    bases = "word.bases_survey" if index.survey_is_lever else "word.bases"
+    parts.paragraph(
+        doc,
+        t(bases, lang, scheme=methodology.decision_label(lang), index=name, publisher=index.publisher(lang)),
+        italic=True,
+        indent=True,
     )
 
 
-def _purpose(doc: object, plan: Plan, lang: Lang) -> None:
+def _purpose(doc: object, plan: Plan, methodology: Methodology, lang: Lang) -> None:
+    index = get_index(methodology.index)
     parts.paragraph(doc, t("word.section.purpose", lang), bold=True)
     parts.paragraph(doc, t("word.purpose.goal_heading", lang), bold=True, indent=True)
     target = (plan.target_vi if lang == "vi" else plan.target_en or plan.target_vi) or t(
@@ -89,6 +100,7 @@ def _purpose(doc: object, plan: Plan, lang: Lang) -> None:
             year=str(plan.year or "……"),
             planned=plan.planned_total,
             target=target,
+            index=index.plan_name(lang),
         ),
         indent=True,
     )
@@ -109,7 +121,10 @@ def _purpose(doc: object, plan: Plan, lang: Lang) -> None:
             indent=True,
         )
     parts.paragraph(doc, t("word.purpose.requirements_heading", lang), bold=True, indent=True)
-    parts.paragraph(doc, t("word.purpose.requirements", lang), indent=True)
+    requirements = (
+        "word.purpose.requirements_survey" if index.survey_is_lever else "word.purpose.requirements"
+    )
+    parts.paragraph(doc, t(requirements, lang, index=index.short), indent=True)
 
 
 def _tasks(doc: object, plan: Plan, lang: Lang) -> None:

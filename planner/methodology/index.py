@@ -57,6 +57,9 @@ class Scheme(FrozenModel):
 class Index(FrozenModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]{1,30}$")
     short: str
+    #: How a plan's title names the index ("Nâng cao Chỉ số cải cách hành chính (PAR INDEX) năm 2025").
+    plan_name_vi: str = ""
+    plan_name_en: str = ""
     name_vi: str
     name_en: str = ""
     publisher_vi: str = ""
@@ -72,6 +75,11 @@ class Index(FrozenModel):
 
     def name(self, lang: Lang = "vi") -> str:
         return self.name_vi if lang == "vi" else (self.name_en or self.name_vi)
+
+    def plan_name(self, lang: Lang = "vi") -> str:
+        if lang == "vi":
+            return self.plan_name_vi or self.name_vi
+        return self.plan_name_en or self.name_en or self.short
 
     def publisher(self, lang: Lang = "vi") -> str:
         return self.publisher_vi if lang == "vi" else (self.publisher_en or self.publisher_vi)

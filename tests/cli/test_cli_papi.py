@@ -70,6 +70,14 @@ def test_combine_two_plan_workbooks_into_one_plan_by_agency(tmp_path: Path) -> N
     par, papi, out = tmp_path / "par.xlsx", tmp_path / "papi.xlsx", tmp_path / "chung.xlsx"
     assert _run("plan", str(PAR_CASE), "--target-rank", "30", "--xlsx", str(par)).returncode == 0
     assert _run("plan", str(PAPI_CASE), "--target-rank", "30", "--xlsx", str(papi)).returncode == 0
+    import openpyxl
+
+    cells = [
+        v for ws in openpyxl.load_workbook(papi).worksheets for r in ws.iter_rows(values_only=True) for v in r
+    ]
+    heading = "PHÂN CÔNG NHIỆM VỤ CẢI THIỆN CHỈ SỐ HIỆU QUẢ QUẢN TRỊ VÀ HÀNH CHÍNH CÔNG (PAPI) – Quảng Ngãi"
+    assert any(isinstance(v, str) and v.startswith(heading) for v in cells)
+    assert not any(isinstance(v, str) and "CẢI CÁCH HÀNH CHÍNH" in v for v in cells)
     done = _run("combine", str(par), str(papi), "--xlsx", str(out), "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
@@ -103,3 +111,18 @@ def test_baseline_from_published_results_and_from_the_provinces_table(tmp_path: 
         "baseline", str(table), "--from-results", "2024", "--methodology", "papi-2018", "--out", str(out)
     )
     assert both.returncode == 2 and "--from-results" in both.stderr
+
+
+def test_the_papi_path_to_the_band_in_2025_and_its_word_plan(tmp_path: Path) -> None:
+    """Seed 003's "25-30/63 by 2025", PAPI side, over 2022-2025, and the Kế hoạch in Word."""
+    out = _run("optimise", str(PAPI_CASE), "--years", "2022-2025", "--path-bands", "2025:25-30", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["status"] == "optimal" and data["years"][-1]["rank"] <= 30
+    docx = tmp_path / "papi.docx"
+    assert _run("plan", str(PAPI_CASE), "--target-rank", "30", "--docx", str(docx)).returncode == 0
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
+    assert "Nâng cao Chỉ số Hiệu quả Quản trị và Hành chính công (PAPI) năm 2025" in text
+    assert "PAR INDEX" not in text and "CCHC" not in text

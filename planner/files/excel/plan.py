@@ -41,6 +41,7 @@ from planner.files.excel.fields import (
 )
 from planner.files.excel.progress import write_progress_sheet
 from planner.files.plan_table import self_assessed_max, table_groups
+from planner.methodology.index import get_index
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario, scenario_from_json, validation_problems
 from planner.optimiser.effort import EFFORT_UNITS, EffortUnit
@@ -171,7 +172,8 @@ def write_plan_workbook(
     styles.instructions_sheet(
         wb,
         lang,
-        "excel.plan.instructions.title",
+        "excel.plan.instructions.title_"
+        + ("survey" if get_index(methodology.index).survey_is_lever else "par"),
         (
             "excel.plan.instructions.what",
             "excel.plan.instructions.columns",
@@ -214,8 +216,10 @@ def read_plan_baseline(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Sce
     return scenario_from_json(text)
 
 
-def _title(plan: Plan, lang: Lang) -> str:
-    parts = [t("excel.plan.title", lang)]
+def _title(plan: Plan, methodology: Methodology, lang: Lang) -> str:
+    """The table's heading, naming the plan's index (the appendix's "… CẢI THIỆN CHỈ SỐ CẢI CÁCH HÀNH CHÍNH")."""
+    index = get_index(methodology.index).plan_name(lang)
+    parts = [t("excel.plan.title", lang, index=index.upper() if lang == "vi" else index)]
     if plan.province:
         parts.append(plan.province)
     if plan.year is not None:
@@ -229,7 +233,7 @@ def write_plan_table(
     """The appendix table of `plan` on `ws` (title, two header rows, area and criterion rows with their true
     maxima, the rows; every self-assessed item with the changes marked, or only the changes)."""
     title = ws.cell(row=1, column=1)
-    write_text(title, _title(plan, lang))
+    write_text(title, _title(plan, methodology, lang))
     title.font = styles.TITLE_FONT
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=_VISIBLE_LAST)
     target = plan.target_vi if lang == "vi" else (plan.target_en or plan.target_vi)
@@ -410,7 +414,7 @@ def _write_change_row(
 
 def _write_summary(ws: Worksheet, plan: Plan, methodology: Methodology, lang: Lang) -> None:
     title = ws.cell(row=1, column=2)
-    write_text(title, _title(plan, lang))
+    write_text(title, _title(plan, methodology, lang))
     title.font = styles.TITLE_FONT
     styles.header_row(
         ws, 3, (t("excel.col.field", lang), t("excel.col.item", lang), t("excel.col.value", lang))
