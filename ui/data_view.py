@@ -41,7 +41,7 @@ def _dimensions_in(data: bytes, name: str) -> DimensionTable:
     """A survey index's table (PAPI) also gives each province's dimensions; a PAR table has none to give."""
     m = cache.methodology(state.current().methodology)
     if not any(isinstance(i.rule, ScaleRule) for i in m.scored_items) or not name.lower().endswith(
-        (".xlsx", ".xlsm", ".csv")
+        (".xlsx", ".xlsm", ".csv", ".docx", ".pdf")
     ):
         return {}
     return read_dimension_table(data, name, m)

@@ -179,7 +179,7 @@ def _baseline_from_results(args: argparse.Namespace, m: Methodology) -> int:
         table = Path(args.table)
         data = table.read_bytes()
         loaded = (read_results_file(data, table.name, year=year, index=m.index, allow_partial=True),)
-        if table.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
+        if table.suffix.lower() in (".xlsx", ".xlsm", ".csv", ".docx", ".pdf"):
             found = read_dimension_table(data, table.name, m)
             dimensions = found.get(match_province(args.province, era=63))
     start = index_baseline(

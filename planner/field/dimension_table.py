@@ -14,9 +14,10 @@ from planner.core.errors import FieldError, Problem
 from planner.core.i18n import parse_number
 from planner.core.text import fold
 from planner.field.provinces import Era, match_province
-from planner.field.results_table import PROVINCE_HEADERS, is_summary_row
+from planner.field.results_table import PROVINCE_HEADERS, header_key, is_summary_row
 from planner.methodology.model import Methodology
 from planner.methodology.rules import ScaleRule
+from planner.tables.documents import read_document_rows
 from planner.tables.reading import Column, check_upload_size, read_csv_table
 from planner.tables.workbook import open_workbook, read_table
 
@@ -35,17 +36,45 @@ def dimension_columns(methodology: Methodology) -> tuple[Column, ...]:
     return tuple(columns)
 
 
+def _document_rows(
+    data: bytes, filename: str, columns: tuple[Column, ...]
+) -> list[tuple[int, str, Mapping[str, str]]]:
+    """The rows of the first table in a .docx/.pdf whose header names the province and a dimension, followed
+    while rows keep its width (a table split over pages); the header repeated on a new page is skipped."""
+    table = read_document_rows(filename, data)
+    wanted = {c.key: {header_key(h) for h in c.headers} for c in columns}
+    for start, row in enumerate(table[:100]):
+        found: dict[str, int] = {}
+        for position, cell in enumerate(row.cells):
+            key = header_key(cell)
+            for column, headers in wanted.items():
+                if column not in found and key in headers:
+                    found[column] = position
+        if "province" in found and len(found) > 1:
+            header = tuple(header_key(c) for c in row.cells)
+            out: list[tuple[int, str, Mapping[str, str]]] = []
+            for number, other in enumerate(table[start + 1 :], start=1):
+                if len(other.cells) != len(row.cells) or tuple(header_key(c) for c in other.cells) == header:
+                    continue
+                cells = {code: other.cells[i].strip() for code, i in found.items() if code != "province"}
+                out.append((number, other.cells[found["province"]].replace("\n", " ").strip(), cells))
+            return out
+    return []
+
+
 def read_dimension_table(
     data: bytes, filename: str, methodology: Methodology, *, era: Era = 63
 ) -> DimensionTable:
-    """Every province's dimension scores in the table (.xlsx or .csv); a table without any dimension column
+    """Every province's dimension scores in the table (.xlsx, .csv, or a .docx/.pdf report); a table without any dimension column
     gives an empty result (a totals-only table is fine for the field). Scores outside a dimension's scale and
     unknown province names are refused all at once."""
     check_upload_size(len(data))
     columns = dimension_columns(methodology)
     scales = {i.code: i.rule for i in methodology.scored_items if isinstance(i.rule, ScaleRule)}
     rows: list[tuple[int, str, Mapping[str, str]]] = []
-    if filename.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
+    if filename.lower().endswith((".docx", ".pdf")):
+        rows = _document_rows(data, filename, columns)
+    elif filename.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
         wb = open_workbook(data)
         try:
             table = read_table(wb.worksheets[0], columns)

@@ -135,17 +135,17 @@ def read_results_file(
     )
 
 
-def _header_key(text: str) -> str:
+def header_key(text: str) -> str:
     """A header folded for matching, without the year or unit a decision adds ("Chỉ số PAR INDEX 2024 (%)")."""
     return " ".join(re.sub(r"\(\s*%\s*\)|\b(19|20)\d\d\b|[.:]", " ", fold(text)).split())
 
 
 def _document_header(rows: Sequence[DocumentRow]) -> tuple[int, dict[str, int]]:
-    wanted = {c.key: {_header_key(h) for h in c.headers} for c in COLUMNS}
+    wanted = {c.key: {header_key(h) for h in c.headers} for c in COLUMNS}
     for index, row in enumerate(rows[:100]):
         found: dict[str, int] = {}
         for position, cell in enumerate(row.cells):
-            key = _header_key(cell)
+            key = header_key(cell)
             for column, headers in wanted.items():
                 if column not in found and key in headers:
                     found[column] = position
@@ -162,12 +162,12 @@ def read_document_results(name: str, data: bytes) -> list[RawRow]:
     keep its width; a header repeated on a new page is skipped."""
     rows = read_document_rows(name, data)
     start, columns = _document_header(rows)
-    header = tuple(_header_key(c) for c in rows[start].cells)
+    header = tuple(header_key(c) for c in rows[start].cells)
     width = len(rows[start].cells)
     out: list[RawRow] = []
     problems: list[Problem] = []
     for number, row in enumerate(rows[start + 1 :], start=1):
-        if len(row.cells) != width or tuple(_header_key(c) for c in row.cells) == header:
+        if len(row.cells) != width or tuple(header_key(c) for c in row.cells) == header:
             continue
         province = row.cells[columns["province"]].replace("\n", " ").strip()
         if not province:

@@ -66,3 +66,28 @@ def test_a_totals_only_table_has_no_dimensions_and_still_makes_the_field() -> No
     ).encode()
     assert read_dimension_table(data, "t.csv", PAPI) == {}
     assert read_results_file(data, "t.csv", year=2024, index="papi").entries[0].score == 50.0
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_the_reports_table_in_word_or_pdf_gives_the_totals_and_the_dimensions(kind: str) -> None:
+    """The PAPI report's dashboard as a province receives it in a document: short headers, Vietnamese decimals,
+    a table over several pages in the PDF."""
+    from document_builder import docx_bytes, pdf_bytes
+
+    from planner.core.i18n import format_number
+
+    rows = papi_rows()
+    header = [("Tỉnh/TP", "D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "Tổng điểm PAPI", "Xếp hạng")]
+    body = [
+        (str(r[0]), *(format_number(float(v), "vi", 4, trim=False) for v in r[1:10]), str(r[10]))  # type: ignore[arg-type]
+        for r in rows
+    ]
+    if kind == "docx":
+        data = docx_bytes(header, body, title="KẾT QUẢ PAPI 2024")
+    else:
+        data = pdf_bytes(header, body, widths=(40, 17, 17, 17, 17, 17, 17, 17, 17, 22, 15), font_size=7)
+    name = f"papi-2024.{kind}"
+    field = read_results_file(data, name, year=2024, index="papi")
+    assert len(field.entries) == 63 and field.index == "papi"
+    table = read_dimension_table(data, name, PAPI)
+    assert len(table) == 63 and table["Quảng Ngãi"]["P3"] == next(r for r in rows if r[0] == "Quảng Ngãi")[3]
