@@ -103,6 +103,13 @@ def store_actions() -> None:
 
 UPLOAD_KEY = "scenario_upload"
 UPLOAD_ERROR_KEY = "_scenario_upload_error"
+#: Bumped after each file is read, so the uploader comes back empty instead of piling up the files already
+#: handled (a rejected one used to stay as a bare red entry).
+UPLOAD_GENERATION_KEY = "_scenario_upload_generation"
+
+
+def upload_key() -> str:
+    return f"{UPLOAD_KEY}.{st.session_state.get(UPLOAD_GENERATION_KEY, 0)}"
 
 
 def read_scenario_upload(name: str, payload: bytes) -> Scenario:
@@ -131,10 +138,11 @@ def read_scenario_upload(name: str, payload: bytes) -> Scenario:
     return scenario
 
 
-def _on_upload() -> None:
-    uploaded = st.session_state.get(UPLOAD_KEY)
+def _on_upload(key: str) -> None:
+    uploaded = st.session_state.get(key)
     if uploaded is None:
         return
+    st.session_state[UPLOAD_GENERATION_KEY] = int(st.session_state.get(UPLOAD_GENERATION_KEY, 0)) + 1
     try:
         scenario = read_scenario_upload(str(getattr(uploaded, "name", "")), uploaded.getvalue())
     except PlannerError as exc:
@@ -170,12 +178,15 @@ def file_actions() -> None:
             key="scenario_download_xlsx",
             help=t("app.scenarios.download_xlsx_help"),
         )
+        key = upload_key()
+        # Any file type is taken: the browser's own refusal of a .csv was a red icon with no words; the reader
+        # says in the user's language which files it reads.
         st.file_uploader(
             t("app.scenarios.upload"),
             max_upload_size=UPLOAD_LIMIT_MB,
-            type=["json", "xlsx"],
-            key=UPLOAD_KEY,
+            key=key,
             on_change=_on_upload,
+            args=(key,),
             help=t("app.scenarios.upload_help"),
         )
 

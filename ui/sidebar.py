@@ -26,15 +26,19 @@ def scenario_picker(*, key_prefix: str = "side") -> None:
     ids = list(all_slots)
     active = state.active_slot().id
     key = f"{key_prefix}.slot.{state.revision()}"
+    # Numbered, because a narrow sidebar cuts long names and two cases of one province then looked identical;
+    # the active one's full name is written out below.
+    numbers = {sid: n for n, sid in enumerate(ids, start=1)}
     st.selectbox(
         t("app.sidebar.active_scenario"),
         ids,
         index=ids.index(active),
-        format_func=labels(all_slots, lambda i: all_slots[i].name or i),
+        format_func=labels(all_slots, lambda i: f"{numbers[i]}. {all_slots[i].name or i}"),
         key=key,
         on_change=_on_pick,
         args=(key,),
     )
+    st.caption(md(all_slots[active].name or active))
 
 
 def _on_example(key: str) -> None:

@@ -232,6 +232,9 @@ def add(scenario: Scenario, *, activate: bool = True) -> Slot | None:
         return None
     slot = Slot(_new_id(), scenario, _free_color())
     _put(slot)
+    # The user's own scenario joins the compared set (the projector and Compare views start on it), the oldest
+    # leaving when the set is full: a room should not be shown the examples the session opened on.
+    st.session_state[COMPARE_KEY] = [*compared(), slot.id][-MAX_COMPARE:]
     if activate:
         select(slot.id)
     return slot

@@ -23,7 +23,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 
 def upload(at: AppTest, key: str, name: str, payload: bytes, mime: str = "application/octet-stream") -> None:
-    uploader = next(u for u in at.file_uploader if u.key == key)
+    uploader = next(u for u in at.file_uploader if u.key == key or (u.key or "").startswith(key + "."))
     uploader.set_value((name, payload, mime)).run()
     no_exception(at)
 
@@ -194,3 +194,28 @@ def test_a_file_that_is_not_utf8_says_so_in_vietnamese_without_python_words(app:
     upload(app, "scenario_upload", "hong.json", b'{"name": "x",,}')
     shown = " ".join(e.value for e in app.error)
     assert "dòng 1, cột 14" in shown and "Expecting" not in shown
+
+
+def test_a_csv_scenario_is_refused_in_words_and_the_uploader_comes_back_empty(app: AppTest) -> None:
+    """Issue 14: the uploader piled up the files it had handled and showed a rejected .csv as a bare red icon."""
+    app.switch_page("pages/scenario.py").run()
+    before = snapshot(app)
+    keys = {u.key for u in app.file_uploader if (u.key or "").startswith("scenario_upload.")}
+    upload(app, "scenario_upload", "kich-ban.csv", b"code,level\n1.1,yes\n")
+    assert "csv" in app.error[0].value and ".json, .xlsx" in app.error[0].value
+    assert snapshot(app) == before
+    fresh = [u for u in app.file_uploader if (u.key or "").startswith("scenario_upload.")]
+    assert len(fresh) == 1 and fresh[0].key not in keys and fresh[0].value is None
+
+
+def test_an_opened_scenario_joins_the_compared_set_and_names_are_numbered(app: AppTest) -> None:
+    """Issue 14: Compare and Trình chiếu kept showing the two examples; two long names looked the same."""
+    app.switch_page("pages/scenario.py").run()
+    good = '{"name": "Kịch bản của Sở Nội vụ", "methodology": "qd2636-2018", "province": "Lào Cai", "year": 2019}'
+    upload(app, "scenario_upload", "so.json", good.encode("utf-8"))
+    slots = app.session_state["_slots"]
+    mine = next(i for i, s in slots.items() if s.name == "Kịch bản của Sở Nội vụ")
+    assert mine in app.session_state["_compare"]
+    picker = next(s for s in app.selectbox if s.key and s.key.startswith("side.slot."))
+    assert [o.split(". ", 1)[0] for o in picker.options] == [str(n) for n in range(1, len(slots) + 1)]
+    assert any(c.value == "Kịch bản của Sở Nội vụ" for c in app.sidebar.caption)
