@@ -39,9 +39,30 @@ def _bind_percent(key: str) -> None:
         optimise_view.set_inputs(probability=int(value) / 100)
 
 
+def _typed(key: str, top: float | None) -> float | None:
+    """A number typed the Vietnamese way (87,5) or with a dot, checked against 0..top; None, with a notice, when
+    it does not read or is out of range, so the input keeps its value."""
+    text = str(st.session_state.get(key) or "").strip()
+    value = state.typed_number(text)
+    if value is not None and (value < 0 or (top is not None and value > top)):
+        state.notify("app.optimiser.out_of_range", text=text[:40], top=num(top, 2, trim=True) if top else "∞")
+        return None
+    return value
+
+
+def _bind_score(key: str, top: float) -> None:
+    value = _typed(key, top)
+    if value is not None:
+        optimise_view.set_inputs(score=value)
+
+
 def _bind_budget(key: str) -> None:
-    value = st.session_state.get(key)
-    optimise_view.set_inputs(budget=None if value in (None, 0) else float(value))
+    if not str(st.session_state.get(key) or "").strip():
+        optimise_view.set_inputs(budget=None)
+        return
+    value = _typed(key, None)
+    if value is not None:
+        optimise_view.set_inputs(budget=None if value == 0 else value)
 
 
 def _bind_locked(key: str) -> None:
@@ -94,9 +115,10 @@ with st.container(border=True):
             )  # fmt: skip
         if i.kind == "score":
             key = f"opt.score.{rev}"
-            st.number_input(
-                t("app.optimiser.score"), 0.0, float(m.total_points), float(i.score), 0.25, key=key,
-                on_change=_bind, args=("score", key), width=180, format="%.2f",
+            # Text, not st.number_input: Streamlit's number input can only show and take a dot (87.50).
+            st.text_input(
+                t("app.optimiser.score"), num(i.score, 2), key=key, width=180,
+                on_change=_bind_score, args=(key, float(m.total_points)),
             )  # fmt: skip
         if i.kind in ("rank", "band"):
             key = f"opt.rivals.{rev}"
@@ -112,11 +134,9 @@ with st.container(border=True):
                 help=t("app.optimiser.rivals_help"),
             )
         key = f"opt.budget.{rev}"
-        st.number_input(
+        st.text_input(
             t("app.optimiser.budget", unit=optimise_view.unit_label(optimise_view.effort_table().unit)),
-            min_value=0.0,
-            value=i.budget,
-            step=5.0,
+            value=num(i.budget, 2, trim=True) if i.budget is not None else "",
             key=key,
             on_change=_bind_budget,
             args=(key,),

@@ -97,9 +97,20 @@ with st.container(border=True):
             help=t("app.path.upkeep_help"),
         )
         effort_key = f"path.upkeep.{rev}"
-        st.number_input(
-            t("app.path.upkeep"), 0.0, 1000.0, float(i.upkeep), 1.0, key=effort_key, width=220,
-            on_change=lambda: path_view.set_inputs(scenario, upkeep=float(st.session_state.get(effort_key) or 0)),
+
+        def _bind_upkeep(key: str) -> None:
+            """The upkeep typed as 1,5 or 1.5; a text that does not read, or is outside 0-1000, keeps the old."""
+            value = state.typed_number(str(st.session_state.get(key) or "0").strip())
+            if value is not None and 0 <= value <= 1000:
+                path_view.set_inputs(scenario, upkeep=value)
+            elif value is not None:
+                state.notify(
+                    "app.optimiser.out_of_range", text=str(st.session_state.get(key))[:40], top="1000"
+                )
+
+        st.text_input(
+            t("app.path.upkeep"), num(i.upkeep, 2, trim=True), key=effort_key, width=220,
+            on_change=_bind_upkeep, args=(effort_key,),
         )  # fmt: skip
         deadlines_key = f"path.deadlines.{rev}"
         st.toggle(

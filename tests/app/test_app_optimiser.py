@@ -82,7 +82,7 @@ def test_a_rank_with_probability_target_asks_for_more_points(app: AppTest) -> No
 
 def test_the_budget_target_gives_the_most_points_within_the_budget(app: AppTest) -> None:
     widget(app.segmented_control, "opt.kind.").set_value("budget").run()  # type: ignore[attr-defined]
-    widget(app.number_input, "opt.budget.").set_value(20.0).run()  # type: ignore[attr-defined]
+    widget(app.text_input, "opt.budget.").set_value("20").run()  # type: ignore[attr-defined]
     run_optimiser(app)
     result = app.session_state["_opt_outcome"].result
     assert result.objective == "max_points"
@@ -107,7 +107,7 @@ def test_the_frontier_and_the_chance_constrained_plan_run_from_the_page(app: App
     stored = app.session_state["_opt_frontier"][1]
     assert stored.complete and stored.ranks[0].achieved_rank >= stored.ranks[-1].achieved_rank
     assert stored.best_rank < stored.baseline_rank
-    widget(app.number_input, "opt.budget.").set_value(30.0).run()  # type: ignore[attr-defined]
+    widget(app.text_input, "opt.budget.").set_value("30,0").run()  # type: ignore[attr-defined]
     next(b for b in app.button if b.key == "chance_run").click().run()
     no_exception(app)
     chance = app.session_state["_opt_chance"][1]
@@ -247,3 +247,20 @@ def test_agency_budgets_and_rival_changes_are_read_as_typed_and_refused_out_of_r
     assert position.rival_overrides() == {"Quảng Ninh": 1.5}
     assert [key for key, _ in state.take_notices()] == ["app.ranking.bad_change", "app.scenario.bad_number"]
     st.session_state.clear()
+
+
+def test_the_target_score_and_budget_read_and_show_vietnamese_decimals(app: AppTest) -> None:
+    """Issue 14: Streamlit's number inputs showed and took only a dot (78.47); these are text read either way."""
+    widget(app.segmented_control, "opt.kind.").set_value("score").run()  # type: ignore[attr-defined]
+    score = widget(app.text_input, "opt.score.")
+    assert "," in score.value  # type: ignore[attr-defined]
+    score.set_value("85,5").run()  # type: ignore[attr-defined]
+    assert app.session_state["_opt_inputs"].score == 85.5
+    widget(app.text_input, "opt.score.").set_value("120").run()  # type: ignore[attr-defined]
+    assert app.session_state["_opt_inputs"].score == 85.5
+    assert any("120" in w.value for w in [*app.warning, *app.info, *app.error, *app.toast])
+    widget(app.text_input, "opt.budget.").set_value("abc").run()  # type: ignore[attr-defined]
+    assert app.session_state["_opt_inputs"].budget is None
+    widget(app.text_input, "opt.budget.").set_value("12,5").run()  # type: ignore[attr-defined]
+    assert app.session_state["_opt_inputs"].budget == 12.5
+    assert widget(app.text_input, "opt.budget.").value == "12,5"  # type: ignore[attr-defined]
