@@ -197,9 +197,7 @@ with st.expander(
                 "agency": st.column_config.TextColumn(t("app.optimiser.col.agency")),
                 "to": st.column_config.TextColumn(t("app.optimiser.col.to")),
                 "gain": st.column_config.TextColumn(t("app.optimiser.col.gain")),
-                "effort": st.column_config.NumberColumn(
-                    t("app.optimiser.col.effort"), min_value=0.0, format="%.1f"
-                ),
+                "effort": st.column_config.TextColumn(t("app.optimiser.col.effort")),
                 "basis": st.column_config.TextColumn(t("app.optimiser.col.basis")),
             },
             on_change=optimise_view.apply_effort_edits,

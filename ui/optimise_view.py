@@ -358,7 +358,8 @@ def effort_frame(levers: LeverSet) -> pd.DataFrame:
                     "to": choice.label_vi if lang() == "vi" else (choice.label_en or choice.label_vi),
                     "level": choice.level,
                     "gain": "+" + points(choice.gain),  # read-only: pre-formatted (83,87 in Vietnamese)
-                    "effort": choice.effort,
+                    # text, read back by apply_effort_edits: a number column shows and takes only a dot
+                    "effort": num(choice.effort, 2, trim=True),
                     "basis": t(
                         "app.optimiser.basis.default"
                         if choice.effort_is_default
@@ -379,16 +380,15 @@ def apply_effort_edits(key: str, codes: list[tuple[str, str]]) -> None:
         if not 0 <= row < len(codes) or "effort" not in changes:
             continue
         code, level = codes[row]
-        value = changes["effort"]
-        if value is None:
+        text = str(changes["effort"] or "").strip()
+        if not text:
             entries.pop((code, level), None)
             continue
-        try:
-            effort = float(value)
-            if effort < 0 or effort != effort:
-                raise ValueError
-        except (TypeError, ValueError):
-            state.notify("app.scenario.bad_number", text=str(value)[:40])
+        effort = state.typed_number(text)
+        if effort is None:
+            continue
+        if effort < 0:
+            state.notify("app.optimiser.out_of_range", text=text[:40], top="∞")
             continue
         entries[(code, level)] = EffortEntry(code=code, level=level, effort=effort, basis="user")
     set_effort_table(table.model_copy(update={"entries": tuple(entries.values())}))

@@ -264,3 +264,33 @@ def test_the_target_score_and_budget_read_and_show_vietnamese_decimals(app: AppT
     widget(app.text_input, "opt.budget.").set_value("12,5").run()  # type: ignore[attr-defined]
     assert app.session_state["_opt_inputs"].budget == 12.5
     assert widget(app.text_input, "opt.budget.").value == "12,5"  # type: ignore[attr-defined]
+
+
+def test_efforts_are_typed_the_vietnamese_way_and_a_bad_cell_changes_nothing() -> None:
+    """Issue 14: the effort column was a number column showing and taking only a dot; it is text now, shown
+    the Vietnamese way, read in either style, a cell that does not read or is negative leaving the table as it
+    was, an emptied cell going back to the default."""
+    import streamlit as st
+
+    from ui import optimise_view, state
+
+    st.session_state.clear()
+    rows = [("1.1", "dung_han"), ("1.3.1", "ge_30"), ("2.2", "v_100")]
+    st.session_state["efforts"] = {
+        "edited_rows": {"0": {"effort": "12,5"}, "1": {"effort": "abc"}, "2": {"effort": "-4"}}
+    }
+    optimise_view.apply_effort_edits("efforts", rows)
+    assert [(e.code, e.effort, e.basis) for e in optimise_view.effort_table().entries] == [
+        ("1.1", 12.5, "user")
+    ]
+    assert [key for key, _ in state.take_notices()] == [
+        "app.scenario.bad_number",
+        "app.optimiser.out_of_range",
+    ]
+    st.session_state["efforts"] = {"edited_rows": {"0": {"effort": ""}}}
+    optimise_view.apply_effort_edits("efforts", rows)
+    assert optimise_view.effort_table().entries == ()
+    st.session_state["efforts"] = {"edited_rows": {"1": {"effort": "7.25"}}}
+    optimise_view.apply_effort_edits("efforts", rows)
+    assert [(e.code, e.effort) for e in optimise_view.effort_table().entries] == [("1.3.1", 7.25)]
+    st.session_state.clear()
