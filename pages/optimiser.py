@@ -270,6 +270,10 @@ if outcome is not None:
             st.markdown(f"- {views.md(blocker.message(lang()))}")
     elif result.already_met:
         st.success(t("app.optimiser.already_met"), icon=":material/check_circle:")
+    if result.status == "time_limit":
+        st.warning(
+            t("app.optimiser.time_limit", seconds=num(result.solve_seconds, 1)), icon=":material/timer:"
+        )
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("app.optimiser.score_after"), points(result.score), f"+{points(result.points_gain)}")
     if result.rank is not None:

@@ -220,7 +220,7 @@ def _solve_cached(key: str, _m: Methodology, _scenario: Scenario, _i: Inputs, _t
     plan = plan_from_result(levers, result, competition=comp)
     ladder = greedy_ladder(levers, comp, i.rank if comp is not None else None, budget=i.budget)
     comparison = None
-    if result.status == "optimal" and result.target_score is not None:
+    if result.status != "infeasible" and result.target_score is not None:
         comparison = compare_with_exact(levers, ladder, result)
     return Outcome(key, result, plan, ladder, comparison)
 

@@ -268,7 +268,7 @@ def _run_greedy(args: argparse.Namespace, levers: LeverSet, competition: Competi
     if args.target_rank is not None or args.target_score is not None:
         exact = _solve(args, levers, competition)
     comparison = None
-    if exact is not None and exact.status == "optimal" and exact.target_score is not None:
+    if exact is not None and exact.status != "infeasible" and exact.target_score is not None:
         comparison = compare_with_exact(levers, ladder, exact)
     if args.json:
         data: dict[str, Any] = {

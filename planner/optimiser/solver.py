@@ -23,8 +23,8 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, replace
+from typing import Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -43,7 +43,9 @@ from planner.optimiser.effort import EffortUnit
 from planner.optimiser.levers import Choice, Lever, LeverSet
 from planner.optimiser.plan import LevelChange
 
-Status = Literal["optimal", "infeasible"]
+#: "time_limit": the solver stopped on its time limit holding a plan it had not proved best. The plan meets
+#: every constraint (the target, the budgets) and is returned as found, said so, rather than nothing at all.
+Status = Literal["optimal", "infeasible", "time_limit"]
 Objective = Literal["min_effort", "max_points"]
 BlockerKind = Literal["maximum", "locked", "survey", "cap", "budget", "agency_budget"]
 #: Default solver time limit (seconds) per solve: a realistic instance solves in milliseconds.
@@ -188,6 +190,8 @@ class Selection:
     chosen: Mapping[str, Choice]
     gain_centi: int
     effort: float
+    #: False when a solve stopped on its time limit: the plan is feasible, not proved optimal.
+    proven: bool = True
 
 
 def _undominated(upgrades: tuple[Choice, ...]) -> list[Choice]:
@@ -313,17 +317,28 @@ def solve(
             lower.append(-np.inf)
             upper.append(float(budgets[agency]) + _COST_TOL)
 
+    proven = [True]
+
     def run(
         c: npt.NDArray[np.float64], rows: list[npt.NDArray[np.float64]], lo: list[float], hi: list[float]
     ) -> npt.NDArray[np.float64] | None:
         matrix = vstack([*base_rows, *(csr_array(r.reshape(1, -1)) for r in rows)], format="csr")
-        return exact_milp(
+        solution = exact_milp(
             c,
             np.ones(model.n_vars),
             Bounds(0, 1),
             LinearConstraint(matrix, np.array(lo), np.array(hi)),
             time_limit,
+            keep_incumbent=True,
         )
+        if solution is None:
+            return None
+        proven[0] = proven[0] and solution.proven
+        return solution.x
+
+    def selection(x: npt.NDArray[np.float64]) -> Selection:
+        found = _selection(model, x)
+        return found if proven[0] else replace(found, proven=False)
 
     lexicographic = lexicographic_objective(model, objective)
     if lexicographic is not None:
@@ -331,7 +346,7 @@ def solve(
         # effort by (most points + 1) and subtracting points orders plans by effort first, points second,
         # exactly, in integers.
         x = run(lexicographic, extra, lower, upper)
-        return None if x is None else _selection(model, x)
+        return None if x is None else selection(x)
     if objective == "min_effort":
         first = run(model.cost, extra, lower, upper)
         if first is None:
@@ -355,7 +370,38 @@ def solve(
         best_gain = round(float(model.gain @ np.round(first)))
         second = run(model.cost, [*extra, model.gain], [*lower, float(best_gain)], [*upper, np.inf])
         x = first if second is None else second
-    return _selection(model, x)
+    return selection(x)
+
+
+@dataclass(frozen=True)
+class MilpSolution:
+    x: npt.NDArray[np.float64]
+    #: False when the time limit stopped the solver on a feasible plan it had not proved optimal.
+    proven: bool = True
+
+
+@overload
+def exact_milp(
+    c: npt.NDArray[np.float64],
+    integrality: npt.NDArray[np.float64],
+    bounds: Bounds,
+    constraints: LinearConstraint,
+    time_limit: float,
+    *,
+    keep_incumbent: Literal[False] = False,
+) -> npt.NDArray[np.float64] | None: ...
+
+
+@overload
+def exact_milp(
+    c: npt.NDArray[np.float64],
+    integrality: npt.NDArray[np.float64],
+    bounds: Bounds,
+    constraints: LinearConstraint,
+    time_limit: float,
+    *,
+    keep_incumbent: Literal[True],
+) -> MilpSolution | None: ...
 
 
 def exact_milp(
@@ -364,9 +410,13 @@ def exact_milp(
     bounds: Bounds,
     constraints: LinearConstraint,
     time_limit: float,
-) -> npt.NDArray[np.float64] | None:
+    *,
+    keep_incumbent: bool = False,
+) -> npt.NDArray[np.float64] | MilpSolution | None:
     """One exact HiGHS solve (`mip_rel_gap=0`, the solver's stray printing kept off stdout): the solution, None
-    when the constraints admit none; OptimiseError when the time limit stops it before optimality is proved."""
+    when the constraints admit none. When the time limit stops it before optimality is proved: with
+    `keep_incumbent`, the best feasible plan found so far marked unproven; otherwise (or with none found yet)
+    an OptimiseError."""
     with solver_stdout_silenced():
         result = milp(
             c,
@@ -376,10 +426,13 @@ def exact_milp(
             options={"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True},
         )
     if result.status == 0 and result.x is not None:
-        return np.asarray(result.x, dtype=np.float64)
+        x = np.asarray(result.x, dtype=np.float64)
+        return MilpSolution(x) if keep_incumbent else x
     if result.status == 2:
         return None
     if result.status == 1:
+        if keep_incumbent and result.x is not None:
+            return MilpSolution(np.asarray(result.x, dtype=np.float64), proven=False)
         raise OptimiseError("optimise.time_limit", seconds=float(time_limit))
     raise OptimiseError("optimise.solver_failed", detail=str(result.message))
 
@@ -590,6 +643,8 @@ def result_of(
 ) -> OptimiseResult:
     """The result model of a solved selection: changes in table order, the score checked by the scorer, and
     rank and chance from the competition when there is one. `started` is the perf_counter of the solve's start."""
+    if status == "optimal" and not selection.proven:
+        status = "time_limit"
     changes = changes_of(levers, selection)
     score_centi = levers.baseline_centi + selection.gain_centi
     planned = score_scenario(
