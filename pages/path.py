@@ -221,13 +221,22 @@ if result is not None:
     from planner.files.excel.path import write_path_workbook
 
     levers = path_view.levers(m, scenario)
-    st.download_button(
-        t("app.path.download"),
-        data=partial(write_path_workbook, levers, result, m, lang()),
-        file_name=f"par-planner-lo-trinh-{result.years[0].year}-{final.year}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:",
-    )
+    with st.container(horizontal=True):
+        st.download_button(
+            t("app.path.download"),
+            data=partial(write_path_workbook, levers, result, m, lang()),
+            file_name=f"par-planner-lo-trinh-{result.years[0].year}-{final.year}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/download:",
+        )
+        st.download_button(
+            t("app.path.download_docx"),
+            data=partial(path_view.path_document, levers, result, m, lang()),
+            file_name=f"par-planner-lo-trinh-{result.years[0].year}-{final.year}.docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            icon=":material/description:",
+            key="path_download_docx",
+        )
 
     st.subheader(t("app.path.frontier"))
     st.caption(t("app.path.frontier_help"))

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.core.errors import OptimiseError, PlannerError, Problem
-from planner.core.i18n import parse_number
+from planner.core.i18n import Lang, parse_number
 from planner.field.bundled import field_years
 from planner.methodology.model import Methodology, content_digest
 from planner.methodology.scenario import Scenario
@@ -399,3 +399,11 @@ def changes_frame(result: PathResult, year: int) -> pd.DataFrame:
             for c in chosen.changes
         ]
     )
+
+
+def path_document(levers: LeverSet, result: PathResult, m: Methodology, language: Lang) -> bytes:
+    """The path as one Word Kế hoạch for the period, an appendix per year (built on Download)."""
+    from planner.files.word import write_path_document
+    from planner.optimiser.horizon import year_plans
+
+    return write_path_document(year_plans(levers, result), m, language)

@@ -306,8 +306,6 @@ def run_plan(args: argparse.Namespace) -> int:
     if not args.xlsx and not args.docx:
         raise OptimiseError("optimise.plan_output_needed")
     if args.years:
-        if not args.xlsx:
-            raise OptimiseError("optimise.plan_output_needed")
         return _run_path_plan(args)
     methodology, scenario, levers, competition = _setup(args)
     result = _solve(args, levers, competition)
@@ -336,21 +334,31 @@ def run_plan(args: argparse.Namespace) -> int:
 
 
 def _run_path_plan(args: argparse.Namespace) -> int:
-    """`plan --years`: the path's yearly plans in one workbook, a sheet per year."""
+    """`plan --years`: the path's yearly plans in one workbook, a sheet per year (--xlsx), and/or one Word
+    Kế hoạch for the period with an appendix per year (--docx)."""
     lang: Lang = args.lang
     methodology, scenario, levers = _path_setup(args)
     result = path_of(args, methodology, scenario, levers)
-    try:
-        from planner.files.excel.path import write_path_workbook
-    except ModuleNotFoundError:
-        raise OptimiseError("optimise.excel_unavailable") from None
-    out = Path(args.xlsx)
-    out.write_bytes(write_path_workbook(levers, result, methodology, lang))
+    written: dict[str, str] = {}
+    if args.xlsx:
+        try:
+            from planner.files.excel.path import write_path_workbook
+        except ModuleNotFoundError:
+            raise OptimiseError("optimise.excel_unavailable") from None
+        Path(args.xlsx).write_bytes(write_path_workbook(levers, result, methodology, lang))
+        written["xlsx"] = str(args.xlsx)
+    if args.docx:
+        from planner.files.word import write_path_document
+        from planner.optimiser.horizon import year_plans
+
+        Path(args.docx).write_bytes(write_path_document(year_plans(levers, result), methodology, lang))
+        written["docx"] = str(args.docx)
     if args.json:
-        emit_json({**result.to_json(), "xlsx": str(out)})
+        emit_json({**result.to_json(), **written})
     else:
         print_path(result, levers, lang)
-        sys.stdout.write(t("path.cli.written", lang, path=str(out), n=len(result.years)) + "\n")
+        for path in written.values():
+            sys.stdout.write(t("path.cli.written", lang, path=path, n=len(result.years)) + "\n")
     return 0
 
 

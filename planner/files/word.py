@@ -14,6 +14,7 @@ page, its rows never split across pages, widths set so it fits a landscape A4 pa
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -64,17 +65,71 @@ def write_plan_document(
     return out.getvalue()
 
 
+def write_path_document(plans: Sequence[Plan], methodology: Methodology, lang: Lang = "vi") -> bytes:
+    """A path over several years as one Kế hoạch for the period (issue 15): the goal of every year, the tasks
+    year by year and, within a year, by lead agency, then one appendix per year listing that year's moves (the
+    same rows as the path workbook's sheet of that year)."""
+    if not plans:
+        raise ValueError("a path has at least one year")
+    first, last = plans[0], plans[-1]
+    doc = parts.portrait_document()
+    parts.heading_block(
+        doc, first.province, t("word.number", lang), str(first.year - 1) if first.year else "……", lang
+    )
+    _title(doc, first, methodology, lang, period=f"{first.year}–{last.year}")
+    index = get_index(methodology.index)
+    parts.paragraph(doc, t("word.section.purpose", lang), bold=True)
+    parts.paragraph(doc, t("word.purpose.goal_heading", lang), bold=True, indent=True)
+    parts.paragraph(doc, t("word.purpose.start", lang, baseline=first.baseline_total), indent=True)
+    for plan in plans:
+        target = (plan.target_vi if lang == "vi" else plan.target_en or plan.target_vi) or t(
+            "word.no_target", lang
+        )
+        line = t("word.path.year_goal", lang, year=str(plan.year), planned=plan.planned_total, target=target)
+        if plan.rank_after is not None:
+            line += " " + t("word.path.year_rank", lang, rank=plan.rank_after)
+        parts.paragraph(doc, "- " + line, indent=True)
+    parts.paragraph(doc, t("word.purpose.requirements_heading", lang), bold=True, indent=True)
+    requirements = (
+        "word.purpose.requirements_survey" if index.survey_is_lever else "word.purpose.requirements"
+    )
+    parts.paragraph(doc, t(requirements, lang, index=index.short), indent=True)
+    parts.paragraph(doc, t("word.section.tasks", lang), bold=True)
+    for plan in plans:
+        parts.paragraph(
+            doc,
+            t("word.path.year_tasks", lang, year=str(plan.year), n=len(plan.changes)),
+            bold=True,
+            indent=True,
+        )
+        _tasks(doc, plan, lang, heading=False)
+    _organisation(doc, lang)
+    _signature(doc, lang)
+    for plan in plans:
+        if plan.changes:
+            _appendix(doc, plan, methodology, lang, every_item=False)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
 # --------------------------------------------------------------------------------------------------- the letter
 
 
-def _title(doc: object, plan: Plan, methodology: Methodology, lang: Lang) -> None:
+def _title(
+    doc: object, plan: Plan, methodology: Methodology, lang: Lang, *, period: str | None = None
+) -> None:
+    """Title, subtitle ("… năm 2019", or "… giai đoạn 2022–2025" for a path) and the bases."""
     parts.paragraph(doc, t("word.title", lang), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(14))
     year = str(plan.year) if plan.year else "……"
     index = get_index(methodology.index)
     name = index.plan_name(lang)
-    parts.paragraph(
-        doc, t("word.subtitle", lang, year=year, index=name), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+    subtitle = (
+        t("word.subtitle_period", lang, period=period, index=name)
+        if period
+        else t("word.subtitle", lang, year=year, index=name)
     )
+    parts.paragraph(doc, subtitle, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     # A survey index is not scored under a ministry decision: its plan rests on the published results instead.
     bases = "word.bases_survey" if index.survey_is_lever else "word.bases"
     parts.paragraph(
@@ -127,8 +182,9 @@ def _purpose(doc: object, plan: Plan, methodology: Methodology, lang: Lang) -> N
     parts.paragraph(doc, t(requirements, lang, index=index.short), indent=True)
 
 
-def _tasks(doc: object, plan: Plan, lang: Lang) -> None:
-    parts.paragraph(doc, t("word.section.tasks", lang), bold=True)
+def _tasks(doc: object, plan: Plan, lang: Lang, *, heading: bool = True) -> None:
+    if heading:
+        parts.paragraph(doc, t("word.section.tasks", lang), bold=True)
     groups = plan.by_lead_agency()
     if not groups:
         parts.paragraph(doc, t("word.tasks.none", lang), indent=True)
@@ -204,9 +260,10 @@ def _appendix(doc: object, plan: Plan, methodology: Methodology, lang: Lang, *, 
     section.left_margin = section.right_margin = Cm(1.0)
     section.top_margin = section.bottom_margin = Cm(1.5)
     parts.paragraph(doc, t("word.appendix.title", lang), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    index = get_index(methodology.index).plan_name(lang)
     parts.paragraph(
         doc,
-        t("word.appendix.subtitle", lang, year=str(plan.year or "……")),
+        t("word.appendix.subtitle", lang, year=str(plan.year or "……"), index=index.upper()),
         bold=True,
         align=WD_ALIGN_PARAGRAPH.CENTER,
     )

@@ -110,3 +110,31 @@ def test_bad_path_flags_are_one_line_errors() -> None:
         assert done.returncode == 2, (flags, done.stderr)
         assert needle in done.stderr and "Traceback" not in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_path_as_one_word_plan_for_the_period_with_an_appendix_per_year(tmp_path: Path) -> None:
+    """Issue 15: the path had a workbook with a sheet per year but no Word Kế hoạch. Quảng Ngãi 2022-2025 to the
+    band 25-30: one document, each year's goal and tasks, one appendix per year that moves something."""
+    from docx import Document
+
+    out = tmp_path / "lo-trinh.docx"
+    done = run_planner(
+        "plan", "data/examples/quang-ngai-2025.json", "--years", "2022-2025", "--path-bands", "2025:25-30",
+        "--rivals", "fixed", "--docx", str(out), "--json",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["docx"] == str(out)
+    moving = [y["year"] for y in data["years"] if y["changes"]]
+    document = Document(str(out))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Nâng cao Chỉ số cải cách hành chính (PAR INDEX) giai đoạn 2022–2025" in text
+    for year in (2022, 2023, 2024, 2025):
+        assert f"Năm {year}:" in text
+    appendices = [p.text for p in document.paragraphs if p.text.startswith("NHIỆM VỤ NÂNG CAO")]
+    assert appendices == [f"NHIỆM VỤ NÂNG CAO CHỈ SỐ CẢI CÁCH HÀNH CHÍNH (PAR INDEX) NĂM {y}" for y in moving]
+    # every move of the path is a row of its year's appendix (each appendix table lists that year's codes)
+    tables = document.tables[-len(moving) :]
+    for year_data, table in zip([y for y in data["years"] if y["changes"]], tables, strict=True):
+        codes = {row.cells[0].text for row in table.rows}
+        assert {c["code"] for c in year_data["changes"]} <= codes
