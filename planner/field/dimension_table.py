@@ -14,7 +14,7 @@ from planner.core.errors import FieldError, Problem
 from planner.core.i18n import parse_number
 from planner.core.text import fold
 from planner.field.provinces import Era, match_province
-from planner.field.results_table import PROVINCE_HEADERS, header_key, is_summary_row
+from planner.field.results_table import PROVINCE_HEADERS, find_document_header, header_key, is_summary_row
 from planner.methodology.model import Methodology
 from planner.methodology.rules import ScaleRule
 from planner.tables.documents import read_document_rows
@@ -42,24 +42,19 @@ def _document_rows(
     """The rows of the first table in a .docx/.pdf whose header names the province and a dimension, followed
     while rows keep its width (a table split over pages); the header repeated on a new page is skipped."""
     table = read_document_rows(filename, data)
-    wanted = {c.key: {header_key(h) for h in c.headers} for c in columns}
-    for start, row in enumerate(table[:100]):
-        found: dict[str, int] = {}
-        for position, cell in enumerate(row.cells):
-            key = header_key(cell)
-            for column, headers in wanted.items():
-                if column not in found and key in headers:
-                    found[column] = position
-        if "province" in found and len(found) > 1:
-            header = tuple(header_key(c) for c in row.cells)
-            out: list[tuple[int, str, Mapping[str, str]]] = []
-            for number, other in enumerate(table[start + 1 :], start=1):
-                if len(other.cells) != len(row.cells) or tuple(header_key(c) for c in other.cells) == header:
-                    continue
-                cells = {code: other.cells[i].strip() for code, i in found.items() if code != "province"}
-                out.append((number, other.cells[found["province"]].replace("\n", " ").strip(), cells))
-            return out
-    return []
+    hit = find_document_header(table, columns, lambda found: "province" in found and len(found) > 1)
+    if hit is None:
+        return []
+    start, found = hit
+    width = len(table[start].cells)
+    header = tuple(header_key(c) for c in table[start].cells)
+    out: list[tuple[int, str, Mapping[str, str]]] = []
+    for number, other in enumerate(table[start + 1 :], start=1):
+        if len(other.cells) != width or tuple(header_key(c) for c in other.cells) == header:
+            continue
+        cells = {code: other.cells[i].strip() for code, i in found.items() if code != "province"}
+        out.append((number, other.cells[found["province"]].replace("\n", " ").strip(), cells))
+    return out
 
 
 def read_dimension_table(

@@ -140,8 +140,12 @@ def header_key(text: str) -> str:
     return " ".join(re.sub(r"\(\s*%\s*\)|\b(19|20)\d\d\b|[.:]", " ", fold(text)).split())
 
 
-def _document_header(rows: Sequence[DocumentRow]) -> tuple[int, dict[str, int]]:
-    wanted = {c.key: {header_key(h) for h in c.headers} for c in COLUMNS}
+def find_document_header(
+    rows: Sequence[DocumentRow], columns: Sequence[Column], enough: Callable[[dict[str, int]], bool]
+) -> tuple[int, dict[str, int]] | None:
+    """The first of a document's first 100 rows whose cells name enough of `columns` (headers folded, years
+    and units dropped), with the position of each column found; None when no row does."""
+    wanted = {c.key: {header_key(h) for h in c.headers} for c in columns}
     for index, row in enumerate(rows[:100]):
         found: dict[str, int] = {}
         for position, cell in enumerate(row.cells):
@@ -149,8 +153,15 @@ def _document_header(rows: Sequence[DocumentRow]) -> tuple[int, dict[str, int]]:
             for column, headers in wanted.items():
                 if column not in found and key in headers:
                     found[column] = position
-        if "province" in found and "score" in found:
+        if enough(found):
             return index, found
+    return None
+
+
+def _document_header(rows: Sequence[DocumentRow]) -> tuple[int, dict[str, int]]:
+    hit = find_document_header(rows, COLUMNS, lambda found: "province" in found and "score" in found)
+    if hit is not None:
+        return hit
     raise ImportFileError(
         "excel.missing_columns", sheet="-", columns=", ".join(c.headers[0] for c in COLUMNS if c.required)
     )
