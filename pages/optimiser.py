@@ -40,14 +40,7 @@ def _bind_percent(key: str) -> None:
 
 
 def _typed(key: str, top: float | None) -> float | None:
-    """A number typed the Vietnamese way (87,5) or with a dot, checked against 0..top; None, with a notice, when
-    it does not read or is out of range, so the input keeps its value."""
-    text = str(st.session_state.get(key) or "").strip()
-    value = state.typed_number(text)
-    if value is not None and (value < 0 or (top is not None and value > top)):
-        state.notify("app.optimiser.out_of_range", text=text[:40], top=num(top, 2, trim=True) if top else "∞")
-        return None
-    return value
+    return state.typed_in_range(str(st.session_state.get(key) or "").strip(), top)
 
 
 def _bind_score(key: str, top: float) -> None:

@@ -100,13 +100,9 @@ with st.container(border=True):
 
         def _bind_upkeep(key: str) -> None:
             """The upkeep typed as 1,5 or 1.5; a text that does not read, or is outside 0-1000, keeps the old."""
-            value = state.typed_number(str(st.session_state.get(key) or "0").strip())
-            if value is not None and 0 <= value <= 1000:
+            value = state.typed_in_range(str(st.session_state.get(key) or "0").strip(), 1000.0)
+            if value is not None:
                 path_view.set_inputs(scenario, upkeep=value)
-            elif value is not None:
-                state.notify(
-                    "app.optimiser.out_of_range", text=str(st.session_state.get(key))[:40], top="1000"
-                )
 
         st.text_input(
             t("app.path.upkeep"), num(i.upkeep, 2, trim=True), key=effort_key, width=220,

@@ -87,9 +87,7 @@ def summary_frame(placed: list[tuple[state.Slot, Position]], k: int) -> pd.DataF
         put(t("app.compare.total"), slot, points(card.total))
         put(t("app.compare.percent"), slot, pct(card.percent))
         if pos.rank is not None:
-            lo, hi = pos.rank.rank_interval
-            interval = f" ({lo}–{hi})" if (lo, hi) != (pos.rank.rank, pos.rank.rank) else ""
-            put(t("app.compare.rank"), slot, f"{pos.rank.rank}/{pos.rank.n}{interval}")
+            put(t("app.compare.rank"), slot, views.rank_text(pos.rank))
         if pos.outlook is not None:
             put(
                 t("app.compare.p_rank_le", k=k, year=str(pos.plan_year)), slot, prob(pos.outlook.p_rank_le(k))

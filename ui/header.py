@@ -101,12 +101,10 @@ def _metrics(position: Position, *, large: bool) -> None:
         if rank is None:
             st.metric(t("app.header.rank"), "–", help=t("app.header.no_field"))
         else:
-            lo, hi = rank.rank_interval
-            interval = f" ({lo}–{hi})" if (lo, hi) != (rank.rank, rank.rank) else ""
             year = position.field.year if position.field is not None else ""
             st.metric(
                 t("app.header.rank_in_field", year=str(year)),
-                f"{rank.rank}/{rank.n}{interval}",
+                views.rank_text(rank),
                 help=t("app.header.rank_help"),
             )
     with cols[2]:

@@ -15,7 +15,7 @@ import streamlit as st
 from planner.core.errors import PlannerError
 from planner.field.ranking import group_of
 from planner.methodology.index import Index, get_index, index_ids
-from ui import cache, compare, state
+from ui import cache, compare, state, views
 from ui.position import Position, position_of
 from ui.text import lang, points, prob, t
 
@@ -48,10 +48,8 @@ def _card(index: Index, slot: state.Slot, pos: Position, k: int) -> None:
         )
         rank = pos.rank
         if rank is not None:
-            lo, hi = rank.rank_interval
-            interval = f" ({lo}–{hi})" if (lo, hi) != (rank.rank, rank.rank) else ""
             year = str(pos.field.year) if pos.field is not None else ""
-            st.metric(t("app.header.rank_in_field", year=year), f"{rank.rank}/{rank.n}{interval}")
+            st.metric(t("app.header.rank_in_field", year=year), views.rank_text(rank))
             group = group_of(pos.card.total, index.id, rank.rank, rank.n)
             st.caption(t("app.indices.group", group=index.group_label(group)))
         if pos.outlook is not None:

@@ -384,11 +384,8 @@ def apply_effort_edits(key: str, codes: list[tuple[str, str]]) -> None:
         if not text:
             entries.pop((code, level), None)
             continue
-        effort = state.typed_number(text)
+        effort = state.typed_in_range(text, None)
         if effort is None:
-            continue
-        if effort < 0:
-            state.notify("app.optimiser.out_of_range", text=text[:40], top="∞")
             continue
         entries[(code, level)] = EffortEntry(code=code, level=level, effort=effort, basis="user")
     set_effort_table(table.model_copy(update={"entries": tuple(entries.values())}))

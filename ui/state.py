@@ -311,6 +311,17 @@ def typed_number(text: str) -> float | None:
         return None
 
 
+def typed_in_range(text: str, top: float | None) -> float | None:
+    """A number typed in either style that must lie in 0..top (no top: any number ≥ 0); None, with a notice
+    naming the text, when it does not read or falls outside, so the input keeps its old value."""
+    value = typed_number(text)
+    if value is not None and (value < 0 or (top is not None and value > top)):
+        shown = "∞" if top is None else (f"{top:g}".replace(".", ","))
+        notify("app.optimiser.out_of_range", text=text[:40], top=shown)
+        return None
+    return value
+
+
 def take_notices() -> list[tuple[str, dict[str, object]]]:
     queue: list[tuple[str, dict[str, object]]] = list(st.session_state.get(NOTICE_KEY, []))
     st.session_state[NOTICE_KEY] = []

@@ -6,6 +6,7 @@ import streamlit as st
 
 from planner import charts
 from planner.core.errors import PlannerError
+from planner.field.ranking import RankResult
 from planner.methodology.index import get_index
 from planner.methodology.scoring import NodeScore, ScoreCard
 from ui import cache, examples, state
@@ -40,6 +41,13 @@ def example_context() -> None:
         st.info(f"{text}\n\n{t('app.context.illustrative')}", icon=":material/info:")
     elif text:
         st.caption(text)
+
+
+def rank_text(rank: RankResult) -> str:
+    """ "21/63", or "47/63 (46–49)" when reconstructed rivals leave the rank uncertain: one way everywhere."""
+    lo, hi = rank.rank_interval
+    interval = f" ({lo}–{hi})" if (lo, hi) != (rank.rank, rank.rank) else ""
+    return f"{rank.rank}/{rank.n}{interval}"
 
 
 def weakest_items(card: ScoreCard, limit: int = 12) -> list[NodeScore]:
