@@ -310,38 +310,55 @@ AN_GIANG = Example(
 #: PAPI field. No Quảng Ngãi PAPI figure is published in the bundled sources: its 2021 total is the field's
 #: reconstruction, spread evenly over the 8 dimensions (planner.field.index_baseline), and the example says so.
 PAPI_ID = "papi-2018"
-QUANG_NGAI_PAPI = {
-    "id": "quang-ngai-papi-2025",
-    "province": "Quảng Ngãi",
-    "field_year": 2021,
-    "year": 2025,
-    "target_band": (25, 30),
-    "path_from": 2022,
-    "name_vi": "Quảng Ngãi đến 2025, chỉ số PAPI: điểm xuất phát ước tính từ năm 2021 (minh họa)",
-    "name_en": "Quảng Ngãi to 2025, PAPI: starting point estimated from 2021 (illustrative)",
-    "description_vi": (
+
+
+@dataclass(frozen=True)
+class IndexExample:
+    """An example on a survey index: a province's starting point from a year's figures, and the plan's band."""
+
+    id: str
+    province: str
+    field_year: int
+    year: int
+    target_band: tuple[int, int]
+    path_from: int
+    name_vi: str
+    name_en: str
+    description_vi: str
+    description_en: str
+
+
+QUANG_NGAI_PAPI = IndexExample(
+    id="quang-ngai-papi-2025",
+    province="Quảng Ngãi",
+    field_year=2021,
+    year=2025,
+    target_band=(25, 30),
+    path_from=2022,
+    name_vi="Quảng Ngãi đến 2025, chỉ số PAPI: điểm xuất phát ước tính từ năm 2021 (minh họa)",
+    name_en="Quảng Ngãi to 2025, PAPI: starting point estimated from 2021 (illustrative)",
+    description_vi=(
         "Cùng kế hoạch của Quảng Ngãi (QĐ 534/QĐ-UBND, 20/4/2022), phần Chỉ số PAPI: phấn đấu xếp hạng 25-30/63 năm 2025. "
         "Chưa có điểm PAPI của Quảng Ngãi trong các nguồn đi kèm: tổng năm 2021 là ước tính của mô hình, chia đều cho 8 nội "
         "dung (giả định); hãy nhập điểm từng nội dung theo báo cáo PAPI."
     ),
-    "description_en": (
+    description_en=(
         "The same Quảng Ngãi plan (QĐ 534/QĐ-UBND, 20/4/2022), its PAPI part: rank 25-30 of 63 by 2025. No Quảng Ngãi "
         "PAPI score is in the bundled sources: the 2021 total is the model's estimate, spread evenly over the 8 "
         "dimensions (an assumption); set each dimension from the PAPI report."
     ),
-}
+)
 
 
-def papi_example() -> Scenario:
+def papi_example(ex: IndexExample = QUANG_NGAI_PAPI) -> Scenario:
     from planner.field.index_baseline import index_baseline
 
-    ex = QUANG_NGAI_PAPI
     m = load_bundled_methodology(PAPI_ID)
-    start = index_baseline(m, str(ex["province"]), int(ex["field_year"]), int(ex["year"]))  # type: ignore[call-overload]
-    best, worst = ex["target_band"]  # type: ignore[misc]
+    start = index_baseline(m, ex.province, ex.field_year, ex.year)
+    best, worst = ex.target_band
     return start.scenario.model_copy(
         update={
-            "name": ex["name_vi"],
+            "name": ex.name_vi,
             "notes": "MINH HỌA. " + start.scenario.notes,
             "target": Target(kind="band", best_rank=best, rank=worst),
         }
@@ -386,19 +403,19 @@ def build_all() -> dict[str, str]:
         index.append(_index_entry(ex, f"{ex.id}.json"))
         if ex is QUANG_NGAI:
             papi = QUANG_NGAI_PAPI
-            files[f"{papi['id']}.json"] = scenario_text(papi_example())
+            files[f"{papi.id}.json"] = scenario_text(papi_example(papi))
             index.append(
                 {
-                    "id": papi["id"],
-                    "file": f"{papi['id']}.json",
-                    "name_vi": papi["name_vi"],
-                    "name_en": papi["name_en"],
-                    "province": papi["province"],
-                    "year": papi["year"],
-                    "target_rank": 30,
-                    "path_from": papi["path_from"],
-                    "description_vi": papi["description_vi"],
-                    "description_en": papi["description_en"],
+                    "id": papi.id,
+                    "file": f"{papi.id}.json",
+                    "name_vi": papi.name_vi,
+                    "name_en": papi.name_en,
+                    "province": papi.province,
+                    "year": papi.year,
+                    "target_rank": papi.target_band[1],
+                    "path_from": papi.path_from,
+                    "description_vi": papi.description_vi,
+                    "description_en": papi.description_en,
                     "illustrative": True,
                 }
             )
