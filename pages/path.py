@@ -155,6 +155,8 @@ if result is not None:
         st.error(t("app.path.infeasible"), icon=":material/block:")
         for blocker in result.blockers:
             st.markdown(f"- {views.md(blocker.message(lang()))}")
+    elif result.status == "time_limit":
+        st.warning(t("app.path.time_limit"), icon=":material/timer:")
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(
         t("app.path.final_score", year=str(final.year)),

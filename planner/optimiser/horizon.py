@@ -48,7 +48,9 @@ from planner.optimiser.plan import LevelChange, Plan
 from planner.optimiser.plan_builder import plan_row
 from planner.optimiser.solver import DEFAULT_TIME_LIMIT, Blocker, ChosenChange
 
-PathStatus = Literal["optimal", "infeasible"]
+#: "time_limit": the solver stopped on its time limit holding a path that meets every target and budget, not
+#: proved least effort; it is returned as found, said so.
+PathStatus = Literal["optimal", "infeasible", "time_limit"]
 #: Sampled fields behind each year's band of the score a target rank needs (the timeline chart).
 BAND_SAMPLES = 2_000
 
@@ -432,7 +434,7 @@ def optimise_path(
     selection = programme.solve(
         "min_effort", budgets=problem.budgets, agency_budgets=problem.agency_budgets, time_limit=time_limit
     )
-    status: PathStatus = "optimal"
+    status: PathStatus = "optimal" if selection is None or selection.proven else "time_limit"
     found: tuple[PathBlocker, ...] = ()
     if selection is None:
         status = "infeasible"

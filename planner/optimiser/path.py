@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -42,7 +42,7 @@ from scipy.sparse import coo_array, csr_array, vstack
 from planner.core.text import agency_key
 from planner.methodology.scoring import item_options
 from planner.optimiser.levers import Choice, Lever, LeverSet
-from planner.optimiser.solver import DEFAULT_TIME_LIMIT, exact_milp
+from planner.optimiser.solver import DEFAULT_TIME_LIMIT, MilpSolution, exact_milp
 
 #: The longest horizon the planner accepts (a five-year programme, and a little more).
 MAX_YEARS = 10
@@ -118,6 +118,8 @@ class PathSelection:
     effort_by_year: tuple[float, ...]
     gain_by_year: tuple[int, ...]
     shortfall_centi: int
+    #: False when a solve stopped on its time limit: the path meets every constraint, not proved least effort.
+    proven: bool = True
 
     @property
     def effort_total(self) -> float:
@@ -287,19 +289,22 @@ class PathProgramme:
         if not tie_break:
             sequence = sequence[:1]
         x: npt.NDArray[np.float64] | None = None
+        proven = True
         for step, c in enumerate(sequence):
-            found = self._run(c, rows, lo, hi, time_limit)
-            if found is None:
+            solution = self._run(c, rows, lo, hi, time_limit)
+            if solution is None:
                 if step == 0:
                     return None
                 break
-            x = self._clean(found)
+            proven = proven and solution.proven
+            x = self._clean(solution.x)
             best = float(c @ x)
             rows = [*rows, c]
             lo = [*lo, -np.inf]
             hi = [*hi, best + 1e-9 * max(1.0, abs(best)) + _TOL]
         assert x is not None
-        return self._selection(x)
+        found = self._selection(x)
+        return found if proven else replace(found, proven=False)
 
     def _clean(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         out = x.copy()
@@ -314,7 +319,7 @@ class PathProgramme:
         lo: list[float],
         hi: list[float],
         time_limit: float,
-    ) -> npt.NDArray[np.float64] | None:
+    ) -> MilpSolution | None:
         matrix = self.flow
         bounds_lo = [0.0] * self.n_flow_rows
         bounds_hi = [0.0] * self.n_flow_rows
@@ -331,6 +336,7 @@ class PathProgramme:
             Bounds(self.lower, self.upper),
             LinearConstraint(matrix, np.array(bounds_lo), np.array(bounds_hi)),
             time_limit,
+            keep_incumbent=True,
         )
 
     def _start_rows(self) -> list[int]:

@@ -19,8 +19,7 @@ from planner.optimiser.levers import LeverSet, build_levers
 from planner.optimiser.solver import optimise_for_score, optimise_within_budget
 
 
-@pytest.fixture(scope="module")
-def hard() -> tuple[LeverSet, float]:
+def hard_instance() -> tuple[LeverSet, float]:
     rng = np.random.default_rng(3)
     n = 150
     gains = rng.integers(20, 66, n)
@@ -42,6 +41,11 @@ def hard() -> tuple[LeverSet, float]:
         )
     )
     return build_levers(m, Scenario(methodology="kho"), table), float(costs.sum()) / 2
+
+
+@pytest.fixture(scope="module")
+def hard() -> tuple[LeverSet, float]:
+    return hard_instance()
 
 
 def test_the_best_plan_within_a_budget_comes_back_labelled_when_time_runs_out(
