@@ -16,6 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from papi_fixtures import quang_ngai_cases
 
 from planner.field.bundled import bundled_field
 from planner.field.projection import planning_projection
@@ -23,12 +26,8 @@ from planner.field.ranking import rank_in_field
 from planner.field.results import bundled_results
 from planner.files.excel.combined import write_combined_workbook
 from planner.files.excel.plan import write_plan_workbook
-from planner.files.scenario_file import read_scenario_file
 from planner.files.word import write_plan_document
-from planner.methodology.catalog import load_bundled_methodology
 from planner.optimiser.combined import combine_plans
-from planner.optimiser.competition import competition_for, default_own_sd
-from planner.optimiser.levers import build_levers
 from planner.optimiser.plan_builder import plan_from_result
 from planner.optimiser.solver import optimise_for_rank
 
@@ -59,13 +58,7 @@ def main() -> None:
     median, worst = timed(project)
     print(f"2025 projection from 2024: median {1000 * median:.1f} ms, max {1000 * worst:.1f} ms")
     plans = []
-    for methodology_id, file in (
-        ("qd2636-2018", "quang-ngai-2025.json"),
-        ("papi-2018", "quang-ngai-papi-2025.json"),
-    ):
-        m = load_bundled_methodology(methodology_id)
-        levers = build_levers(m, read_scenario_file(EXAMPLES / file), None)
-        competition = competition_for(2025, "Quảng Ngãi", own_sd=default_own_sd(m), index=m.index)
+    for m, levers, competition in quang_ngai_cases():
         result = optimise_for_rank(levers, competition, 30)
         plans.append((m, plan_from_result(levers, result, competition=competition)))
         if m.index == "papi":

@@ -6,7 +6,13 @@ import io
 
 import openpyxl
 
+from planner.core.data import data_dir
 from planner.field.provinces import province_names
+from planner.files.scenario_file import read_scenario_file
+from planner.methodology.catalog import load_bundled_methodology
+from planner.methodology.model import Methodology
+from planner.optimiser.competition import Competition, competition_for, default_own_sd
+from planner.optimiser.levers import LeverSet, build_levers
 
 #: Headers as a province's copy of the report may write them: names with and without diacritics, numbers, codes.
 HEADERS = [
@@ -51,3 +57,18 @@ def papi_csv(rows: list[list[object]]) -> bytes:
         for r in rows
     ]
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def quang_ngai_cases() -> list[tuple[Methodology, LeverSet, Competition]]:
+    """Quảng Ngãi 2025 on both indices (seed 003): the methodology, the levers from the bundled example and the
+    competition of 2025, PAR INDEX first."""
+    out = []
+    for methodology_id, file in (
+        ("qd2636-2018", "quang-ngai-2025.json"),
+        ("papi-2018", "quang-ngai-papi-2025.json"),
+    ):
+        m = load_bundled_methodology(methodology_id)
+        levers = build_levers(m, read_scenario_file(data_dir() / "examples" / file), None)
+        competition = competition_for(2025, "Quảng Ngãi", own_sd=default_own_sd(m), index=m.index)
+        out.append((m, levers, competition))
+    return out

@@ -7,16 +7,13 @@ import io
 
 import openpyxl
 import pytest
+from papi_fixtures import quang_ngai_cases
 
 from planner.core.data import data_dir
 from planner.core.text import agency_name
 from planner.files.excel.combined import write_combined_workbook
-from planner.files.scenario_file import read_scenario_file
-from planner.methodology.catalog import load_bundled_methodology
 from planner.methodology.model import Methodology
 from planner.optimiser.combined import Overlap, Side, combine_plans, documented_overlaps
-from planner.optimiser.competition import competition_for, default_own_sd
-from planner.optimiser.levers import build_levers
 from planner.optimiser.plan import Plan
 from planner.optimiser.plan_builder import plan_from_result
 from planner.optimiser.solver import optimise_for_rank
@@ -28,13 +25,7 @@ EXAMPLES = data_dir() / "examples"
 def plans() -> list[tuple[Methodology, Plan]]:
     """Quảng Ngãi to rank 30 in 2025 on both indices (the seed's 25-30 band, its worse end)."""
     out = []
-    for methodology_id, file in (
-        ("qd2636-2018", "quang-ngai-2025.json"),
-        ("papi-2018", "quang-ngai-papi-2025.json"),
-    ):
-        m = load_bundled_methodology(methodology_id)
-        levers = build_levers(m, read_scenario_file(EXAMPLES / file), None)
-        competition = competition_for(2025, "Quảng Ngãi", own_sd=default_own_sd(m), index=m.index)
+    for m, levers, competition in quang_ngai_cases():
         result = optimise_for_rank(levers, competition, 30)
         assert result.status == "optimal"
         out.append((m, plan_from_result(levers, result, competition=competition)))
