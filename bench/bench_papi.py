@@ -9,16 +9,16 @@ workbook and Word plan, and the combined plan of both indices with its workbook.
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from papi_fixtures import quang_ngai_cases
+from timing import timed
 
 from planner.field.bundled import bundled_field
 from planner.field.projection import planning_projection
@@ -32,15 +32,6 @@ from planner.optimiser.plan_builder import plan_from_result
 from planner.optimiser.solver import optimise_for_rank
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "examples"
-
-
-def timed(work: Callable[[], object], runs: int = 5) -> tuple[float, float]:
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        seconds.append(time.perf_counter() - start)
-    return statistics.median(seconds), max(seconds)
 
 
 def main() -> None:

@@ -10,16 +10,16 @@ plan workbook with its progress sheet, and the Word report with its chart.
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import timed
 
 from planner.files.excel.plan import write_plan_workbook
 from planner.files.excel.progress import read_progress_workbook, write_agency_workbook
@@ -30,15 +30,6 @@ from planner.tracking.model import STATUSES, Progress, TrackedPlan
 from planner.tracking.review import review_plan
 from planner.tracking.updates import apply_updates
 from tests.tracking_fixtures import competition, lao_cai_baseline, lao_cai_plan, methodology
-
-
-def timed(work: Callable[[], object], runs: int = 5) -> tuple[float, float]:
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        seconds.append(time.perf_counter() - start)
-    return statistics.median(seconds), max(seconds)
 
 
 def half_done(tracked: TrackedPlan, seed: int) -> TrackedPlan:

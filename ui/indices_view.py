@@ -15,16 +15,9 @@ import streamlit as st
 from planner.core.errors import PlannerError
 from planner.field.ranking import group_of
 from planner.methodology.index import Index, get_index, index_ids
-from ui import cache, compare, state, views
+from ui import compare, position, state, views
 from ui.position import Position, position_of
 from ui.text import lang, points, prob, t
-
-
-def index_of(slot: state.Slot) -> str | None:
-    try:
-        return cache.methodology(slot.scenario.methodology).index
-    except PlannerError:
-        return None
 
 
 def one_per_index() -> list[tuple[Index, state.Slot]]:
@@ -32,7 +25,7 @@ def one_per_index() -> list[tuple[Index, state.Slot]]:
     active = state.active_slot()
     chosen: dict[str, state.Slot] = {}
     for slot in [active, *state.slots().values()]:
-        index = index_of(slot)
+        index = position.index_of(slot.scenario)
         if index is not None and index not in chosen:
             chosen[index] = slot
     order = index_ids()  # the registry's order: the PAR INDEX first, then PAPI

@@ -141,12 +141,17 @@ def remove_loaded_field(index: str, year: int, size: int) -> None:
     st.session_state[FIELDS_KEY] = fields
 
 
+def index_of(scenario: Scenario) -> str | None:
+    """The index a scenario plans for (its methodology's), None when its methodology cannot be loaded."""
+    try:
+        return cache.methodology(scenario.methodology).index
+    except PlannerError:
+        return None
+
+
 def current_index() -> str:
     """The index the active scenario plans for: its methodology's (PAR INDEX or PAPI)."""
-    try:
-        return cache.methodology(state.current().methodology).index
-    except PlannerError:
-        return DEFAULT_INDEX
+    return index_of(state.current()) or DEFAULT_INDEX
 
 
 def field_year_for(plan_year: int | None, index: str = DEFAULT_INDEX) -> int | None:
