@@ -77,6 +77,8 @@ class Stats:
     edits_ms: list[float] = field(default_factory=list)
     queue_ms: list[float] = field(default_factory=list)
     run_ms: list[float] = field(default_factory=list)
+    #: Server-side run time (first delta → finished) by action, to see which reruns cost the server most.
+    run_ms_by_action: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     leaks: list[str] = field(default_factory=list)
 
@@ -150,7 +152,11 @@ class Session:
             await asyncio.sleep(self.rng.uniform(low, high))
 
     async def rerun(
-        self, states: list[WidgetState] | None = None, page: str | None = None, query: str | None = None
+        self,
+        states: list[WidgetState] | None = None,
+        page: str | None = None,
+        query: str | None = None,
+        action: str = "",
     ) -> Run:
         if page is not None:
             self.page = self.pages[page]
@@ -174,9 +180,9 @@ class Session:
             elif kind == "navigation":
                 run.pages = {p.url_pathname: p.page_script_hash for p in forward.navigation.app_pages}
                 # the default page's path is the site root: name it too
-                for page in forward.navigation.app_pages:
-                    if page.is_default:
-                        run.pages["overview"] = page.page_script_hash
+                for app_page in forward.navigation.app_pages:
+                    if app_page.is_default:
+                        run.pages["overview"] = app_page.page_script_hash
                 self.pages.update(run.pages)
             elif kind == "delta":
                 if run.first_delta is None:
@@ -200,6 +206,8 @@ class Session:
         if run.first_delta is not None:
             self.stats.queue_ms.append(1000 * run.first_delta)
             self.stats.run_ms.append(1000 * (run.finished - run.first_delta))
+            label = action or (f"open {page}" if page else "rerun")
+            self.stats.run_ms_by_action.setdefault(label, []).append(1000 * (run.finished - run.first_delta))
         self.check(run)
         return run
 
@@ -236,20 +244,20 @@ class Session:
     async def play(self) -> None:
         async with self.connect() as ws:
             self.ws = ws
-            run = await self.rerun()
+            run = await self.rerun(action="open the app")
             await self.pause()
             # load its own example
             _, picker = self._find(run, "side.example.")
             name, scenario = examples()[EXAMPLES[self.index % len(EXAMPLES)]]
             label = next(o for o in picker.options if o == name)
-            run = await self.rerun([_string(picker.id, label)])
+            run = await self.rerun([_string(picker.id, label)], action="load an example")
             self.scenario = scenario
             await self.pause()
             # its own name
             run = await self.rerun(page="scenario")
             _, name_box = self._find(run, "rename_text.")
             _, rename = self._find(run, "rename_apply")
-            run = await self.rerun([_string(name_box.id, self.name), _trigger(rename.id)])
+            run = await self.rerun([_string(name_box.id, self.name), _trigger(rename.id)], action="rename")
             await self.pause()
             # four edits, each timed to the new total
             for _ in range(4):
@@ -258,7 +266,7 @@ class Session:
                 code = key.split("_", 2)[2]
                 choice = self.rng.choice([i for i in range(len(box.options)) if i != box.default])
                 self.scenario = self._with_level(code, choice)  # what the new total must be
-                run = await self.rerun([_string(box.id, box.options[choice])])
+                run = await self.rerun([_string(box.id, box.options[choice])], action="edit")
                 if run.total is None or run.total_at is None:
                     self.stats.errors.append(f"session {self.index}: no total after editing {code}")
                 else:
@@ -268,12 +276,12 @@ class Session:
             await self.pause()
             run = await self.rerun(page="optimiser")
             _, go = self._find(run, "opt_run")
-            run = await self.rerun([_trigger(go.id)])
+            run = await self.rerun([_trigger(go.id)], action="optimise")
             await self.pause()
             run = await self.rerun(page="scenario")
             save = next((w for k, w in run.widgets.items() if k == t("app.store.save", "vi")), None)
             if save is not None:
-                run = await self.rerun([_trigger(save.id)])
+                run = await self.rerun([_trigger(save.id)], action="save")
             await self.pause()
             await self.rerun(page="overview")
 
@@ -426,6 +434,11 @@ def main() -> None:
         f"p95 {percentile(stats.queue_ms, 0.95):.0f} ms; run p50 {percentile(stats.run_ms, 0.5):.0f} ms "
         f"p95 {percentile(stats.run_ms, 0.95):.0f} ms; wall {time.perf_counter() - started:.0f} s"
     )
+    for action, times in sorted(stats.run_ms_by_action.items(), key=lambda kv: -sum(kv[1])):
+        print(
+            f"  {action:<16} runs {len(times):>4}  p50 {percentile(times, 0.5):>6.0f} ms  "
+            f"p95 {percentile(times, 0.95):>6.0f} ms  total {sum(times) / 1000:>6.1f} s"
+        )
     print(summary_line(args.sessions, stats, rss))
 
 

@@ -8,9 +8,9 @@ This is the top of the field domain: it picks among the readers below it and nev
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 
 from planner.core.errors import FieldError
+from planner.core.memo import memoised
 from planner.field.merger import merged_field
 from planner.field.model import Field
 from planner.field.official_tables import official_table_path, official_table_years
@@ -63,7 +63,7 @@ def latest_field_year(
     return max(candidates)
 
 
-@cache
+@memoised(maxsize=128)
 def bundled_field(year: int, provinces: Era = 63, index: str = DEFAULT_INDEX) -> Field:
     """The field of a past year from data/: a bundled official table if there is one (data/results/official/),
     else the reconstruction from the published figures. With provinces=34, the 63-province field merged by

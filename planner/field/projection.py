@@ -41,6 +41,7 @@ from numpy.typing import NDArray
 from scipy.special import ndtr, stdtrit
 
 from planner.core.errors import FieldError
+from planner.core.memo import memoised
 from planner.core.model import FrozenModel
 from planner.field.bundled import field_for_year, latest_field_year
 from planner.field.model import Field, FieldEntry, FieldKind, FieldNote, params
@@ -185,7 +186,7 @@ def fit_drift_model(
     return _fit(data.until(until), until, mean_model)
 
 
-@cache
+@memoised(maxsize=32)
 def _fit(data: ResultsData, until: int, mean_model: MeanModel) -> DriftModel:
     stats = [s for y in data.years() if (s := _year_stats(data, y)) is not None]
     stats.sort(key=lambda s: s.year)

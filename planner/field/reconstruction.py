@@ -31,12 +31,12 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
+from planner.core.memo import memoised
 from planner.field.model import Contradiction, Field, FieldEntry, FieldNote, SourceRow, params
 from planner.field.provinces import province_names, region_of
 from planner.field.results import ResultRow, ResultsData
@@ -311,7 +311,7 @@ def anchor_sigma(known: FloatArray, mean: float) -> float | None:
 # --- step 5: which province at which unknown rank -----------------------------------------------------------------
 
 
-@cache
+@memoised(maxsize=16)
 def percentile_lag_sd(data: ResultsData) -> tuple[float, float, float]:
     """How far a province's percentile (0 = top) moves over 1, 2 and 3+ years: the root mean square of the
     change over every province with a published rank in both years (non-decreasing with the lag, at least
@@ -468,7 +468,7 @@ def reconstruct_field(
     return _reconstruct(data, year, n, tuple(extra_rows), samples)
 
 
-@cache
+@memoised(maxsize=64)
 def _reconstruct(data: ResultsData, year: int, n: int, extra: tuple[ResultRow, ...], samples: int) -> Field:
     work = resolve_claims(data, year, n, extra)
     thresholds = group_thresholds(data, work)
@@ -661,7 +661,7 @@ def _year_pairs(data: ResultsData, year: int) -> tuple[FloatArray, FloatArray]:
     return np.array([r.score for r in rows], dtype=np.float64), z
 
 
-@cache
+@memoised(maxsize=16)
 def _anchor_fits(data: ResultsData) -> dict[int, float]:
     """Per year with (score, rank) pairs: the centre of the normal whose order statistics fit them (least
     squares of the scores on the Blom scores of their ranks). The spread is fitted where the pairs reach from
@@ -697,7 +697,7 @@ def _anchor_mean(data: ResultsData, year: int) -> float:
     return round(data.max_points * 0.55, 2)
 
 
-@cache
+@memoised(maxsize=64)
 def _fallback_sigma(data: ResultsData, year: int, n: int) -> float:
     """The median spread of the other years whose anchors allow an estimate (3.0 if none does)."""
     values = []

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from planner.core.data import data_dir
 from planner.core.errors import FieldError
+from planner.core.memo import memoised
 from planner.core.model import FrozenModel
 from planner.field.provinces import match_province
 
@@ -175,7 +175,7 @@ def _province(text: str) -> str | None:
     return match_province(text, era=63) if text.strip() else None
 
 
-@cache
+@memoised(maxsize=8)
 def bundled_results(index: str = "par") -> ResultsData:
     """The bundled results of `index`, validated once per process; a malformed edit fails here, loudly."""
     if index != "par":
@@ -283,7 +283,7 @@ def _index_rows(index: str) -> list[dict[str, str]]:
     return _read_csv(path)
 
 
-@cache
+@memoised(maxsize=8)
 def _index_results(index: str) -> ResultsData:
     """An index other than the PAR INDEX: its totals (score, rank or both) from its own folder, on its scale.
     No national summary, regional means or group counts are published for it: the reconstruction estimates
@@ -311,7 +311,7 @@ def _index_results(index: str) -> ResultsData:
     return ResultsData(index=index, max_points=scale, rows=rows)
 
 
-@cache
+@memoised(maxsize=8)
 def bundled_dimension_scores(index: str) -> tuple[DimensionScore, ...]:
     """Every published dimension score of `index` (not its totals), for a province's starting profile."""
     try:
