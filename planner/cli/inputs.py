@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from planner.core.errors import MethodologyError
+from planner.core.errors import ImportFileError, MethodologyError
 from planner.core.i18n import Lang
 from planner.files.methodology_file import load_methodology_file
 from planner.methodology.catalog import bundled_methodology_ids, load_bundled_methodology
 from planner.methodology.index import DEFAULT_INDEX, index_ids
 from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
+from planner.optimiser.effort import EffortTable, EffortUnit, effort_table_from_csv
 
 
 def add_index_option(parser: argparse.ArgumentParser, *, follows_scenario: bool = False) -> None:
@@ -64,3 +66,18 @@ def scheme(reference: str, lang: Lang) -> Methodology:
     if reference in bundled_methodology_ids():
         return load_bundled_methodology(reference)
     return load_methodology_file(reference, lang=lang).methodology
+
+
+def read_effort_file(path_text: str, methodology: Methodology, unit: EffortUnit) -> EffortTable:
+    """An effort table from a CSV file or the filled Excel effort template, for `methodology`."""
+    path = Path(path_text)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return effort_table_from_csv(path.read_bytes(), methodology, unit=unit)
+    if suffix == ".xlsx":
+        try:
+            from planner.files.excel.effort import read_effort_workbook
+        except ModuleNotFoundError:
+            raise ImportFileError("cli.unsupported_file_type", suffix=".xlsx", allowed=".csv") from None
+        return read_effort_workbook(path.read_bytes(), methodology)
+    raise ImportFileError("cli.unsupported_file_type", suffix=suffix or "-", allowed=".csv, .xlsx")

@@ -18,10 +18,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from planner.cli.inputs import add_index_option, add_methodology_file_option, methodology_for
+from planner.cli.inputs import (
+    add_index_option,
+    add_methodology_file_option,
+    methodology_for,
+    read_effort_file,
+)
 from planner.cli.output import emit_json
-from planner.cli.path import add_path_options, path_of, print_path, run_path
-from planner.core.errors import ImportFileError, OptimiseError
+from planner.cli.path import add_path_options, path_of, print_path, run_path, scheme_change_of
+from planner.core.errors import OptimiseError
 from planner.core.i18n import Lang, format_number, format_percent, t
 from planner.core.text import agency_name
 from planner.files.scenario_file import read_scenario_file
@@ -29,7 +34,7 @@ from planner.methodology.model import Methodology
 from planner.methodology.scenario import Scenario
 from planner.optimiser.chance import DEFAULT_SAMPLES, maximise_probability
 from planner.optimiser.competition import Competition, TargetMode, competition_for, default_own_sd
-from planner.optimiser.effort import EffortTable, EffortUnit, agency_budgets_from_csv, effort_table_from_csv
+from planner.optimiser.effort import EffortTable, EffortUnit, agency_budgets_from_csv
 from planner.optimiser.frontier import frontier
 from planner.optimiser.ladder import Ladder, compare_with_exact, greedy_ladder
 from planner.optimiser.levers import LeverSet, build_levers
@@ -97,29 +102,11 @@ def register(subparsers: Any) -> None:
 
 def _effort_table(args: argparse.Namespace, methodology: Methodology) -> EffortTable:
     unit: EffortUnit = args.unit
-    table = EffortTable(unit=unit)
-    if args.effort:
-        path = Path(args.effort)
-        suffix = path.suffix.lower()
-        if suffix == ".csv":
-            table = effort_table_from_csv(path.read_bytes(), methodology, unit=unit)
-        elif suffix == ".xlsx":
-            table = _effort_workbook(path.read_bytes(), methodology)
-        else:
-            raise ImportFileError("cli.unsupported_file_type", suffix=suffix or "-", allowed=".csv, .xlsx")
+    table = read_effort_file(args.effort, methodology, unit) if args.effort else EffortTable(unit=unit)
     if args.agency_budgets:
         budgets = agency_budgets_from_csv(Path(args.agency_budgets).read_bytes())
         table = table.model_copy(update={"agency_budgets": {**table.agency_budgets, **budgets}})
     return table
-
-
-def _effort_workbook(data: bytes, methodology: Methodology) -> EffortTable:
-    """An effort table from the filled Excel effort template (planner.files.excel.effort)."""
-    try:
-        from planner.files.excel.effort import read_effort_workbook
-    except ModuleNotFoundError:
-        raise ImportFileError("cli.unsupported_file_type", suffix=".xlsx", allowed=".csv") from None
-    return read_effort_workbook(data, methodology)
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -338,20 +325,22 @@ def _run_path_plan(args: argparse.Namespace) -> int:
     Kế hoạch for the period with an appendix per year (--docx)."""
     lang: Lang = args.lang
     methodology, scenario, levers = _path_setup(args)
-    result = path_of(args, methodology, scenario, levers)
+    change = scheme_change_of(args, levers)
+    result = path_of(args, methodology, scenario, levers, change)
     written: dict[str, str] = {}
     if args.xlsx:
         try:
             from planner.files.excel.path import write_path_workbook
         except ModuleNotFoundError:
             raise OptimiseError("optimise.excel_unavailable") from None
-        Path(args.xlsx).write_bytes(write_path_workbook(levers, result, methodology, lang))
+        Path(args.xlsx).write_bytes(write_path_workbook(levers, result, methodology, lang, change=change))
         written["xlsx"] = str(args.xlsx)
     if args.docx:
         from planner.files.word import write_path_document
         from planner.optimiser.horizon import year_plans
 
-        Path(args.docx).write_bytes(write_path_document(year_plans(levers, result), methodology, lang))
+        plans = year_plans(levers, result, change=change)
+        Path(args.docx).write_bytes(write_path_document(plans, methodology, lang))
         written["docx"] = str(args.docx)
     if args.json:
         emit_json({**result.to_json(), **written})

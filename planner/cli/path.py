@@ -4,7 +4,13 @@
         (--path-ranks 2023:35,2024:32,2025:30 | --path-scores 2023:84,2024:86,2025:88 | --path-bands 2025:25-30
          | --target-rank K | --target-score S)
         [--budget-per-year 2023:40,2024:40,2025:40] [--path-settings FILE.json] [--confidence P]
-        [--rivals mean|fixed] [--effort FILE] --json
+        [--rivals mean|fixed] [--effort FILE] [--scheme-from YEAR:SCHEME [--scheme-effort FILE]] --json
+
+A horizon that runs into the years of another decision (data/indices/indices.yaml) stops before them and says so
+("stopped" in the JSON). `--scheme-from 2024:FILE` gives the new scheme (a bundled id or a methodology file)
+from that year: the levels reached before it carry across (planner.optimiser.scheme_change), each year is scored
+on its own scheme ("methodology" per year, "scheme_change" in the JSON), and `--scheme-effort` costs the new
+scheme's items (defaults where silent).
 
 `--path-settings` is a JSON file of planner.optimiser.horizon.PathSettings fields (upkeep, locked, caps,
 deadlines, agency_budgets, ...) for what the flags do not say; the flags win where both do. The JSON keys of
@@ -22,6 +28,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from planner.cli.inputs import read_effort_file, scheme
 from planner.cli.output import emit_json
 from planner.core.errors import OptimiseError
 from planner.core.i18n import Lang, format_number, format_percent, t
@@ -39,6 +46,7 @@ from planner.optimiser.horizon import (
     path_competitions,
 )
 from planner.optimiser.levers import LeverSet
+from planner.optimiser.scheme_change import SchemeChange, scheme_change
 
 
 def add_path_options(parser: argparse.ArgumentParser) -> None:
@@ -50,6 +58,29 @@ def add_path_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--path-settings", help="JSON file of further path settings (upkeep, locks, deadlines)"
     )
+    parser.add_argument(
+        "--scheme-from",
+        help="a new methodology from a year of the path: YEAR:ID_OR_FILE, e.g. 2024:qd892.docx",
+    )
+    parser.add_argument("--scheme-effort", help="effort file (CSV or .xlsx) for the new methodology's items")
+
+
+def scheme_change_of(args: argparse.Namespace, levers: LeverSet) -> SchemeChange | None:
+    """The change `--scheme-from` asks for (None without it); OptimiseError for a malformed value."""
+    text = getattr(args, "scheme_from", None)
+    if not text:
+        return None
+    pairs = _pairs(text, "--scheme-from")
+    if len(pairs) != 1:
+        raise OptimiseError("path.bad_option", option="--scheme-from", text=text)
+    ((year, reference),) = pairs
+    methodology = scheme(reference, args.lang)
+    effort = (
+        read_effort_file(args.scheme_effort, methodology, levers.unit)
+        if getattr(args, "scheme_effort", None)
+        else None
+    )
+    return scheme_change(levers, year, methodology, effort)
 
 
 def _pairs(text: str | None, option: str) -> list[tuple[int, str]]:
@@ -135,7 +166,7 @@ def settings_from_args(args: argparse.Namespace) -> PathSettings:
 
 def run_path(args: argparse.Namespace, methodology: Methodology, scenario: Scenario, levers: LeverSet) -> int:
     """Solve and print the path the arguments describe."""
-    result = path_of(args, methodology, scenario, levers)
+    result = path_of(args, methodology, scenario, levers, scheme_change_of(args, levers))
     if args.json:
         emit_json(result.to_json())
     else:
@@ -144,9 +175,14 @@ def run_path(args: argparse.Namespace, methodology: Methodology, scenario: Scena
 
 
 def path_of(
-    args: argparse.Namespace, methodology: Methodology, scenario: Scenario, levers: LeverSet
+    args: argparse.Namespace,
+    methodology: Methodology,
+    scenario: Scenario,
+    levers: LeverSet,
+    change: SchemeChange | None = None,
 ) -> PathResult:
-    """The exact path the arguments ask for, each year's competition projected from one base field."""
+    """The exact path the arguments ask for, each year's competition projected from one base field (the years
+    from `change` on scored on its scheme)."""
     settings = settings_from_args(args)
     competitions = None
     province = args.province or scenario.province
@@ -163,7 +199,7 @@ def path_of(
         )
     elif settings.ranked:
         raise OptimiseError("optimise.province_needed")
-    return optimise_path(levers, settings, competitions, time_limit=args.time_limit)
+    return optimise_path(levers, settings, competitions, time_limit=args.time_limit, change=change)
 
 
 def print_path(result: PathResult, levers: LeverSet, lang: Lang) -> None:
@@ -179,6 +215,18 @@ def print_path(result: PathResult, levers: LeverSet, lang: Lang) -> None:
         )
         + "\n"
     )
+    if result.scheme_change is not None:
+        note = result.scheme_change
+        out.write(
+            t(
+                "path.cli.scheme_change",
+                lang,
+                year=str(note.year),
+                scheme=note.to_methodology,
+                carried=format_number(note.carried_baseline, lang, trim=False),
+            )
+            + "\n"
+        )
     for year in result.years:
         target = year.target.describe(lang) if year.target else "–"
         line = f"{year.year}: {target} | {format_number(year.score, lang, trim=False)}"
@@ -208,3 +256,5 @@ def print_path(result: PathResult, levers: LeverSet, lang: Lang) -> None:
         )
     for blocker in result.blockers:
         out.write(f"! {blocker.message(lang)}\n")
+    if result.stopped is not None:
+        out.write(f"! {result.stopped.message(lang)}\n")

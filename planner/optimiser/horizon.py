@@ -36,16 +36,23 @@ from planner.optimiser.competition import Competition, TargetMode, competition_f
 from planner.optimiser.levers import LeverSet
 from planner.optimiser.path import (
     MAX_YEARS,
-    Ladder,
     PathProblem,
     PathProgramme,
     PathSelection,
+    Track,
     compile_path,
     ladders_of,
     move_cost,
 )
 from planner.optimiser.plan import LevelChange, Plan
 from planner.optimiser.plan_builder import plan_row
+from planner.optimiser.scheme_change import (
+    HorizonBreak,
+    SchemeChange,
+    baseline_centi_by_year,
+    horizon_break,
+    tracks_across,
+)
 from planner.optimiser.solver import DEFAULT_TIME_LIMIT, Blocker, ChosenChange
 
 #: "time_limit": the solver stopped on its time limit holding a path that meets every target and budget, not
@@ -199,6 +206,11 @@ class PathYear(FrozenModel):
     """One year of the path: what it aimed for, where it lands, what it costs."""
 
     year: int
+    #: The methodology that scores this year (the next scheme's from a change inside the horizon).
+    methodology: str = ""
+    #: In the year a new scheme starts: the score the year starts from in its terms (the levels reached so far,
+    #: carried across); None in other years, which start from the year before's score.
+    start_score: float | None = None
     target: YearTarget | None = None
     #: The score the target asks for (None: no target, or a rank no score reaches).
     target_score: float | None = None
@@ -234,6 +246,38 @@ class PathBlocker(Blocker):
         return super().message(lang, year=str(self.year or ""), **extra)
 
 
+class SchemeChangeNote(FrozenModel):
+    """What the path says of a new scheme inside its horizon."""
+
+    year: int
+    from_methodology: str
+    to_methodology: str
+    #: Today's score carried into the new scheme (what its years' gains are counted from).
+    carried_baseline: float
+    pairs: int
+    #: Items of the old scheme with points and no partner in the new one: what they had does not carry.
+    not_carried: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+
+
+class HorizonStop(FrozenModel):
+    """The years left out because a new scheme scores them and its table was not given."""
+
+    year: int
+    decision: str
+    methodology: str | None = None
+    dropped: tuple[int, ...]
+
+    def message(self, lang: Lang = "vi") -> str:
+        from planner.core.i18n import t
+
+        years = ", ".join(map(str, self.dropped))
+        decision = self.decision or t("path.stopped.unknown_decision", lang)
+        return t(
+            "path.stopped", lang, year=str(self.year), decision=decision, years=years, last=str(self.year - 1)
+        )
+
+
 class PathResult(FrozenModel):
     """The exact path, year by year, with the chance of the whole of it."""
 
@@ -251,6 +295,10 @@ class PathResult(FrozenModel):
     shortfall: float = 0.0
     blockers: tuple[PathBlocker, ...] = ()
     solve_seconds: float = 0.0
+    #: A new scheme inside the horizon, its levels carried across (None: one scheme throughout).
+    scheme_change: SchemeChangeNote | None = None
+    #: The horizon stopped before a new scheme the planner has no table for (None: it did not).
+    stopped: HorizonStop | None = None
 
     @property
     def final(self) -> PathYear:
@@ -309,6 +357,8 @@ class PathResult(FrozenModel):
                     "shortfall": y.shortfall,
                     "n_provinces": y.n_provinces,
                     "needed_band": None if y.needed_band is None else list(y.needed_band),
+                    "methodology": y.methodology,
+                    "start_score": y.start_score,
                 }
                 for y in self.years
             ],
@@ -321,6 +371,10 @@ class PathResult(FrozenModel):
             "p_path_high": None if self.p_path_high is None else round(self.p_path_high, 4),
             "shortfall": self.shortfall,
             "blockers": [b.model_dump(mode="json") for b in self.blockers],
+            "scheme_change": None
+            if self.scheme_change is None
+            else self.scheme_change.model_dump(mode="json"),
+            "stopped": None if self.stopped is None else self.stopped.model_dump(mode="json"),
         }
 
 
@@ -360,21 +414,31 @@ def target_score_of(
 
 
 def problem_of(
-    levers: LeverSet, settings: PathSettings, competitions: Mapping[int, Competition] | None = None
+    levers: LeverSet,
+    settings: PathSettings,
+    competitions: Mapping[int, Competition] | None = None,
+    change: SchemeChange | None = None,
 ) -> tuple[PathProblem, tuple[float | None, ...], tuple[bool, ...]]:
     """The programme of `settings`, with each year's target score and whether it is reachable at all.
 
     A target no score reaches asks for one hundredth more than the maximum, so the path is infeasible there and
-    the blockers say why. Raises OptimiseError for an item code or level the methodology does not know.
+    the blockers say why. With a `change`, the years from its year are scored by the new scheme (gains counted
+    from today's scenario carried into it). Raises OptimiseError for an item code or level no scheme of the
+    horizon knows, or a change year outside the horizon.
     """
-    methodology = levers.methodology
-    max_score = from_centi(methodology.max_centi)
-    known = methodology.item_index
+    years = settings.years
+    if change is not None and change.year not in years:
+        raise OptimiseError("optimise.change_outside", year=str(change.year))
+
+    def scheme_of(year: int) -> Methodology:
+        return change.methodology if change is not None and year >= change.year else levers.methodology
+
+    baselines = baseline_centi_by_year(levers, change, years)
+    known = set(levers.methodology.item_index) | (set(change.methodology.item_index) if change else set())
     named = {*settings.upkeep, *settings.locked, *settings.caps, *settings.deadlines}
-    unknown = sorted(named - set(known))
+    unknown = sorted(named - known)
     if unknown:
         raise OptimiseError("optimise.unknown_codes", codes=", ".join(unknown))
-    years = settings.years
     scores: list[float | None] = []
     reachable: list[bool] = []
     needs: list[int | None] = []
@@ -386,11 +450,12 @@ def problem_of(
             needs.append(None)
             continue
         competition = (competitions or {}).get(year)
-        score, ok = target_score_of(target, competition, max_score)
+        methodology = scheme_of(year)
+        score, ok = target_score_of(target, competition, from_centi(methodology.max_centi))
         scores.append(score)
         reachable.append(ok)
         wanted = to_centi(score) if score is not None else methodology.max_centi + 1
-        needs.append(wanted - levers.baseline_centi)
+        needs.append(wanted - baselines[years.index(year)])
     frozen: set[tuple[str, int]] = set()
     for code, locked_years in settings.locked.items():
         frozen |= {(code, years.index(y)) for y in locked_years}
@@ -398,8 +463,11 @@ def problem_of(
         frozen |= {(code, i) for i, y in enumerate(years) if y > deadline}
     caps: dict[tuple[str, int], int] = {}
     for code, by_year in settings.caps.items():
-        options = [o.id for o in item_options(methodology.item(code))]
         for year, level in by_year.items():
+            scheme = scheme_of(year)
+            if code not in scheme.item_index:  # a cap on an item the year's scheme does not have
+                continue
+            options = [o.id for o in item_options(scheme.item(code))]
             if level not in options:
                 raise OptimiseError("optimise.unknown_cap", code=code, level=level, known=", ".join(options))
             caps[(code, years.index(year))] = options.index(level)
@@ -412,8 +480,24 @@ def problem_of(
         upkeep=dict(settings.upkeep),
         frozen=frozenset(frozen),
         caps=caps,
+        tracks=tracks_across(levers, change, years) if change is not None else None,
     )
     return problem, tuple(scores), tuple(reachable)
+
+
+def settings_before(settings: PathSettings, year: int) -> PathSettings:
+    """`settings` for the years before `year` only (targets, budgets and limits of later years left out)."""
+    kept = tuple(y for y in settings.years if y < year)
+    return settings.model_copy(
+        update={
+            "years": kept,
+            "targets": tuple(x for x in settings.targets if x.year < year),
+            "budgets": {y: b for y, b in settings.budgets.items() if y < year},
+            "agency_budgets": {y: b for y, b in settings.agency_budgets.items() if y < year},
+            "locked": {c: tuple(y for y in ys if y < year) for c, ys in settings.locked.items()},
+            "caps": {c: {y: lv for y, lv in by.items() if y < year} for c, by in settings.caps.items()},
+        }
+    )
 
 
 def optimise_path(
@@ -424,12 +508,23 @@ def optimise_path(
     time_limit: float = DEFAULT_TIME_LIMIT,
     bands: bool = True,
     blockers: bool = True,
+    change: SchemeChange | None = None,
 ) -> PathResult:
     """The least-effort path that meets every yearly target within the yearly budgets and limits; when none
     does, the path with the most final-year points they allow, with what blocks the targets (`blockers=False`
-    skips that analysis, one solve per budget)."""
+    skips that analysis, one solve per budget).
+
+    With `change`, the years from its year are planned on the new scheme, the levels reached before carried
+    across (planner.optimiser.scheme_change). Without one, a horizon that runs into another decision's years
+    (the index registry) stops before them, and the result says so (`stopped`)."""
     started = time.perf_counter()
-    problem, scores, reachable = problem_of(levers, settings, competitions)
+    stop: HorizonStop | None = None
+    if change is None:
+        found_break = horizon_break(levers.methodology, settings.years)
+        if found_break is not None:
+            stop = _stop_of(found_break, settings.years)
+            settings = settings_before(settings, found_break.year)
+    problem, scores, reachable = problem_of(levers, settings, competitions, change)
     programme = compile_path(problem)
     selection = programme.solve(
         "min_effort", budgets=problem.budgets, agency_budgets=problem.agency_budgets, time_limit=time_limit
@@ -447,11 +542,11 @@ def optimise_path(
         assert selection is not None  # staying put always fits
         if blockers:
             found = path_blockers(problem, programme, selection, time_limit)
-    return result_of_path(
+    result = result_of_path(
         levers,
         settings,
         problem,
-        programme.ladders,
+        programme.tracks,
         selection,
         status,
         scores,
@@ -460,6 +555,17 @@ def optimise_path(
         blockers=found,
         started=started,
         bands=bands,
+        change=change,
+    )
+    return result.model_copy(update={"stopped": stop}) if stop is not None else result
+
+
+def _stop_of(found: HorizonBreak, years: Sequence[int]) -> HorizonStop:
+    return HorizonStop(
+        year=found.year,
+        decision=found.decision,
+        methodology=found.methodology,
+        dropped=tuple(y for y in years if y >= found.year),
     )
 
 
@@ -532,15 +638,17 @@ def path_blockers(
 
 
 def _changes(
-    ladders: Sequence[Ladder], selection: PathSelection, years: Sequence[int]
+    tracks: Sequence[Track], selection: PathSelection, years: Sequence[int]
 ) -> list[list[PathChange]]:
     by_year: list[list[PathChange]] = [[] for _ in years]
-    for ladder, path in zip(ladders, selection.rungs, strict=True):
-        lever = ladder.lever
+    for track, path in zip(tracks, selection.rungs, strict=True):
         before = 0
         for i, after in enumerate(path):
-            if after != before:
-                start, end = ladder.rungs[before], ladder.rungs[after]
+            ladder = track.ladders[i]
+            lever = ladder.lever
+            begin = track.start(i, before)
+            if after != begin:
+                start, end = ladder.rungs[begin], ladder.rungs[after]
                 assert end.choice is not None
                 fields = lever.change_fields(end.choice)
                 if start.choice is not None:
@@ -550,7 +658,7 @@ def _changes(
                         from_label_en=start.choice.label_en,
                         from_points=from_centi(start.choice.centi),
                     )
-                fields["effort"] = move_cost(ladder, before, after)
+                fields["effort"] = move_cost(ladder, begin, after)
                 by_year[i].append(
                     PathChange(
                         **fields,
@@ -569,7 +677,7 @@ def result_of_path(
     levers: LeverSet,
     settings: PathSettings,
     problem: PathProblem,
-    ladders: Sequence[Ladder],
+    tracks: Sequence[Track],
     selection: PathSelection,
     status: PathStatus,
     scores: Sequence[float | None],
@@ -579,26 +687,31 @@ def result_of_path(
     blockers: tuple[PathBlocker, ...] = (),
     started: float | None = None,
     bands: bool = True,
+    change: SchemeChange | None = None,
 ) -> PathResult:
-    """The result model of a solved path, each year's score checked by the scorer."""
+    """The result model of a solved path, each year's score checked by the scorer (on the year's scheme)."""
     from planner.methodology.scenario import ItemSetting
     from planner.methodology.scoring import score_scenario
 
-    changes = _changes(ladders, selection, problem.years) if ladders else [[] for _ in problem.years]
-    levels: dict[str, str] = {}
+    changes = _changes(tracks, selection, problem.years) if tracks else [[] for _ in problem.years]
+    baselines = baseline_centi_by_year(levers, change, problem.years)
     years_out: list[PathYear] = []
     p_values: list[float] = []
     n_provinces: int | None = None
     # A year without its own rank target shows the band of the last rank target (the timeline's reference).
     reference = next((x.rank for x in reversed(settings.targets) if x.rank is not None), None)
     for i, year in enumerate(problem.years):
-        for change in changes[i]:
-            levels[change.code] = change.to_level
+        year_levers = change.levers if change is not None and year >= change.year else levers
+        levels = {
+            track.ladders[i].lever.code: track.ladders[i].rungs[path[i]].level
+            for track, path in zip(tracks, selection.rungs, strict=True)
+            if path[i] > 0
+        }
         planned = score_scenario(
-            levers.methodology,
-            levers.baseline.with_items({code: ItemSetting(level=lv) for code, lv in levels.items()}),
+            year_levers.methodology,
+            year_levers.baseline.with_items({code: ItemSetting(level=lv) for code, lv in levels.items()}),
         )
-        expected = levers.baseline_centi + selection.gain_by_year[i]
+        expected = baselines[i] + selection.gain_by_year[i]
         if planned.total_centi != expected:
             raise OptimiseError(
                 "optimise.internal_mismatch", planned=planned.total, solved=from_centi(expected)
@@ -625,9 +738,18 @@ def result_of_path(
         need = problem.need_centi[i]
         shortfall = 0 if need is None else max(0, need - selection.gain_by_year[i])
         moved = sum(c.effort for c in changes[i])
+        start_score: float | None = None
+        if change is not None and year == change.year and i > 0:
+            carried = sum(
+                track.ladders[i].rungs[track.start(i, path[i - 1])].gain_centi
+                for track, path in zip(tracks, selection.rungs, strict=True)
+            )
+            start_score = from_centi(baselines[i] + carried)
         years_out.append(
             PathYear(
                 year=year,
+                methodology=year_levers.methodology.id,
+                start_score=start_score,
                 target=target,
                 target_score=scores[i],
                 target_reachable=reachable[i],
@@ -664,6 +786,21 @@ def result_of_path(
         shortfall=from_centi(selection.shortfall_centi),
         blockers=blockers,
         solve_seconds=round(time.perf_counter() - started, 4) if started is not None else 0.0,
+        scheme_change=_change_note(change),
+    )
+
+
+def _change_note(change: SchemeChange | None) -> SchemeChangeNote | None:
+    if change is None:
+        return None
+    return SchemeChangeNote(
+        year=change.year,
+        from_methodology=change.match.a.id,
+        to_methodology=change.match.b.id,
+        carried_baseline=change.levers.baseline_score,
+        pairs=len(change.match.pairs),
+        not_carried=change.carried.not_carried,
+        added=change.match.added,
     )
 
 
@@ -676,21 +813,30 @@ def result_of_path(
 _LEVEL_FIELDS = set(LevelChange.model_fields)
 
 
-def year_plans(levers: LeverSet, result: PathResult, *, province: str | None = None) -> tuple[Plan, ...]:
+def year_plans(
+    levers: LeverSet,
+    result: PathResult,
+    *,
+    province: str | None = None,
+    change: SchemeChange | None = None,
+) -> tuple[Plan, ...]:
     """One Plan per year of the path (the moves of that year, from where the item stood the year before), for
-    the plan workbook's sheet per year; the first year's baseline is today's score."""
+    the plan workbook's sheet per year; the first year's baseline is today's score. A year of a new scheme
+    (`change`) is a plan on that scheme, starting in the change year from the levels carried across."""
     plans: list[Plan] = []
     before = levers.baseline_score
     rank_before = result.baseline_rank
     for year in result.years:
+        year_levers = change.levers if change is not None and year.year >= change.year else levers
+        if year.start_score is not None:
+            before = year.start_score
         rows = [
-            plan_row(levers.by_code[change.code], change.model_dump(include=_LEVEL_FIELDS))
-            for change in year.changes
+            plan_row(year_levers.by_code[c.code], c.model_dump(include=_LEVEL_FIELDS)) for c in year.changes
         ]
         target = year.target
         plans.append(
             Plan(
-                methodology=levers.methodology.id,
+                methodology=year_levers.methodology.id,
                 province=province or levers.baseline.province,
                 year=year.year,
                 scenario_name=levers.baseline.name,
@@ -730,11 +876,17 @@ def path_frontier(
     *,
     time_limit: float = DEFAULT_TIME_LIMIT,
     should_stop: Callable[[], bool] | None = None,
+    change: SchemeChange | None = None,
 ) -> tuple[PathFrontierPoint, ...]:
     """Total effort against the final-year rank: for each rank, the least-effort path whose last year reaches it
     (the other years' targets kept). Budgets do not limit the frontier, so leaders see what more would buy; each
-    point says whether it fits them."""
+    point says whether it fits them. The horizon stops before a new scheme as optimise_path's does."""
+    if change is None:
+        found_break = horizon_break(levers.methodology, settings.years)
+        if found_break is not None:
+            settings = settings_before(settings, found_break.year)
     last = settings.years[-1]
+    final_baseline = baseline_centi_by_year(levers, change, settings.years)[-1]
     final = competitions[last]
     free = settings.model_copy(update={"budgets": {}, "agency_budgets": {}})
     out: list[PathFrontierPoint] = []
@@ -743,7 +895,7 @@ def path_frontier(
             break
         others = tuple(x for x in free.targets if x.year != last)
         asked = free.model_copy(update={"targets": (*others, YearTarget(year=last, kind="rank", rank=k))})
-        problem, scores, _ = problem_of(levers, asked, competitions)
+        problem, scores, _ = problem_of(levers, asked, competitions, change)
         programme = compile_path(problem)
         found = programme.solve(
             "min_effort",
@@ -757,7 +909,7 @@ def path_frontier(
             )
             continue
         fits = _fits(found, settings)
-        score = from_centi(levers.baseline_centi + found.gain_by_year[-1])
+        score = from_centi(final_baseline + found.gain_by_year[-1])
         out.append(
             PathFrontierPoint(
                 rank=k,
@@ -791,12 +943,14 @@ def agency_years(result: PathResult) -> list[tuple[str, dict[int, tuple[int, flo
 
 
 __all__ = [
+    "HorizonStop",
     "PathBlocker",
     "PathChange",
     "PathFrontierPoint",
     "PathResult",
     "PathSettings",
     "PathYear",
+    "SchemeChangeNote",
     "YearTarget",
     "agency_years",
     "ladders_of",
@@ -805,5 +959,6 @@ __all__ = [
     "path_competitions",
     "path_frontier",
     "problem_of",
+    "settings_before",
     "year_plans",
 ]

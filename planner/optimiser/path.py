@@ -88,6 +88,31 @@ def ladders_of(levers: LeverSet) -> tuple[Ladder, ...]:
 
 
 @dataclass(frozen=True)
+class Track:
+    """One item over the horizon: the ladder it stands on in each year.
+
+    Without a scheme change it is one ladder for every year. Across a change (planner.optimiser.scheme_change)
+    it is the old scheme's ladder before the change year and the new scheme's from it; `entry[a]` is the new
+    scheme's rung that old rung a carries to at the change, from which that year's move starts. An item that
+    exists on one side only has a one-rung ladder (no points, no moves) on the other.
+    """
+
+    ladders: tuple[Ladder, ...]
+    #: Year index of the change (None: one scheme throughout).
+    change: int | None = None
+    entry: tuple[int, ...] = ()
+
+    def start(self, t: int, a: int) -> int:
+        """The rung year index `t` starts from, given the rung `a` the item ended the year before on."""
+        return self.entry[a] if t == self.change else a
+
+
+def uniform_tracks(ladders: Sequence[Ladder], n_years: int) -> tuple[Track, ...]:
+    """The tracks of a horizon under one scheme: each ladder for every year."""
+    return tuple(Track((ladder,) * n_years) for ladder in ladders)
+
+
+@dataclass(frozen=True)
 class PathProblem:
     """The multi-year programme in hundredths, before any competition: what tests and the oracle share.
 
@@ -104,6 +129,8 @@ class PathProblem:
     upkeep: Mapping[str, float]
     frozen: frozenset[tuple[str, int]]
     caps: Mapping[tuple[str, int], int]
+    #: The items across a scheme change (None: the ladders of `levers` in every year).
+    tracks: tuple[Track, ...] | None = None
 
     @property
     def n_years(self) -> int:
@@ -153,41 +180,43 @@ class PathProgramme:
     budgets) leave the solver branching: far fewer nodes than a level-per-year formulation.
     """
 
-    def __init__(self, problem: PathProblem, ladders: Sequence[Ladder]) -> None:
+    def __init__(self, problem: PathProblem, tracks: Sequence[Track]) -> None:
         self.problem = problem
-        self.ladders = tuple(ladders)
+        self.tracks = tuple(tracks)
         self.T = problem.n_years
-        #: [ladder][year] -> the arcs of that year as (from rung, to rung, variable).
+        #: [track][year] -> the arcs of that year as (from rung, to rung, variable).
         self.arcs: list[list[list[tuple[int, int, int]]]] = []
         n = 0
         arc_cost: list[float] = []
         arc_gain: list[float] = []
         arc_year: list[int] = []
-        arc_ladder: list[int] = []
-        for g, ladder in enumerate(self.ladders):
-            code = ladder.lever.code
-            upkeep = problem.upkeep.get(code, 0.0)
+        arc_key: list[str] = []
+        for track in self.tracks:
             per_year: list[list[tuple[int, int, int]]] = []
             for t in range(self.T):
+                ladder = track.ladders[t]
+                code = ladder.lever.code
+                upkeep = problem.upkeep.get(code, 0.0)
                 frozen = (code, t) in problem.frozen
                 cap = problem.caps.get((code, t))
-                sources = (0,) if t == 0 else range(len(ladder.rungs))
+                sources = (0,) if t == 0 else range(len(track.ladders[t - 1].rungs))
                 arcs: list[tuple[int, int, int]] = []
                 for a in sources:
+                    start = track.start(t, a)
                     ends = [
                         b
-                        for b in range(a, len(ladder.rungs))
-                        if not (frozen and b != a)
+                        for b in range(start, len(ladder.rungs))
+                        if not (frozen and b != start)
                         and not (cap is not None and b > 0 and ladder.rungs[b].option_index > cap)
                     ]
                     if t == self.T - 1:
-                        ends = _undominated_ends(ladder, a, ends, t, upkeep)
+                        ends = _undominated_ends(ladder, start, ends, t, upkeep)
                     for b in ends:
                         arcs.append((a, b, n))
-                        arc_cost.append(year_cost(ladder, a, b, t, upkeep))
+                        arc_cost.append(year_cost(ladder, start, b, t, upkeep))
                         arc_gain.append(float(ladder.rungs[b].gain_centi))
                         arc_year.append(t)
-                        arc_ladder.append(g)
+                        arc_key.append(ladder.lever.budget_key)
                         n += 1
                 per_year.append(arcs)
             self.arcs.append(per_year)
@@ -199,11 +228,16 @@ class PathProgramme:
         self.upper = np.ones(n)
         self._cost = np.array(arc_cost, dtype=np.float64)
         self._year = np.array(arc_year, dtype=np.int64)
-        self._ladder = np.array(arc_ladder, dtype=np.int64)
+        self._key = np.array(arc_key, dtype=object)
         gain = np.array(arc_gain, dtype=np.float64)
         self.flow = self._flow_matrix()
         self.cost_rows = [np.where(self._year == t, self._cost, 0.0) for t in range(self.T)]
         self.gain_rows = [np.where(self._year == t, gain, 0.0) for t in range(self.T)]
+
+    @property
+    def ladders(self) -> tuple[Ladder, ...]:
+        """The ladder of every track in the first year (under one scheme: the items' only ladders)."""
+        return tuple(track.ladders[0] for track in self.tracks)
 
     def _flow_matrix(self) -> csr_array:
         """One unit leaves each item's start; at the end of every year but the last, what enters a rung leaves it."""
@@ -235,8 +269,7 @@ class PathProgramme:
         return coo_array((data, (rows, cols)), shape=(r, self.n)).tocsr()
 
     def _agency_row(self, t: int, key: str) -> npt.NDArray[np.float64]:
-        mine = np.array([self.ladders[g].lever.budget_key == key for g in self._ladder], dtype=bool)
-        return np.where(mine & (self._year == t), self._cost, 0.0)
+        return np.where((self._key == key) & (self._year == t), self._cost, 0.0)
 
     # -- solving ---------------------------------------------------------------------------------------------
 
@@ -257,7 +290,7 @@ class PathProgramme:
         `tie_break=False` stops after the first objective (the blocker analysis needs only the points).
         """
         if self.n == 0:  # nothing can move: staying put is the only path
-            stay = selection_of(self.problem, self.ladders, [])
+            stay = selection_of(self.problem, self.tracks, [])
             met = all(need is None or need <= 0 for need in self.problem.need_centi)
             return stay if met or objective == "max_points" else None
         rows: list[npt.NDArray[np.float64]] = []
@@ -277,7 +310,7 @@ class PathProgramme:
                 hi.append(budget + _TOL)
             for agency, limit in agency_budgets[t].items():
                 key = agency_key(agency)
-                if not any(ladder.lever.budget_key == key for ladder in self.ladders):
+                if not bool(np.any(self._key == key)):
                     continue
                 rows.append(self._agency_row(t, key))
                 lo.append(-np.inf)
@@ -357,7 +390,7 @@ class PathProgramme:
                 chosen = [b for _, b, v in arcs if x[v] == 1]
                 path.append(chosen[0] if chosen else 0)
             rungs.append(tuple(path))
-        return selection_of(self.problem, self.ladders, rungs)
+        return selection_of(self.problem, self.tracks, rungs)
 
 
 def _undominated_ends(ladder: Ladder, a: int, ends: list[int], t: int, upkeep: float) -> list[int]:
@@ -382,17 +415,18 @@ def _undominated_ends(ladder: Ladder, a: int, ends: list[int], t: int, upkeep: f
 
 
 def selection_of(
-    problem: PathProblem, ladders: Sequence[Ladder], rungs: Sequence[Sequence[int]]
+    problem: PathProblem, tracks: Sequence[Track], rungs: Sequence[Sequence[int]]
 ) -> PathSelection:
-    """The totals of a path given as rung indices per ladder and year, counted by the model's own rules (the
+    """The totals of a path given as rung indices per track and year, counted by the model's own rules (the
     solver's answer is re-counted here, so what is reported never depends on the solver's arithmetic)."""
     efforts = [0.0] * problem.n_years
     gains = [0] * problem.n_years
-    for ladder, path in zip(ladders, rungs, strict=True):
-        upkeep = problem.upkeep.get(ladder.lever.code, 0.0)
+    for track, path in zip(tracks, rungs, strict=True):
         before = 0
         for t, after in enumerate(path):
-            efforts[t] += year_cost(ladder, before, after, t, upkeep)
+            ladder = track.ladders[t]
+            upkeep = problem.upkeep.get(ladder.lever.code, 0.0)
+            efforts[t] += year_cost(ladder, track.start(t, before), after, t, upkeep)
             gains[t] += ladder.rungs[after].gain_centi
             before = after
     shortfall = sum(max(0, need - gains[t]) for t, need in enumerate(problem.need_centi) if need is not None)
@@ -403,7 +437,10 @@ def selection_of(
 
 def compile_path(problem: PathProblem) -> PathProgramme:
     """The programme of `problem` (compiled once; budgets can be varied per solve)."""
-    return PathProgramme(problem, ladders_of(problem.levers))
+    tracks = problem.tracks
+    if tracks is None:
+        tracks = uniform_tracks(ladders_of(problem.levers), problem.n_years)
+    return PathProgramme(problem, tracks)
 
 
 def solve_path(
@@ -434,10 +471,12 @@ __all__ = [
     "PathProgramme",
     "PathSelection",
     "Rung",
+    "Track",
     "compile_path",
     "ladders_of",
     "move_cost",
     "selection_of",
     "solve_path",
+    "uniform_tracks",
     "year_cost",
 ]

@@ -17,12 +17,19 @@ from planner.files.excel.plan import effort_unit_label, write_plan_table
 from planner.methodology.model import Methodology
 from planner.optimiser.horizon import PathResult, agency_years, year_plans
 from planner.optimiser.levers import LeverSet
+from planner.optimiser.scheme_change import SchemeChange
 
 
 def write_path_workbook(
-    levers: LeverSet, result: PathResult, methodology: Methodology, lang: Lang = "vi"
+    levers: LeverSet,
+    result: PathResult,
+    methodology: Methodology,
+    lang: Lang = "vi",
+    *,
+    change: SchemeChange | None = None,
 ) -> bytes:
-    """The path as an .xlsx: a path sheet (one row per year, then agencies by year) and a plan sheet per year."""
+    """The path as an .xlsx: a path sheet (one row per year, then agencies by year) and a plan sheet per year,
+    each on the scheme of its year (`change`: a new scheme inside the horizon)."""
     wb = styles.new_workbook()
     styles.instructions_sheet(
         wb,
@@ -32,9 +39,11 @@ def write_path_workbook(
     )
     ws = wb.create_sheet(t("excel.sheet.path", lang))
     _write_path_sheet(ws, levers, result, lang)
-    for plan in year_plans(levers, result):
+    for plan in year_plans(levers, result, change=change):
         sheet = wb.create_sheet(t("excel.sheet.year", lang, year=str(plan.year)))
-        write_plan_table(sheet, plan, methodology, lang)
+        later = change is not None and plan.year is not None and plan.year >= change.year
+        scheme = change.methodology if later and change is not None else methodology
+        write_plan_table(sheet, plan, scheme, lang)
     return styles.finished_bytes(wb)
 
 
