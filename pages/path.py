@@ -12,7 +12,7 @@ import streamlit as st
 from planner import charts
 from planner.core.errors import PlannerError
 from planner.optimiser.path import MAX_YEARS
-from ui import chartview, optimise_view, path_view, state, views
+from ui import cache, chartview, optimise_view, path_view, state, views
 from ui.guard import require_entrypoint
 from ui.position import current_position
 from ui.text import labels, lang, num, points, prob, t
@@ -134,6 +134,32 @@ if m.index_years and not header_warned and (i.first < min(m.index_years) or i.la
         icon=":material/warning:",
     )
 
+horizon_break = path_view.horizon_break_of(m, i)
+if horizon_break is not None:
+    # Options are the scheme_labels people read (a name and its id, so two tables of one name stay apart).
+    scheme_ids = path_view.next_scheme_choices(m)
+    scheme_labels = (
+        t("app.path.next_scheme.stop", last=str(horizon_break.year - 1)),
+        *(f"{cache.methodology(x).name(lang())} ({x})" for x in scheme_ids),
+    )
+    scheme_of_label = dict(zip(scheme_labels, ("", *scheme_ids), strict=True))
+    next_key = f"path.next_scheme.{rev}"
+    chosen = next((label for label, x in scheme_of_label.items() if x == i.next_scheme), scheme_labels[0])
+    st.selectbox(
+        t(
+            "app.path.next_scheme",
+            year=str(horizon_break.year),
+            decision=horizon_break.decision or t("path.stopped.unknown_decision"),
+        ),
+        scheme_labels,
+        index=scheme_labels.index(chosen),
+        key=next_key,
+        on_change=lambda: path_view.set_inputs(
+            scenario, next_scheme=scheme_of_label.get(st.session_state.get(next_key) or "", "")
+        ),
+        help=t("app.path.next_scheme_help"),
+    )
+
 run = st.button(t("app.path.run"), type="primary", icon=":material/route:", key="path_run")
 result, fresh = path_view.last_result(m, scenario)
 if run:
@@ -157,6 +183,21 @@ if result is not None:
             st.markdown(f"- {views.md(blocker.message(lang()))}")
     elif result.status == "time_limit":
         st.warning(t("app.path.time_limit"), icon=":material/timer:")
+    if result.stopped is not None:
+        st.warning(result.stopped.message(lang()), icon=":material/block:")
+    if result.scheme_change is not None:
+        note = result.scheme_change
+        st.info(
+            t(
+                "path.cli.scheme_change",
+                year=str(note.year),
+                scheme=cache.methodology(note.to_methodology).name(lang()),
+                carried=points(note.carried_baseline),
+            )
+            + " "
+            + t("app.path.next_scheme_efforts"),
+            icon=":material/swap_horiz:",
+        )
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(
         t("app.path.final_score", year=str(final.year)),
@@ -219,17 +260,18 @@ if result is not None:
     from planner.files.excel.path import write_path_workbook
 
     levers = path_view.levers(m, scenario)
+    change = path_view.change_of(m, scenario) if result.scheme_change is not None else None
     with st.container(horizontal=True):
         st.download_button(
             t("app.path.download"),
-            data=partial(write_path_workbook, levers, result, m, lang()),
+            data=partial(write_path_workbook, levers, result, m, lang(), change=change),
             file_name=f"par-planner-lo-trinh-{result.years[0].year}-{final.year}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/download:",
         )
         st.download_button(
             t("app.path.download_docx"),
-            data=partial(path_view.path_document, levers, result, m, lang()),
+            data=partial(path_view.path_document, levers, result, m, lang(), change),
             file_name=f"par-planner-lo-trinh-{result.years[0].year}-{final.year}.docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             icon=":material/description:",

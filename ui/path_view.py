@@ -39,8 +39,9 @@ from planner.optimiser.horizon import (
 )
 from planner.optimiser.levers import LeverSet, build_levers
 from planner.optimiser.path import MAX_YEARS
+from planner.optimiser.scheme_change import HorizonBreak, SchemeChange, horizon_break, scheme_change
 from planner.optimiser.solver import DEFAULT_TIME_LIMIT
-from ui import optimise_view, position, state
+from ui import cache, optimise_view, position, state
 from ui.text import lang, num, points, prob, t
 
 RowKind = Literal["none", "rank", "band", "score"]
@@ -70,6 +71,8 @@ class PathInputs:
     upkeep_codes: tuple[str, ...] = ()
     upkeep: float = 0.0
     use_deadlines: bool = False
+    #: The methodology chosen for the years of the next decision inside the horizon ("": stop before them).
+    next_scheme: str = ""
 
 
 def default_inputs(scenario: Scenario) -> PathInputs:
@@ -236,11 +239,17 @@ def competitions(m: Methodology, scenario: Scenario, settings: PathSettings) -> 
 
 
 def _key(
-    m: Methodology, scenario: Scenario, table: EffortTable, locked: tuple[str, ...], settings: PathSettings
+    m: Methodology,
+    scenario: Scenario,
+    table: EffortTable,
+    locked: tuple[str, ...],
+    settings: PathSettings,
+    change: SchemeChange | None = None,
 ) -> str:
     """The cache key: a hash of the content of everything the path reads, never a name a user chooses."""
     payload = {
         "m": content_digest(m),
+        "next": None if change is None else [change.year, content_digest(change.methodology)],
         "scenario": scenario.model_dump(mode="json"),
         "effort": table.model_dump(mode="json"),
         "locked": list(locked),
@@ -253,8 +262,40 @@ def _key(
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def _solve_cached(key: str, _levers: LeverSet, _settings: PathSettings, _comps: Any) -> PathResult:
-    return optimise_path(_levers, _settings, _comps, time_limit=DEFAULT_TIME_LIMIT)
+def _solve_cached(
+    key: str, _levers: LeverSet, _settings: PathSettings, _comps: Any, _change: SchemeChange | None
+) -> PathResult:
+    return optimise_path(_levers, _settings, _comps, time_limit=DEFAULT_TIME_LIMIT, change=_change)
+
+
+def horizon_break_of(m: Methodology, i: PathInputs) -> HorizonBreak | None:
+    """Where the horizon runs into another decision's years (planner.optimiser.scheme_change)."""
+    return horizon_break(m, tuple(range(i.first, i.last + 1)))
+
+
+def next_scheme_choices(m: Methodology) -> tuple[str, ...]:
+    """The methodologies of the same index the user can choose for the next decision's years: bundled, loaded
+    in this session, saved in the store."""
+    out = []
+    for scheme_id in cache.available_methodologies():
+        if scheme_id == m.id:
+            continue
+        try:
+            if cache.methodology(scheme_id).index == m.index:
+                out.append(scheme_id)
+        except PlannerError:
+            continue
+    return tuple(out)
+
+
+def change_of(m: Methodology, scenario: Scenario) -> SchemeChange | None:
+    """The change the user chose: the next scheme from the break year, today's scenario carried into it, its
+    items costed by default efforts (labelled); None without a break or a choice."""
+    i = inputs(scenario)
+    found = horizon_break_of(m, i)
+    if found is None or not i.next_scheme or i.next_scheme not in next_scheme_choices(m):
+        return None
+    return scheme_change(levers(m, scenario), found.year, cache.methodology(i.next_scheme))
 
 
 def levers(m: Methodology, scenario: Scenario) -> LeverSet:
@@ -266,9 +307,10 @@ def levers(m: Methodology, scenario: Scenario) -> LeverSet:
 def current_key(m: Methodology, scenario: Scenario) -> str | None:
     try:
         settings = settings_of(inputs(scenario), m)
+        change = change_of(m, scenario)
     except (PlannerError, ValueError):
         return None
-    return _key(m, scenario, optimise_view.effort_table(), optimise_view.inputs().locked, settings)
+    return _key(m, scenario, optimise_view.effort_table(), optimise_view.inputs().locked, settings, change)
 
 
 def solve(m: Methodology, scenario: Scenario) -> PathResult:
@@ -281,8 +323,9 @@ def solve(m: Methodology, scenario: Scenario) -> PathResult:
     comps = competitions(m, scenario, settings)
     if comps is None and settings.ranked:
         raise OptimiseError("app.optimiser.needs_field")
-    key = _key(m, scenario, optimise_view.effort_table(), optimise_view.inputs().locked, settings)
-    result = _solve_cached(key, lv, settings, comps)
+    change = change_of(m, scenario)
+    key = _key(m, scenario, optimise_view.effort_table(), optimise_view.inputs().locked, settings, change)
+    result = _solve_cached(key, lv, settings, comps, change)
     st.session_state[RESULT_KEY] = (key, result)
     return result
 
@@ -305,7 +348,7 @@ def run_frontier(m: Methodology, scenario: Scenario, result: PathResult) -> tupl
     worst = result.final.rank or comps[settings.years[-1]].n
     start = min(worst, result.baseline_rank or worst)
     ranks = range(max(1, min(worst, start) - 12), start + 1)
-    found = path_frontier(levers(m, scenario), settings, comps, ranks)
+    found = path_frontier(levers(m, scenario), settings, comps, ranks, change=change_of(m, scenario))
     st.session_state[FRONTIER_KEY] = (current_key(m, scenario), found)
     return found
 
@@ -401,9 +444,11 @@ def changes_frame(result: PathResult, year: int) -> pd.DataFrame:
     )
 
 
-def path_document(levers: LeverSet, result: PathResult, m: Methodology, language: Lang) -> bytes:
+def path_document(
+    levers: LeverSet, result: PathResult, m: Methodology, language: Lang, change: SchemeChange | None = None
+) -> bytes:
     """The path as one Word Kế hoạch for the period, an appendix per year (built on Download)."""
     from planner.files.word import write_path_document
     from planner.optimiser.horizon import year_plans
 
-    return write_path_document(year_plans(levers, result), m, language)
+    return write_path_document(year_plans(levers, result, change=change), m, language)

@@ -1,0 +1,64 @@
+"""The path page across a methodology change (issue 15, item 4): a horizon that runs into another decision's
+years stops before them and says so, and with the new table chosen the path runs on, each year on its scheme."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from app_support import ROOT, new_app, no_exception, store_url
+from streamlit.testing.v1 import AppTest
+
+from planner.methodology.catalog import load_bundled_methodology
+from planner.optimiser.horizon import PathResult
+
+sys.path.insert(0, str(ROOT / "tests" / "optimiser"))
+from test_scheme_change import redone  # noqa: E402
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("PAR_PLANNER_DATABASE_URL", store_url(tmp_path))
+    at = new_app().run()
+    next(s for s in at.selectbox if s.key and s.key.startswith("side.example.")).set_value(
+        "lao-cai-2019"
+    ).run()
+    at.switch_page("pages/path.py").run()
+    no_exception(at)
+    return at
+
+
+def _solve(at: AppTest) -> PathResult:
+    next(b for b in at.button if b.key == "path_run").click().run()
+    no_exception(at)
+    result: PathResult = at.session_state["_path_result"][1]
+    return result
+
+
+def test_the_path_stops_before_the_next_decision_then_runs_on_with_its_table(app: AppTest) -> None:
+    from ui.cache import SESSION_METHODOLOGIES_KEY
+    from ui.path_view import INPUTS_KEY, PathInputs, YearRow
+
+    rows = (YearRow(2019, "score", "80"), YearRow(2020), YearRow(2021, "score", "86"))
+    app.session_state[INPUTS_KEY] = PathInputs(2019, 2021, rows)
+    app.run()
+    picker = next(s for s in app.selectbox if (s.key or "").startswith("path.next_scheme."))
+    assert "1149/QĐ-BNV" in picker.label and picker.value.startswith("Chưa có bảng mới")
+    stopped = _solve(app)
+    assert [y.year for y in stopped.years] == [2019] and stopped.stopped is not None
+    assert any("1149/QĐ-BNV" in w.value and "2019" in w.value for w in app.warning)
+
+    new = redone(load_bundled_methodology("qd2636-2018"), "qd-moi", (2020, 2021))
+    app.session_state[SESSION_METHODOLOGIES_KEY] = {new.id: new}
+    app.run()
+    picker = next(s for s in app.selectbox if (s.key or "").startswith("path.next_scheme."))
+    label = f"{new.name('vi')} (qd-moi)"
+    assert picker.options[0].startswith("Chưa có bảng mới") and label in picker.options
+    picker.set_value(label).run()
+    no_exception(app)
+    across = _solve(app)
+    assert [y.methodology for y in across.years] == ["qd2636-2018", "qd-moi", "qd-moi"]
+    assert across.status == "optimal" and across.final.score >= 86
+    assert any("qd-moi" in i.value or new.name("vi") in i.value for i in app.info)
+    assert any(d.label for d in app.get("download_button"))
