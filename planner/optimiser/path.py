@@ -42,7 +42,13 @@ from scipy.sparse import coo_array, csr_array, vstack
 from planner.core.text import agency_key
 from planner.methodology.scoring import item_options
 from planner.optimiser.levers import Choice, Lever, LeverSet
-from planner.optimiser.solver import DEFAULT_TIME_LIMIT, MilpSolution, exact_milp
+from planner.optimiser.solver import (
+    DEFAULT_TIME_LIMIT,
+    MilpSolution,
+    cost_steps,
+    exact_milp,
+    weighted_lexicographic,
+)
 
 #: The longest horizon the planner accepts (a five-year programme, and a little more).
 MAX_YEARS = 10
@@ -321,6 +327,10 @@ class PathProgramme:
             sequence = [-self.gain_rows[year], self._cost]
         if not tie_break:
             sequence = sequence[:1]
+        else:
+            one = self._one_objective(objective, year)
+            if one is not None:  # efforts on a common grid: both objectives in one exact integer solve
+                sequence = [one]
         x: npt.NDArray[np.float64] | None = None
         proven = True
         for step, c in enumerate(sequence):
@@ -338,6 +348,22 @@ class PathProgramme:
         assert x is not None
         found = self._selection(x)
         return found if proven else replace(found, proven=False)
+
+    def _one_objective(self, objective: Objective, year: int) -> npt.NDArray[np.float64] | None:
+        """Both objectives of `objective` as one integer objective (planner.optimiser.solver.
+        weighted_lexicographic), or None when the arc costs share no grid. One solve instead of two: the second
+        solve of a lexicographic pair often took longer than the first on the 82 x 6 x 4 benchmark."""
+        steps = cost_steps(self._cost)
+        if steps is None:
+            return None
+        t = year % self.T
+        gain = self.gain_rows[t]
+        most_steps = 0.0
+        most_gain = 0.0
+        for per_year in self.arcs:
+            most_steps += sum(max((steps[v] for _, _, v in arcs), default=0.0) for arcs in per_year)
+            most_gain += max((gain[v] for _, _, v in per_year[t]), default=0.0)
+        return weighted_lexicographic(steps, gain, most_steps, most_gain, objective)
 
     def _clean(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         out = x.copy()

@@ -443,25 +443,42 @@ _COST_GRIDS = (1, 2, 4, 10, 20, 100, 1000)
 _LEXICOGRAPHIC_LIMIT = 2.0**50
 
 
+def cost_steps(cost: npt.NDArray[np.float64]) -> npt.NDArray[np.float64] | None:
+    """The efforts as whole steps of the coarsest common grid among _COST_GRIDS, or None when they share none
+    (then a lexicographic answer needs two solves)."""
+    for q in _COST_GRIDS:
+        scaled = cost * q
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):
+            return np.round(scaled)
+    return None
+
+
+def weighted_lexicographic(
+    steps: npt.NDArray[np.float64],
+    gain: npt.NDArray[np.float64],
+    most_steps: float,
+    most_gain: float,
+    objective: Objective,
+) -> npt.NDArray[np.float64] | None:
+    """One integer objective ranking solutions by (effort, then -points) or (-points, then effort): the first
+    term weighted by one more than the largest the second can be, so no change in the second outweighs one step
+    of the first. None when the weights leave double precision's exact integers."""
+    if (most_steps + 1) * (most_gain + 1) > _LEXICOGRAPHIC_LIMIT:
+        return None
+    if objective == "min_effort":
+        return np.asarray(steps * (most_gain + 1) - gain, dtype=np.float64)
+    return np.asarray(-gain * (most_steps + 1) + steps, dtype=np.float64)
+
+
 def lexicographic_objective(model: KnapsackModel, objective: Objective) -> npt.NDArray[np.float64] | None:
     """An integer objective that ranks plans by (effort, then -points) or (-points, then effort), or None when
     the efforts are not all on a common grid (then two solves are used)."""
-    for q in _COST_GRIDS:
-        scaled = model.cost * q
-        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):
-            steps = np.round(scaled)
-            break
-    else:
+    steps = cost_steps(model.cost)
+    if steps is None:
         return None
     most_gain = float(model.max_gain_centi)
     most_steps = float(sum(steps[model.group_of == g].max() for g in range(len(model.groups))))
-    if objective == "min_effort":
-        if (most_steps + 1) * (most_gain + 1) > _LEXICOGRAPHIC_LIMIT:
-            return None
-        return np.asarray(steps * (most_gain + 1) - model.gain, dtype=np.float64)
-    if (most_gain + 1) * (most_steps + 1) > _LEXICOGRAPHIC_LIMIT:
-        return None
-    return np.asarray(-model.gain * (most_steps + 1) + steps, dtype=np.float64)
+    return weighted_lexicographic(steps, model.gain, most_steps, most_gain, objective)
 
 
 _SILENCE_LOCK = threading.Lock()

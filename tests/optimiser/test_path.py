@@ -21,7 +21,9 @@ def _random_instance(seed: int) -> tuple[object, PathSettings, PathSpec]:
     rng = np.random.default_rng(seed)
     m = random_methodology(rng, int(rng.integers(2, 5)), max_levels=4)
     baseline = random_baseline(rng, m)
-    table = random_effort(rng, m, baseline, cap_share=0.15, zero_share=0.1, decimals=int(rng.integers(0, 3)))
+    table = random_effort(
+        rng, m, baseline, cap_share=0.15, zero_share=0.1, decimals=int(rng.choice([0, 1, 2, 4]))
+    )
     levers = build_levers(m, baseline, table)
     items = items_of(m, baseline, table)
     T = int(rng.integers(1, 4))
@@ -296,3 +298,26 @@ def test_against_the_projected_field_the_band_is_out_of_reach_and_the_path_says_
             assert "{" not in text and text
     assert "2025" in next(b for b in result.blockers if b.kind == "maximum").message("vi")
     assert QN_BAND.describe("vi") == "hạng 25–30" and QN_BAND.describe("en") == "rank 25–30"
+
+
+def test_efforts_on_a_grid_take_one_solve_and_the_two_solve_pair_gives_the_same_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The one-solve integer objective (efforts on a common grid) against the two-solve lexicographic pair it
+    replaces, on instances where both apply; the 300-instance oracle above covers both forms (efforts with 0, 1,
+    2 and 4 decimals)."""
+    from planner.optimiser.horizon import problem_of
+    from planner.optimiser.path import PathProgramme, compile_path
+
+    one_solve = 0
+    for seed in range(40):
+        levers, settings, _ = _random_instance(seed)
+        problem, _, _ = problem_of(levers, settings)  # type: ignore[arg-type]
+        one_solve += compile_path(problem)._one_objective("min_effort", -1) is not None
+        fast = optimise_path(levers, settings, bands=False, blockers=False)  # type: ignore[arg-type]
+        with monkeypatch.context() as patched:
+            patched.setattr(PathProgramme, "_one_objective", lambda self, objective, year: None)
+            slow = optimise_path(levers, settings, bands=False, blockers=False)  # type: ignore[arg-type]
+        assert (fast.status, fast.final.score) == (slow.status, slow.final.score), seed
+        assert fast.effort_total == pytest.approx(slow.effort_total, abs=1e-6), seed
+    assert 20 <= one_solve < 40, one_solve  # both forms occur
