@@ -23,7 +23,9 @@ answer is the least total effort, then the most points in the final year (where 
 meets every target, the path with the most points in the final year within the budgets and limits (then the least
 effort), as the one-year optimiser answers, and what blocks it. Breaking ties on the points summed over the years
 was tried and cost 2-10 times more solver time on the 82 x 6 x 4 benchmark, for a distinction no plan reader asks
-for. tests/optimiser/test_path.py checks the answer against a dynamic programme over years on 300 random
+for. When the efforts lie on a common grid (whole units down to thousandths) the two objectives are one integer
+objective and one solve (planner.optimiser.solver.weighted_lexicographic); otherwise two solves, the second
+holding the first's optimum. tests/optimiser/test_path.py checks the answer against a dynamic programme over years on 300 random
 instances.
 """
 
