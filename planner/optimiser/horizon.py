@@ -518,12 +518,7 @@ def optimise_path(
     across (planner.optimiser.scheme_change). Without one, a horizon that runs into another decision's years
     (the index registry) stops before them, and the result says so (`stopped`)."""
     started = time.perf_counter()
-    stop: HorizonStop | None = None
-    if change is None:
-        found_break = horizon_break(levers.methodology, settings.years)
-        if found_break is not None:
-            stop = _stop_of(found_break, settings.years)
-            settings = settings_before(settings, found_break.year)
+    settings, stop = _cut_at_break(levers, settings, change)
     problem, scores, reachable = problem_of(levers, settings, competitions, change)
     programme = compile_path(problem)
     selection = programme.solve(
@@ -558,6 +553,20 @@ def optimise_path(
         change=change,
     )
     return result.model_copy(update={"stopped": stop}) if stop is not None else result
+
+
+def _cut_at_break(
+    levers: LeverSet, settings: PathSettings, change: SchemeChange | None
+) -> tuple[PathSettings, HorizonStop | None]:
+    """`settings` up to the first year no given scheme scores (the scheme's break, or with a change the new
+    scheme's own break: one change per horizon), and what was left out."""
+    if change is None:
+        found = horizon_break(levers.methodology, settings.years)
+    else:
+        found = horizon_break(change.methodology, tuple(y for y in settings.years if y >= change.year))
+    if found is None:
+        return settings, None
+    return settings_before(settings, found.year), _stop_of(found, settings.years)
 
 
 def _stop_of(found: HorizonBreak, years: Sequence[int]) -> HorizonStop:
@@ -881,10 +890,7 @@ def path_frontier(
     """Total effort against the final-year rank: for each rank, the least-effort path whose last year reaches it
     (the other years' targets kept). Budgets do not limit the frontier, so leaders see what more would buy; each
     point says whether it fits them. The horizon stops before a new scheme as optimise_path's does."""
-    if change is None:
-        found_break = horizon_break(levers.methodology, settings.years)
-        if found_break is not None:
-            settings = settings_before(settings, found_break.year)
+    settings, _ = _cut_at_break(levers, settings, change)
     last = settings.years[-1]
     final_baseline = baseline_centi_by_year(levers, change, settings.years)[-1]
     final = competitions[last]

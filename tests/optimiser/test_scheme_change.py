@@ -382,3 +382,15 @@ def test_the_plan_command_writes_each_year_on_its_scheme(tmp_path: Path) -> None
     workbook = load_workbook(out)
     assert workbook.sheetnames[-3:] == ["Năm 2019", "Năm 2020", "Năm 2021"]  # a sheet per year
     assert json.loads(done.stdout)["scheme_change"]["to_methodology"] == "qd-moi"
+
+
+def test_a_second_change_inside_the_horizon_stops_the_path_there() -> None:
+    levers = build_levers(QD2636, LAO_CAI)
+    change = scheme_change(levers, 2020, redone(QD2636, "qd1149", (2020, 2021)))  # 876 scores 2022
+    settings = PathSettings(
+        years=(2019, 2020, 2021, 2022), targets=(YearTarget(year=2021, kind="score", score=84),)
+    )
+    result = optimise_path(levers, settings, bands=False, change=change)
+    assert [y.year for y in result.years] == [2019, 2020, 2021]
+    assert result.stopped is not None and result.stopped.decision == "876/QĐ-BNV"
+    assert result.scheme_change is not None and result.final.score >= 84
