@@ -19,6 +19,8 @@ def test_the_streamlit_config_is_fit_for_production() -> None:
     assert config["server"]["fileWatcherType"] == "none"
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["showErrorDetails"] == "none"
+    # No full garbage collection after every rerun: it took over half the server's CPU with 30 people (issue 11).
+    assert config["runner"]["postScriptGC"] is False
 
 
 def test_the_systemd_unit_runs_the_app_on_loopback_with_a_store() -> None:
