@@ -451,4 +451,5 @@ def path_document(
     from planner.files.word import write_path_document
     from planner.optimiser.horizon import year_plans
 
-    return write_path_document(year_plans(levers, result, change=change), m, language)
+    schemes = (change.methodology,) if change is not None else ()
+    return write_path_document(year_plans(levers, result, change=change), m, language, schemes=schemes)

@@ -340,7 +340,8 @@ def _run_path_plan(args: argparse.Namespace) -> int:
         from planner.optimiser.horizon import year_plans
 
         plans = year_plans(levers, result, change=change)
-        Path(args.docx).write_bytes(write_path_document(plans, methodology, lang))
+        schemes = (change.methodology,) if change is not None else ()
+        Path(args.docx).write_bytes(write_path_document(plans, methodology, lang, schemes=schemes))
         written["docx"] = str(args.docx)
     if args.json:
         emit_json({**result.to_json(), **written})

@@ -65,10 +65,17 @@ def write_plan_document(
     return out.getvalue()
 
 
-def write_path_document(plans: Sequence[Plan], methodology: Methodology, lang: Lang = "vi") -> bytes:
+def write_path_document(
+    plans: Sequence[Plan],
+    methodology: Methodology,
+    lang: Lang = "vi",
+    *,
+    schemes: Sequence[Methodology] = (),
+) -> bytes:
     """A path over several years as one Kế hoạch for the period (issue 15): the goal of every year, the tasks
     year by year and, within a year, by lead agency, then one appendix per year listing that year's moves (the
-    same rows as the path workbook's sheet of that year)."""
+    same rows as the path workbook's sheet of that year), each in the order of the scheme of its year
+    (`schemes`: the other methodologies a path across a change uses, matched by each plan's methodology id)."""
     if not plans:
         raise ValueError("a path has at least one year")
     first, last = plans[0], plans[-1]
@@ -105,9 +112,10 @@ def write_path_document(plans: Sequence[Plan], methodology: Methodology, lang: L
         _tasks(doc, plan, lang, heading=False)
     _organisation(doc, lang)
     _signature(doc, lang)
+    by_id = {m.id: m for m in schemes}
     for plan in plans:
         if plan.changes:
-            _appendix(doc, plan, methodology, lang, every_item=False)
+            _appendix(doc, plan, by_id.get(plan.methodology, methodology), lang, every_item=False)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
