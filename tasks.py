@@ -6,7 +6,7 @@
     python3 tasks.py lock      # write constraints.txt: the exact versions the tests ran with
     python3 tasks.py wheelhouse   # download every package the app needs into wheelhouse/ (for a room offline)
     python3 tasks.py start --offline  # install from wheelhouse/ only (no network), then start
-    python3 tasks.py loadtest --sessions 30 [--stress]   # a room of N people on one server, on loopback
+    python3 tasks.py loadtest --sessions 30 [--stress] [--browsers 2]   # a room of N people on one server, on loopback
     python3 tasks.py fuzz      # every file reader fuzzed, 1,000 cases per target (PAR_PLANNER_FUZZ_EXAMPLES)
     python3 tasks.py bench     # run the benchmarks under bench/ and print their numbers
     python3 tasks.py screenshots  # browser tests writing docs/screenshots/ (the README's pictures)

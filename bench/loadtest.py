@@ -20,6 +20,11 @@ Checked on every message a session receives:
   one the session's own scenario scores (computed here with the planner's scorer);
 - leaks: another session's name anywhere in what this session is sent.
 
+With `--browsers K`, K of the N people use a real Chromium (on the clients' core) while the others use the light
+client: each browser page switches a sub-criterion back and forth, timed inside the page from the mousedown to
+the new total on screen (bench/bench_app.py's measure), with a think time between changes. That is the
+end-to-end figure: what a person in the room sees, rendering included.
+
 It ends with one line:
     sessions N errors E p50 X ms p95 Y ms leaks L rss Z MB
 (p50/p95 of edit → new total; rss: the server's resident memory at the end), and prints the server-side times:
@@ -81,6 +86,8 @@ class Stats:
     run_ms_by_action: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     leaks: list[str] = field(default_factory=list)
+    #: End-to-end edit → total on screen in the Chromium sessions (ms).
+    browser_ms: list[float] = field(default_factory=list)
 
 
 def _walk_texts(message: Any, out: list[str]) -> None:
@@ -381,9 +388,14 @@ def run_load(
     think: tuple[float, float] = (5.0, 10.0),
     url: str | None = None,
     cookies: list[str] | None = None,
+    browsers: int = 0,
+    browser_changes: int = 12,
 ) -> tuple[Stats, float]:
-    """Run `n` sessions against `url` (or a fresh server on loopback pinned to core 0); returns the stats and the
-    server's resident memory in MB at the end (0 when the server is not ours)."""
+    """Run `n` sessions against `url` (or a fresh server on loopback pinned to core 0), `browsers` of them in
+    Chromium; returns the stats (browser timings in `browser_ms`) and the server's resident memory in MB at the end
+    (0 when the server is not ours)."""
+    import threading
+
     from browser_support import start_server, stop_server
 
     stats = Stats()
@@ -398,7 +410,24 @@ def run_load(
         os.sched_setaffinity(0, {1})
     try:
         stagger = 0.2 if think[1] > 0 else 0.05
-        _in_own_thread(lambda: asyncio.run(_all(url, n, think, stats, stagger, cookies)))
+        light = n - browsers
+        failure: list[BaseException] = []
+
+        def drive_light() -> None:
+            try:
+                asyncio.run(_all(url, light, think, stats, stagger, cookies))
+            except BaseException as exc:  # re-raised below
+                failure.append(exc)
+
+        worker = threading.Thread(target=drive_light, name="par-load")
+        worker.start()
+        if browsers:  # in a thread of its own: Playwright's sync API refuses a thread that runs an event loop
+            _in_own_thread(
+                lambda: stats.browser_ms.extend(_browser_latencies(url, browsers, browser_changes, think))
+            )
+        worker.join()
+        if failure:
+            raise failure[0]
         rss = _rss_mb(server.process.pid) if server is not None else 0.0
     finally:
         if pinned:
@@ -406,6 +435,44 @@ def run_load(
         if server is not None:
             stop_server(server)
     return stats, rss
+
+
+def _browser_latencies(url: str, count: int, changes: int, think: tuple[float, float]) -> list[float]:
+    """`count` Chromium pages, each switching item 6.2.3 `changes` times in turn, with a think time between
+    rounds; the end-to-end time of every change (ms), the first two of each page left out (they warm up)."""
+    from app_page import idle, level_box, nav, open_app  # type: ignore[import-not-found]
+    from bench_app import WATCH, open_options
+    from browser_support import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    levels = ["Đã ban hành quyết định", "Chưa ban hành"]
+    rng = random.Random(7)
+    out: list[float] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pages = []
+        for _ in range(count):
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            open_app(page, url)
+            nav(page, "scenario")
+            page.locator(".st-key-area_pick button").filter(has_text="6 ·").click()
+            idle(page)
+            pages.append(page)
+        for i in range(changes + 2):
+            for page in pages:
+                box = level_box(page, "6.2.3")
+                open_options(page, box)
+                page.evaluate(WATCH)
+                page.locator("[role=option]").filter(has_text=levels[i % 2]).first.click()
+                page.wait_for_function("() => window.__t1 !== null", timeout=60_000)
+                if i >= 2:
+                    out.append(float(page.evaluate("() => window.__t1 - window.__t0")))
+                idle(page)
+            low, high = think
+            if high > 0:
+                time.sleep(rng.uniform(low, high))
+        browser.close()
+    return out
 
 
 def summary_line(n: int, stats: Stats, rss: float) -> str:
@@ -421,12 +488,13 @@ def main() -> None:
     parser.add_argument("--stress", action="store_true", help="no think time between actions")
     parser.add_argument("--think", type=float, nargs=2, metavar=("LOW", "HIGH"), help="think time range, s")
     parser.add_argument("--url", help="a running server (loopback) instead of a fresh one")
+    parser.add_argument("--browsers", type=int, default=0, help="how many of the sessions use real Chromium")
     args = parser.parse_args()
     think = (0.0, 0.0) if args.stress else tuple(args.think) if args.think else (5.0, 10.0)
     if args.url and not args.url.startswith(("http://127.0.0.1", "http://localhost")):
         sys.exit("the load test targets loopback only")
     started = time.perf_counter()
-    stats, rss = run_load(args.sessions, think=think, url=args.url)  # type: ignore[arg-type]
+    stats, rss = run_load(args.sessions, think=think, url=args.url, browsers=args.browsers)  # type: ignore[arg-type]
     for problem in (stats.errors + stats.leaks)[:20]:
         print("  " + problem)
     print(
@@ -438,6 +506,12 @@ def main() -> None:
         print(
             f"  {action:<16} runs {len(times):>4}  p50 {percentile(times, 0.5):>6.0f} ms  "
             f"p95 {percentile(times, 0.95):>6.0f} ms  total {sum(times) / 1000:>6.1f} s"
+        )
+    if stats.browser_ms:
+        print(
+            f"browsers {args.browsers} end-to-end (Chromium, edit -> total on screen) "
+            f"p50 {percentile(stats.browser_ms, 0.5):.0f} ms p95 {percentile(stats.browser_ms, 0.95):.0f} ms "
+            f"(n={len(stats.browser_ms)})"
         )
     print(summary_line(args.sessions, stats, rss))
 
