@@ -159,6 +159,22 @@ if horizon_break is not None:
         ),
         help=t("app.path.next_scheme_help"),
     )
+    if i.next_scheme:
+        effort_key = f"path.next_effort.{rev}"
+        st.file_uploader(
+            t("app.path.next_effort"),
+            type=None,
+            key=effort_key,
+            on_change=path_view.read_next_effort_upload,
+            args=(effort_key, i.next_scheme),
+            help=t("app.path.next_effort_help"),
+        )
+        failed = st.session_state.get(path_view.NEXT_EFFORT_ERROR_KEY)
+        if isinstance(failed, PlannerError):
+            views.show_error(failed)
+        loaded = path_view.next_effort(i.next_scheme)
+        if loaded is not None:
+            st.caption(t("app.path.next_effort_loaded", n=len(loaded.entries)))
 
 run = st.button(t("app.path.run"), type="primary", icon=":material/route:", key="path_run")
 result, fresh = path_view.last_result(m, scenario)
@@ -187,6 +203,12 @@ if result is not None:
         st.warning(result.stopped.message(lang()), icon=":material/block:")
     if result.scheme_change is not None:
         note = result.scheme_change
+        next_table = path_view.next_effort(i.next_scheme)
+        efforts = (
+            t("app.path.next_scheme_efforts")
+            if next_table is None
+            else t("app.path.next_effort_loaded", n=len(next_table.entries))
+        )
         st.info(
             t(
                 "path.cli.scheme_change",
@@ -195,7 +217,7 @@ if result is not None:
                 carried=points(note.carried_baseline),
             )
             + " "
-            + t("app.path.next_scheme_efforts"),
+            + efforts,
             icon=":material/swap_horiz:",
         )
     c1, c2, c3, c4 = st.columns(4)
@@ -236,6 +258,8 @@ if result is not None:
             y.needed_band,
             y.target.describe(lang()) if y.target else "",
             y.target_score,
+            y.start_score,
+            cache.methodology(y.methodology).name(lang()) if y.start_score is not None else "",
         )
         for y in result.years
     ]

@@ -398,6 +398,11 @@ class TimelineYear:
     target_label: str = ""
     #: The score the year's target asks for under the chosen rival assumption (None: no target).
     target_score: float | None = None
+    #: In the year a new methodology starts: the score the year starts from on it (the levels reached so far,
+    #: carried across); drawn as its own mark so a drop at the change shows.
+    start_score: float | None = None
+    #: The new methodology's name, for that mark's tooltip.
+    scheme: str = ""
 
 
 def path_timeline(
@@ -465,6 +470,25 @@ def path_timeline(
                 tooltip=[
                     alt.Tooltip("label:N", title=t("app.path.chart.target", lang)),
                     alt.Tooltip("target:Q", title=t("app.path.chart.asked", lang), format=POINTS_FORMAT),
+                ],
+            )
+        )
+    carried_rows = [
+        {"year": y.year, "start": y.start_score, "scheme": y.scheme}
+        for y in years
+        if y.start_score is not None
+    ]
+    if carried_rows:
+        layers.append(
+            alt.Chart(_data(carried_rows))
+            .mark_point(shape="triangle-down", size=140, filled=False, strokeWidth=2, color=color)
+            .encode(
+                x=x,
+                y=alt.Y("start:Q", title=score_title),
+                tooltip=[
+                    alt.Tooltip("year:O", title=t("app.chart.year", lang)),
+                    alt.Tooltip("scheme:N", title=t("app.path.chart.new_scheme", lang)),
+                    alt.Tooltip("start:Q", title=t("app.path.chart.carried", lang), format=POINTS_FORMAT),
                 ],
             )
         )

@@ -193,3 +193,26 @@ def test_the_path_timeline_starts_today_and_draws_the_needed_band_and_the_asked_
     }
     assert {r["target"] for r in rows if "target" in r} == {86.83}
     assert spec["config"]["locale"]["number"]["decimal"] == ","
+
+
+def _values(spec: object) -> list[dict[str, object]]:
+    """Every data row anywhere in a Vega-Lite spec (layers carry their own data or share the top level's)."""
+    if isinstance(spec, dict):
+        found = [r for r in spec.get("values", []) if isinstance(r, dict)] if "values" in spec else []
+        return found + [r for key, v in spec.items() if key != "values" for r in _values(v)]
+    if isinstance(spec, list):
+        return [r for v in spec for r in _values(v)]
+    return []
+
+
+def test_the_path_timeline_marks_where_a_new_methodology_starts() -> None:
+    years = [
+        charts.TimelineYear(2019, 81.42),
+        charts.TimelineYear(2020, 81.17, start_score=81.17, scheme="QĐ mới"),
+        charts.TimelineYear(2021, 86.07),
+    ]
+    spec = charts.path_timeline(years, 78.47, "vi").to_dict()
+    carried = [r for r in _values(spec) if "start" in r]
+    assert carried == [{"year": 2020, "start": 81.17, "scheme": "QĐ mới"}]
+    plain = charts.path_timeline(years[:1], 78.47, "vi").to_dict()
+    assert not [r for r in _values(plain) if "start" in r]

@@ -407,24 +407,27 @@ def set_unit(key: str) -> None:
         state.bump_revision()
 
 
+def effort_from_upload(uploaded: Any, m: Methodology, unit: EffortUnit) -> EffortTable:
+    """The effort table in an uploaded CSV or Excel workbook, read against `m`; PlannerError if it does not read
+    in full."""
+    name = str(getattr(uploaded, "name", "")).lower()
+    data = uploaded.getvalue()
+    if name.endswith(".csv"):
+        return effort_table_from_csv(data, m, unit=unit)
+    if name.endswith(".xlsx"):
+        from planner.files.excel.effort import read_effort_workbook
+
+        return read_effort_workbook(data, m)
+    raise ImportFileError("cli.unsupported_file_type", suffix=name.rsplit(".", 1)[-1], allowed=".csv, .xlsx")
+
+
 def read_effort_upload(key: str, m: Methodology) -> None:
     """An uploaded effort CSV or Excel workbook replaces the effort table if it reads in full."""
     uploaded = st.session_state.get(key)
     if uploaded is None:
         return
-    name = str(getattr(uploaded, "name", "")).lower()
-    data = uploaded.getvalue()
     try:
-        if name.endswith(".csv"):
-            table = effort_table_from_csv(data, m, unit=effort_table().unit)
-        elif name.endswith(".xlsx"):
-            from planner.files.excel.effort import read_effort_workbook
-
-            table = read_effort_workbook(data, m)
-        else:
-            raise ImportFileError(
-                "cli.unsupported_file_type", suffix=name.rsplit(".", 1)[-1], allowed=".csv, .xlsx"
-            )
+        table = effort_from_upload(uploaded, m, effort_table().unit)
     except PlannerError as exc:
         st.session_state["_effort_upload_error"] = exc
         return

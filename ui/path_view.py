@@ -50,6 +50,9 @@ INPUTS_KEY = "_path_inputs"
 RESULT_KEY = "_path_result"
 FRONTIER_KEY = "_path_frontier"
 ERRORS_KEY = "_path_errors"
+#: The effort table loaded for the next methodology's items: (methodology id, table).
+NEXT_EFFORT_KEY = "_path_next_effort"
+NEXT_EFFORT_ERROR_KEY = "_path_next_effort_error"
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,13 @@ def _key(
     """The cache key: a hash of the content of everything the path reads, never a name a user chooses."""
     payload = {
         "m": content_digest(m),
-        "next": None if change is None else [change.year, content_digest(change.methodology)],
+        "next": None
+        if change is None
+        else [
+            change.year,
+            content_digest(change.methodology),
+            change.levers.effort_table().model_dump(mode="json"),
+        ],
         "scenario": scenario.model_dump(mode="json"),
         "effort": table.model_dump(mode="json"),
         "locked": list(locked),
@@ -295,7 +304,35 @@ def change_of(m: Methodology, scenario: Scenario) -> SchemeChange | None:
     found = horizon_break_of(m, i)
     if found is None or not i.next_scheme or i.next_scheme not in next_scheme_choices(m):
         return None
-    return scheme_change(levers(m, scenario), found.year, cache.methodology(i.next_scheme))
+    return scheme_change(
+        levers(m, scenario), found.year, cache.methodology(i.next_scheme), next_effort(i.next_scheme)
+    )
+
+
+def next_effort(scheme_id: str) -> EffortTable | None:
+    """The effort table loaded for `scheme_id`'s items (None: default efforts)."""
+    value = st.session_state.get(NEXT_EFFORT_KEY)
+    if isinstance(value, tuple) and value[0] == scheme_id:
+        table: EffortTable = value[1]
+        return table
+    return None
+
+
+def read_next_effort_upload(key: str, scheme_id: str) -> None:
+    """An uploaded effort table for the next methodology, kept if it reads in full against it; otherwise the
+    message is kept for the page and the table before stays."""
+    uploaded = st.session_state.get(key)
+    if uploaded is None or not scheme_id:
+        return
+    try:
+        table = optimise_view.effort_from_upload(
+            uploaded, cache.methodology(scheme_id), optimise_view.effort_table().unit
+        )
+    except PlannerError as exc:
+        st.session_state[NEXT_EFFORT_ERROR_KEY] = exc
+        return
+    st.session_state.pop(NEXT_EFFORT_ERROR_KEY, None)
+    st.session_state[NEXT_EFFORT_KEY] = (scheme_id, table)
 
 
 def levers(m: Methodology, scenario: Scenario) -> LeverSet:

@@ -62,3 +62,18 @@ def test_the_path_stops_before_the_next_decision_then_runs_on_with_its_table(app
     assert across.status == "optimal" and across.final.score >= 86
     assert any("qd-moi" in i.value or new.name("vi") in i.value for i in app.info)
     assert any(d.label for d in app.get("download_button"))
+
+    # the new scheme's own efforts: a file that names an unknown item changes nothing, a good one is kept
+    from ui.path_view import NEXT_EFFORT_KEY
+
+    uploader = next(u for u in app.file_uploader if (u.key or "").startswith("path.next_effort."))
+    uploader.set_value(("cong-suc.csv", b"code,level_or_points,effort\nZZ.9,yes,5\n", "text/csv")).run()
+    assert NEXT_EFFORT_KEY not in app.session_state and any("ZZ.9" in e.value for e in app.error)
+    uploader = next(u for u in app.file_uploader if (u.key or "").startswith("path.next_effort."))
+    uploader.set_value(("cong-suc.csv", b"code,level_or_points,effort\n1.1,yes,40\n", "text/csv")).run()
+    no_exception(app)
+    scheme_id, table = app.session_state[NEXT_EFFORT_KEY]
+    assert scheme_id == "qd-moi" and [(e.code, e.effort) for e in table.entries] == [("1.1", 40.0)]
+    costed = _solve(app)
+    assert costed.status == "optimal"
+    assert any("1 dòng" in i.value for i in app.info)
