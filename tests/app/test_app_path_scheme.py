@@ -3,18 +3,15 @@ years stops before them and says so, and with the new table chosen the path runs
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-from app_support import ROOT, new_app, no_exception, store_url
+from app_support import new_app, no_exception, store_url
+from scheme_fixtures import redone
 from streamlit.testing.v1 import AppTest
 
 from planner.methodology.catalog import load_bundled_methodology
 from planner.optimiser.horizon import PathResult
-
-sys.path.insert(0, str(ROOT / "tests" / "optimiser"))
-from test_scheme_change import redone  # noqa: E402
 
 
 @pytest.fixture

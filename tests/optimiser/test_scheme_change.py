@@ -4,7 +4,6 @@ is written from the rule (same share of the maximum, never more) and not from pl
 
 from __future__ import annotations
 
-import copy
 import itertools
 import json
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from cli_support import run_planner
 from optimiser_fixtures import random_baseline, random_effort, random_methodology
 from path_oracle import Item, items_of
+from scheme_fixtures import redone
 
 from planner.core.errors import OptimiseError
 from planner.files.scenario_file import read_scenario_file
@@ -33,24 +33,6 @@ from planner.optimiser.scheme_change import horizon_break, scheme_change
 ROOT = Path(__file__).resolve().parents[2]
 QD2636 = load_bundled_methodology("qd2636-2018")
 LAO_CAI = read_scenario_file(ROOT / "data" / "examples" / "lao-cai-2019.json")
-
-
-def redone(m: Methodology, new_id: str, index_years: tuple[int, ...] = ()) -> Methodology:
-    """`m` as a new decision might redo it: plan item 1.1 down to yes/no, the survey area renumbered, one
-    reporting item replaced by another."""
-    data: dict[str, Any] = copy.deepcopy(methodology_to_mapping(m))
-    data["id"] = new_id
-    data["index_years"] = list(index_years)
-    survey = data["areas"][-1]
-    survey["code"] = "9"
-    for criterion in survey["criteria"]:
-        criterion["code"] = criterion["code"].replace("KS", "9")
-    reports = data["areas"][0]["criteria"][1]["sub_criteria"]
-    replaced = next(s for s in reports if s["code"] == "1.2.3")
-    replaced["name_vi"] = "Chất lượng báo cáo chuyên đề về chuyển đổi số"
-    replaced["rule"] = {"type": "yes_no", "basis": "assumption", "assumption": "thử"}
-    data["areas"][0]["criteria"][0]["rule"] = {"type": "yes_no", "basis": "assumption", "assumption": "thử"}
-    return methodology_from_mapping(data)
 
 
 def with_years(m: Methodology, years: tuple[int, ...]) -> Methodology:
@@ -113,7 +95,7 @@ def across() -> tuple[Any, Any, Any, PathSettings]:
 
 
 def test_each_year_is_scored_on_its_own_scheme_and_meets_its_target(across: Any) -> None:
-    levers, change, result, _ = across
+    _, change, result, _ = across
     assert result.status == "optimal" and result.stopped is None
     assert [y.methodology for y in result.years] == ["qd2636-2018", "qd-moi", "qd-moi"]
     assert result.years[0].score >= 80 and result.final.score >= 86
