@@ -12,6 +12,7 @@ import streamlit as st
 from planner import charts
 from planner.core.errors import PlannerError
 from planner.optimiser.path import MAX_YEARS
+from planner.tables.reading import UPLOAD_LIMIT_MB
 from ui import cache, chartview, optimise_view, path_view, state, views
 from ui.guard import require_entrypoint
 from ui.position import current_position
@@ -165,6 +166,7 @@ if horizon_break is not None:
             t("app.path.next_effort"),
             type=None,
             key=effort_key,
+            max_upload_size=UPLOAD_LIMIT_MB,
             on_change=path_view.read_next_effort_upload,
             args=(effort_key, i.next_scheme),
             help=t("app.path.next_effort_help"),

@@ -3,16 +3,15 @@ carried across without ever gaining points."""
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
-from typing import Any
 
 from cli_support import run_planner
+from scheme_fixtures import redone
 
 from planner.files.scenario_file import read_scenario_file
 from planner.methodology.catalog import load_bundled_methodology
-from planner.methodology.files import methodology_from_mapping, methodology_to_mapping
+from planner.methodology.files import methodology_to_mapping
 from planner.methodology.matching import carry_scenario, match_schemes
 from planner.methodology.model import Methodology
 from planner.methodology.scoring import score_scenario
@@ -23,21 +22,9 @@ LAO_CAI = read_scenario_file(ROOT / "data" / "examples" / "lao-cai-2019.json")
 
 
 def next_scheme() -> Methodology:
-    """The 2018 scheme as a new decision might redo it: the survey area renumbered (KS → 9), one sub-criterion
-    replaced by a new one, one item's brackets changed."""
-    data: dict[str, Any] = copy.deepcopy(methodology_to_mapping(QD2636))
-    data["id"] = "qd-moi"
-    survey = data["areas"][-1]
-    survey["code"] = "9"
-    for criterion in survey["criteria"]:
-        criterion["code"] = criterion["code"].replace("KS", "9")
-    reports = data["areas"][0]["criteria"][1]["sub_criteria"]
-    replaced = next(s for s in reports if s["code"] == "1.2.3")
-    replaced["name_vi"] = "Chất lượng báo cáo chuyên đề về chuyển đổi số"
-    replaced["rule"] = {"type": "yes_no", "basis": "assumption", "assumption": "thử"}
-    plan = data["areas"][0]["criteria"][0]
-    plan["rule"] = {"type": "yes_no", "basis": "assumption", "assumption": "thử"}  # 1.1: three levels → two
-    return methodology_from_mapping(data)
+    """The 2018 scheme as a new decision might redo it (tests/scheme_fixtures.py): the survey area renumbered
+    (KS → 9), one sub-criterion replaced by a new one, one item's brackets changed."""
+    return redone(QD2636, "qd-moi")
 
 
 def test_a_scheme_matches_itself_whole() -> None:
