@@ -165,6 +165,18 @@ class CarryResult:
     not_carried: tuple[str, ...]  # codes of A whose item has no partner in B
 
 
+def carried_centi(centi_a: int, max_a: int, item_b: ScoredItem) -> int:
+    """The points (hundredths) an item of B carries when its partner in A has `centi_a` of `max_a`: the same share
+    of B's maximum, down to a level of B's rule unless the rule takes any value (a survey or a proportional rule:
+    then the share as it is). The one place the carry rule is written: a scenario carried whole and a path
+    carried across a change inside its horizon (planner.optimiser.scheme_change) both use it."""
+    share = centi_a / max_a if max_a else 0.0
+    allowed = round(share * item_b.max_centi)
+    if item_b.rule.takes_value:
+        return allowed
+    return max((o.centi for o in item_options(item_b) if o.centi <= allowed), default=0)
+
+
 def carry_scenario(scenario: Scenario, match: SchemeMatch) -> CarryResult:
     """`scenario` (on scheme A) as a scenario on scheme B through `match` (see the module docstring)."""
     card = score_scenario(match.a, scenario)
@@ -172,15 +184,7 @@ def carry_scenario(scenario: Scenario, match: SchemeMatch) -> CarryResult:
     settings: dict[str, ItemSetting] = {}
     carried = []
     for pair in match.pairs:
-        ia_max = to_centi(pair.max_a)
-        share = card.centi_of(pair.a) / ia_max if ia_max else 0.0
-        item_b = items_b[pair.b]
-        allowed = round(share * item_b.max_centi)
-        if item_b.rule.takes_value:  # a survey or a proportional rule takes any share: carry it as it is
-            centi = allowed
-        else:
-            reachable = [o.centi for o in item_options(item_b) if o.centi <= allowed]
-            centi = max(reachable) if reachable else 0
+        centi = carried_centi(card.centi_of(pair.a), to_centi(pair.max_a), items_b[pair.b])
         settings[pair.b] = ItemSetting(points=Decimal(centi) / 100)
         carried.append(CarriedItem(pair.a, pair.b, from_centi(card.centi_of(pair.a)), from_centi(centi)))
     moved = scenario.model_copy(update={"methodology": match.b.id, "items": settings, "default": "zero"})

@@ -22,8 +22,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from planner.methodology.index import get_index
-from planner.methodology.matching import CarryResult, SchemeMatch, carry_scenario, match_schemes
-from planner.methodology.model import Methodology, ScoredItem
+from planner.methodology.matching import (
+    CarryResult,
+    SchemeMatch,
+    carried_centi,
+    carry_scenario,
+    match_schemes,
+)
+from planner.methodology.model import Methodology
 from planner.methodology.scoring import item_options
 from planner.optimiser.effort import EffortTable
 from planner.optimiser.levers import Lever, LeverSet, build_levers
@@ -88,15 +94,6 @@ def scheme_change(
     return SchemeChange(year, match, carried, build_levers(methodology, carried.scenario, effort))
 
 
-def _carried_centi(points_a: int, item_a: ScoredItem, item_b: ScoredItem) -> int:
-    """The points an item of B stands on when its partner in A has `points_a` (hundredths): the same share of
-    the maximum, down to a level of B's rule unless the rule takes any value (as carry_scenario does)."""
-    allowed = round(points_a / item_a.max_centi * item_b.max_centi) if item_a.max_centi else 0
-    if item_b.rule.takes_value:
-        return allowed
-    return max((o.centi for o in item_options(item_b) if o.centi <= allowed), default=0)
-
-
 def _still(lever: Lever) -> Ladder:
     """A one-rung ladder: the item stands where it is (no points to gain, no move)."""
     options = [o.id for o in item_options(lever.item)]
@@ -132,7 +129,7 @@ def tracks_across(levers: LeverSet, change: SchemeChange, years: Sequence[int]) 
         base_b = new.lever.current_centi
         entry_list = []
         for rung in ladder.rungs:
-            centi = _carried_centi(ladder.lever.current_centi + rung.gain_centi, item_a, item_b)
+            centi = carried_centi(ladder.lever.current_centi + rung.gain_centi, item_a.max_centi, item_b)
             entry_list.append(
                 max(r for r, step in enumerate(new.rungs) if base_b + step.gain_centi <= centi or r == 0)
             )
