@@ -440,7 +440,11 @@ def years_frame(result: PathResult) -> pd.DataFrame:
                 else "",
             }
         )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if result.scheme_change is not None:  # name the scheme of every row when it changes inside the path
+        schemes = [result.scheme_change.from_methodology, *(y.methodology for y in result.years)]
+        frame.insert(1, t("app.path.col.scheme"), [cache.methodology(x).name(lang()) for x in schemes])
+    return frame
 
 
 def _rank(rank: int | None, n: int | None) -> str:

@@ -363,6 +363,8 @@ def test_the_plan_command_writes_each_year_on_its_scheme(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     workbook = load_workbook(out)
     assert workbook.sheetnames[-3:] == ["Năm 2019", "Năm 2020", "Năm 2021"]  # a sheet per year
+    note = str(workbook["Lộ trình"]["A3"].value)
+    assert "2020" in note and "qd-moi" in note  # the path sheet says where the new scheme starts
     assert json.loads(done.stdout)["scheme_change"]["to_methodology"] == "qd-moi"
 
 
