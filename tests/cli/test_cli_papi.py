@@ -78,6 +78,9 @@ def test_combine_two_plan_workbooks_into_one_plan_by_agency(tmp_path: Path) -> N
     heading = "PHÂN CÔNG NHIỆM VỤ CẢI THIỆN CHỈ SỐ HIỆU QUẢ QUẢN TRỊ VÀ HÀNH CHÍNH CÔNG (PAPI) – Quảng Ngãi"
     assert any(isinstance(v, str) and v.startswith(heading) for v in cells)
     assert not any(isinstance(v, str) and "CẢI CÁCH HÀNH CHÍNH" in v for v in cells)
+    # the instructions speak of dimensions and a citizen survey, not of the PAR appendix of Lào Cai
+    assert any(isinstance(v, str) and "khảo sát người dân" in v for v in cells)
+    assert not any(isinstance(v, str) and "221/KH-UBND" in v for v in cells)
     done = _run("combine", str(par), str(papi), "--xlsx", str(out), "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)

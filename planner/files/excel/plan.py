@@ -169,13 +169,13 @@ def write_plan_workbook(
     workbook can re-optimise what is still open.
     """
     wb = styles.new_workbook()
+    survey_index = get_index(methodology.index).survey_is_lever  # PAPI: every dimension is a survey result
     styles.instructions_sheet(
         wb,
         lang,
-        "excel.plan.instructions.title_"
-        + ("survey" if get_index(methodology.index).survey_is_lever else "par"),
+        "excel.plan.instructions.title_" + ("survey" if survey_index else "par"),
         (
-            "excel.plan.instructions.what",
+            "excel.plan.instructions.what_survey" if survey_index else "excel.plan.instructions.what",
             "excel.plan.instructions.columns",
             "excel.plan.instructions.subtotals",
             "excel.plan.instructions.edit",
