@@ -137,7 +137,7 @@ if m.index_years and not header_warned and (i.first < min(m.index_years) or i.la
 
 horizon_break = path_view.horizon_break_of(m, i)
 if horizon_break is not None:
-    # Options are the scheme_labels people read (a name and its id, so two tables of one name stay apart).
+    # Options are the labels people read (a name and its id, so two tables of one name stay apart).
     scheme_ids = path_view.next_scheme_choices(m)
     scheme_labels = (
         t("app.path.next_scheme.stop", last=str(horizon_break.year - 1)),
@@ -213,7 +213,7 @@ if result is not None:
         )
         st.info(
             t(
-                "path.cli.scheme_change",
+                "path.scheme_change",
                 year=str(note.year),
                 scheme=cache.methodology(note.to_methodology).name(lang()),
                 carried=points(note.carried_baseline),

@@ -219,7 +219,7 @@ def print_path(result: PathResult, levers: LeverSet, lang: Lang) -> None:
         note = result.scheme_change
         out.write(
             t(
-                "path.cli.scheme_change",
+                "path.scheme_change",
                 lang,
                 year=str(note.year),
                 scheme=note.to_methodology,

@@ -65,7 +65,7 @@ def _write_path_sheet(ws: Worksheet, levers: LeverSet, result: PathResult, lang:
     if result.scheme_change is not None:
         change = result.scheme_change
         scheme_note.value = t(
-            "path.cli.scheme_change",
+            "path.scheme_change",
             lang,
             year=str(change.year),
             scheme=change.to_methodology,
