@@ -27,6 +27,16 @@ def new_app() -> AppTest:
     return AppTest.from_file(str(APP), default_timeout=TIMEOUT)
 
 
+def app_on(example_id: str, page: str) -> AppTest:
+    """A fresh app with the bundled example `example_id` loaded, on `page` (e.g. "pages/path.py"), checked free
+    of exceptions. The caller sets PAR_PLANNER_DATABASE_URL first (store_url)."""
+    at = new_app().run()
+    next(s for s in at.selectbox if s.key and s.key.startswith("side.example.")).set_value(example_id).run()
+    at.switch_page(page).run()
+    no_exception(at)
+    return at
+
+
 def metric(at: AppTest, label: str) -> str:
     """The value of the first metric whose label is `label`."""
     for m in at.metric:

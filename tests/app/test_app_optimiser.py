@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_support import ROOT, metric, new_app, no_exception, store_url, widget
+from app_support import ROOT, app_on, metric, new_app, no_exception, store_url, widget
 from streamlit.testing.v1 import AppTest
 
 from planner.core.i18n import t
@@ -196,12 +196,7 @@ def test_a_band_target_opens_from_the_case_and_reports_the_chance_of_each_end(
 ) -> None:
     """Issue 14: Quảng Ngãi's plan says "25-30/63"; the optimiser works to the band and shows both ends."""
     monkeypatch.setenv("PAR_PLANNER_DATABASE_URL", store_url(tmp_path))
-    at = new_app().run()
-    next(s for s in at.selectbox if s.key and s.key.startswith("side.example.")).set_value(
-        "quang-ngai-2025"
-    ).run()
-    at.switch_page("pages/optimiser.py").run()
-    no_exception(at)
+    at = app_on("quang-ngai-2025", "pages/optimiser.py")
     kind = widget(at.segmented_control, "opt.kind.")
     assert kind.value == "band"  # type: ignore[attr-defined]
     assert widget(at.number_input, "opt.best.").value == 25  # type: ignore[attr-defined]

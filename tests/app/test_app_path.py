@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_support import metric, new_app, no_exception, store_url
+from app_support import app_on, metric, no_exception, store_url
 from streamlit.testing.v1 import AppTest
 
 from planner.core.i18n import t
@@ -16,13 +16,7 @@ from planner.optimiser.horizon import PathResult
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("PAR_PLANNER_DATABASE_URL", store_url(tmp_path))
-    at = new_app().run()
-    next(s for s in at.selectbox if s.key and s.key.startswith("side.example.")).set_value(
-        "quang-ngai-2025"
-    ).run()
-    at.switch_page("pages/path.py").run()
-    no_exception(at)
-    return at
+    return app_on("quang-ngai-2025", "pages/path.py")
 
 
 def test_the_page_opens_on_the_seeds_horizon_and_target(app: AppTest) -> None:

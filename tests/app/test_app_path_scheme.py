@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_support import new_app, no_exception, store_url
+from app_support import app_on, no_exception, store_url
 from scheme_fixtures import redone
 from streamlit.testing.v1 import AppTest
 
@@ -17,13 +17,7 @@ from planner.optimiser.horizon import PathResult
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("PAR_PLANNER_DATABASE_URL", store_url(tmp_path))
-    at = new_app().run()
-    next(s for s in at.selectbox if s.key and s.key.startswith("side.example.")).set_value(
-        "lao-cai-2019"
-    ).run()
-    at.switch_page("pages/path.py").run()
-    no_exception(at)
-    return at
+    return app_on("lao-cai-2019", "pages/path.py")
 
 
 def _solve(at: AppTest) -> PathResult:
