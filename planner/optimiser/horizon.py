@@ -748,10 +748,11 @@ def result_of_path(
         shortfall = 0 if need is None else max(0, need - selection.gain_by_year[i])
         moved = sum(c.effort for c in changes[i])
         start_score: float | None = None
-        if change is not None and year == change.year and i > 0:
+        if change is not None and year == change.year:  # in the first year: today's score on the new scheme
             carried = sum(
                 track.ladders[i].rungs[track.start(i, path[i - 1])].gain_centi
                 for track, path in zip(tracks, selection.rungs, strict=True)
+                if i > 0
             )
             start_score = from_centi(baselines[i] + carried)
         years_out.append(

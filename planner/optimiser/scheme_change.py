@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from planner.core.errors import OptimiseError
 from planner.methodology.index import get_index
 from planner.methodology.matching import (
     CarryResult,
@@ -89,6 +90,13 @@ def scheme_change(
 ) -> SchemeChange:
     """The change to `methodology` from `year` for a path planned on `levers`: today's scenario carried across
     (the new scheme's baseline) and the new scheme's levers on it, costed by `effort` (defaults where silent)."""
+    if methodology.index != levers.methodology.index:
+        raise OptimiseError(
+            "optimise.change_index",
+            scheme=methodology.id,
+            index=methodology.index,
+            ours=levers.methodology.index,
+        )
     match = match_schemes(levers.methodology, methodology, overrides)
     carried = carry_scenario(levers.baseline, match)
     return SchemeChange(year, match, carried, build_levers(methodology, carried.scenario, effort))

@@ -378,3 +378,23 @@ def test_a_second_change_inside_the_horizon_stops_the_path_there() -> None:
     assert [y.year for y in result.years] == [2019, 2020, 2021]
     assert result.stopped is not None and result.stopped.decision == "876/QĐ-BNV"
     assert result.scheme_change is not None and result.final.score >= 84
+
+
+def test_a_change_in_the_first_year_plans_every_year_on_the_new_scheme() -> None:
+    levers = build_levers(QD2636, LAO_CAI)
+    change = scheme_change(levers, 2020, redone(QD2636, "qd-moi", (2020, 2021)))
+    settings = PathSettings(years=(2020, 2021), targets=(YearTarget(year=2021, kind="score", score=84),))
+    result = optimise_path(levers, settings, bands=False, change=change)
+    assert [y.methodology for y in result.years] == ["qd-moi", "qd-moi"]
+    assert result.years[0].start_score == change.levers.baseline_score  # today's score on the new scheme
+    plans = year_plans(levers, result, change=change)
+    assert plans[0].baseline_total == change.levers.baseline_score
+    for plan, year in zip(plans, result.years, strict=True):
+        assert round(plan.baseline_total + plan.points_gain, 2) == year.score
+
+
+def test_a_scheme_of_another_index_is_refused() -> None:
+    levers = build_levers(QD2636, LAO_CAI)
+    with pytest.raises(OptimiseError) as caught:
+        scheme_change(levers, 2020, load_bundled_methodology("papi-2018"))
+    assert "papi" in caught.value.message("vi")
