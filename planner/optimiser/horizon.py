@@ -51,6 +51,7 @@ from planner.optimiser.scheme_change import (
     SchemeChange,
     baseline_centi_by_year,
     horizon_break,
+    levers_in,
     tracks_across,
 )
 from planner.optimiser.solver import DEFAULT_TIME_LIMIT, Blocker, ChosenChange
@@ -431,7 +432,7 @@ def problem_of(
         raise OptimiseError("optimise.change_outside", year=str(change.year))
 
     def scheme_of(year: int) -> Methodology:
-        return change.methodology if change is not None and year >= change.year else levers.methodology
+        return levers_in(levers, change, year).methodology
 
     baselines = baseline_centi_by_year(levers, change, years)
     known = set(levers.methodology.item_index) | (set(change.methodology.item_index) if change else set())
@@ -710,7 +711,7 @@ def result_of_path(
     # A year without its own rank target shows the band of the last rank target (the timeline's reference).
     reference = next((x.rank for x in reversed(settings.targets) if x.rank is not None), None)
     for i, year in enumerate(problem.years):
-        year_levers = change.levers if change is not None and year >= change.year else levers
+        year_levers = levers_in(levers, change, year)
         levels = {
             track.ladders[i].lever.code: track.ladders[i].rungs[path[i]].level
             for track, path in zip(tracks, selection.rungs, strict=True)
@@ -837,7 +838,7 @@ def year_plans(
     before = levers.baseline_score
     rank_before = result.baseline_rank
     for year in result.years:
-        year_levers = change.levers if change is not None and year.year >= change.year else levers
+        year_levers = levers_in(levers, change, year.year)
         if year.start_score is not None:
             before = year.start_score
         rows = [

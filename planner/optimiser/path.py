@@ -242,11 +242,6 @@ class PathProgramme:
         self.cost_rows = [np.where(self._year == t, self._cost, 0.0) for t in range(self.T)]
         self.gain_rows = [np.where(self._year == t, gain, 0.0) for t in range(self.T)]
 
-    @property
-    def ladders(self) -> tuple[Ladder, ...]:
-        """The ladder of every track in the first year (under one scheme: the items' only ladders)."""
-        return tuple(track.ladders[0] for track in self.tracks)
-
     def _flow_matrix(self) -> csr_array:
         """One unit leaves each item's start; at the end of every year but the last, what enters a rung leaves it."""
         data: list[float] = []

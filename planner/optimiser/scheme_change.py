@@ -149,16 +149,18 @@ def tracks_across(levers: LeverSet, change: SchemeChange, years: Sequence[int]) 
     return tuple(tracks)
 
 
+def levers_in(levers: LeverSet, change: SchemeChange | None, year: int) -> LeverSet:
+    """The levers of the scheme that scores `year`: the new scheme's from the change year on, else `levers`. The
+    one place that says which scheme a year of the path is on."""
+    return change.levers if change is not None and year >= change.year else levers
+
+
 def baseline_centi_by_year(
     levers: LeverSet, change: SchemeChange | None, years: Sequence[int]
 ) -> tuple[int, ...]:
     """Today's score in the terms of each year's scheme: the old baseline before the change, the carried one from
     it (the points each year's gains are counted from)."""
-    if change is None:
-        return (levers.baseline_centi,) * len(years)
-    return tuple(
-        change.levers.baseline_centi if year >= change.year else levers.baseline_centi for year in years
-    )
+    return tuple(levers_in(levers, change, year).baseline_centi for year in years)
 
 
 __all__ = [
@@ -166,6 +168,7 @@ __all__ = [
     "SchemeChange",
     "baseline_centi_by_year",
     "horizon_break",
+    "levers_in",
     "scheme_change",
     "tracks_across",
 ]

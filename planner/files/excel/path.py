@@ -17,7 +17,7 @@ from planner.files.excel.plan import effort_unit_label, write_plan_table
 from planner.methodology.model import Methodology
 from planner.optimiser.horizon import PathResult, agency_years, year_plans
 from planner.optimiser.levers import LeverSet
-from planner.optimiser.scheme_change import SchemeChange
+from planner.optimiser.scheme_change import SchemeChange, levers_in
 
 
 def write_path_workbook(
@@ -41,8 +41,8 @@ def write_path_workbook(
     _write_path_sheet(ws, levers, result, lang)
     for plan in year_plans(levers, result, change=change):
         sheet = wb.create_sheet(t("excel.sheet.year", lang, year=str(plan.year)))
-        later = change is not None and plan.year is not None and plan.year >= change.year
-        scheme = change.methodology if later and change is not None else methodology
+        year_levers = levers_in(levers, change, plan.year) if plan.year is not None else levers
+        scheme = methodology if year_levers is levers else year_levers.methodology
         write_plan_table(sheet, plan, scheme, lang)
     return styles.finished_bytes(wb)
 
