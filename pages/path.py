@@ -212,14 +212,7 @@ if result is not None:
             else t("app.path.next_effort_loaded", n=len(next_table.entries))
         )
         st.info(
-            t(
-                "path.scheme_change",
-                year=str(note.year),
-                scheme=cache.methodology(note.to_methodology).name(lang()),
-                carried=points(note.carried_baseline),
-            )
-            + " "
-            + efforts,
+            note.message(lang(), scheme=cache.methodology(note.to_methodology).name(lang())) + " " + efforts,
             icon=":material/swap_horiz:",
         )
     c1, c2, c3, c4 = st.columns(4)

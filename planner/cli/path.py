@@ -216,17 +216,7 @@ def print_path(result: PathResult, levers: LeverSet, lang: Lang) -> None:
         + "\n"
     )
     if result.scheme_change is not None:
-        note = result.scheme_change
-        out.write(
-            t(
-                "path.scheme_change",
-                lang,
-                year=str(note.year),
-                scheme=note.to_methodology,
-                carried=format_number(note.carried_baseline, lang, trim=False),
-            )
-            + "\n"
-        )
+        out.write(result.scheme_change.message(lang) + "\n")
     for year in result.years:
         target = year.target.describe(lang) if year.target else "–"
         line = f"{year.year}: {target} | {format_number(year.score, lang, trim=False)}"

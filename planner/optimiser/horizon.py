@@ -259,6 +259,35 @@ class SchemeChangeNote(FrozenModel):
     #: Items of the old scheme with points and no partner in the new one: what they had does not carry.
     not_carried: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
+    #: Today's score on the old scheme: the carry moves it by `shift`.
+    baseline_before: float | None = None
+
+    @property
+    def shift(self) -> float | None:
+        """What the carry does to today's score (points; negative when levels are lost at the change)."""
+        if self.baseline_before is None:
+            return None
+        return round(self.carried_baseline - self.baseline_before, 2)
+
+    def message(self, lang: Lang = "vi", *, scheme: str | None = None) -> str:
+        """The change in words, with the assumption the rivals rest on. The field's drift model has no year
+        scored on the new scheme to learn from, so the other provinces are projected as if nothing changed;
+        the carry's shift on this province's score says how far that assumption can be off, and in which
+        direction, when the others are carried as this province is."""
+        from planner.core.i18n import format_number, t
+
+        text = t(
+            "path.scheme_change",
+            lang,
+            year=str(self.year),
+            scheme=scheme or self.to_methodology,
+            carried=format_number(self.carried_baseline, lang, trim=False),
+        )
+        shift = self.shift
+        if shift is None:
+            return text
+        signed = ("+" if shift > 0 else "") + format_number(shift, lang, trim=False)
+        return text + ". " + t("path.scheme_change.field", lang, shift=signed)
 
 
 class HorizonStop(FrozenModel):
@@ -797,11 +826,11 @@ def result_of_path(
         shortfall=from_centi(selection.shortfall_centi),
         blockers=blockers,
         solve_seconds=round(time.perf_counter() - started, 4) if started is not None else 0.0,
-        scheme_change=_change_note(change),
+        scheme_change=_change_note(change, levers.baseline_score),
     )
 
 
-def _change_note(change: SchemeChange | None) -> SchemeChangeNote | None:
+def _change_note(change: SchemeChange | None, baseline_before: float) -> SchemeChangeNote | None:
     if change is None:
         return None
     return SchemeChangeNote(
@@ -812,6 +841,7 @@ def _change_note(change: SchemeChange | None) -> SchemeChangeNote | None:
         pairs=len(change.match.pairs),
         not_carried=change.carried.not_carried,
         added=change.match.added,
+        baseline_before=baseline_before,
     )
 
 

@@ -52,6 +52,7 @@ def test_the_path_stops_before_the_next_decision_then_runs_on_with_its_table(app
     assert [y.methodology for y in across.years] == ["qd2636-2018", "qd-moi", "qd-moi"]
     assert across.status == "optimal" and across.final.score >= 86
     assert any("qd-moi" in i.value or new.name("vi") in i.value for i in app.info)
+    assert any("GIẢ ĐỊNH: các tỉnh khác được dự báo như khi chưa đổi" in i.value for i in app.info)
     by_year = next(df.value for df in app.dataframe if "Bộ tiêu chí" in df.value.columns)
     assert list(by_year["Bộ tiêu chí"])[-1] == new.name("vi")
     assert any(d.label for d in app.get("download_button"))

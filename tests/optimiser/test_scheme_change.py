@@ -17,6 +17,7 @@ from path_oracle import Item, items_of
 from scheme_fixtures import redone
 
 from planner.core.errors import OptimiseError
+from planner.core.i18n import format_number
 from planner.files.scenario_file import read_scenario_file
 from planner.methodology.catalog import load_bundled_methodology
 from planner.methodology.files import methodology_from_mapping, methodology_to_mapping
@@ -103,6 +104,22 @@ def test_each_year_is_scored_on_its_own_scheme_and_meets_its_target(across: Any)
     assert note.year == 2020 and note.to_methodology == "qd-moi"
     assert note.carried_baseline == score_scenario(change.methodology, change.carried.scenario).total
     assert note.added == ("1.2.3",)
+
+
+def test_the_rivals_assumption_across_the_change_is_said_with_the_carrys_shift(across: Any) -> None:
+    """The field has no year on the new scheme to learn from: the note says the rivals are projected as if
+    nothing changed, and by how much the carry moved this province's own score (the size and sign of the
+    error should the others be carried as it is)."""
+    levers, change, result, _ = across
+    note = result.scheme_change
+    assert note.baseline_before == levers.baseline_score
+    assert note.shift == round(change.levers.baseline_score - levers.baseline_score, 2)
+    assert note.shift < 0  # the redone scheme cuts 1.1 to yes/no and drops 1.2.3: levels are lost
+    signed = format_number(note.shift, "vi", trim=False)
+    vi, en = note.message("vi"), note.message("en")
+    assert "GIẢ ĐỊNH" in vi and signed in vi and format_number(note.carried_baseline, "vi", trim=False) in vi
+    assert "ASSUMPTION" in en and format_number(note.shift, "en", trim=False) in en
+    assert note.message("vi", scheme="Bộ mới").count("Bộ mới") == 1
 
 
 def test_the_change_year_starts_from_what_was_reached_carried_across(across: Any) -> None:
@@ -338,6 +355,10 @@ def test_the_cli_plans_across_a_change_and_says_where_it_stops_without_one(tmp_p
     out = json.loads(across.stdout)
     assert [y["methodology"] for y in out["years"]] == ["qd2636-2018", "qd-moi", "qd-moi"]
     assert out["scheme_change"]["year"] == 2020 and out["years"][-1]["score"] >= 86
+    assert out["scheme_change"]["baseline_before"] > out["scheme_change"]["carried_baseline"]
+    text = run_planner(*common[:-1], "--scheme-from", f"2020:{scheme}", "--lang", "en")
+    assert text.returncode == 0, text.stderr
+    assert "ASSUMPTION: the other provinces are projected as if the scheme had not changed" in text.stdout
     bad = run_planner(*common, "--scheme-from", "2020")
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
 
@@ -365,6 +386,7 @@ def test_the_plan_command_writes_each_year_on_its_scheme(tmp_path: Path) -> None
     assert workbook.sheetnames[-3:] == ["Năm 2019", "Năm 2020", "Năm 2021"]  # a sheet per year
     note = str(workbook["Lộ trình"]["A3"].value)
     assert "2020" in note and "qd-moi" in note  # the path sheet says where the new scheme starts
+    assert "GIẢ ĐỊNH" in note  # and what the rivals' projection assumes from there
     assert json.loads(done.stdout)["scheme_change"]["to_methodology"] == "qd-moi"
 
 

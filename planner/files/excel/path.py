@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.core.i18n import Lang, format_number, format_percent, t
+from planner.core.i18n import Lang, format_percent, t
 from planner.files.excel import styles
 from planner.files.excel.plan import effort_unit_label, write_plan_table
 from planner.methodology.model import Methodology
@@ -63,14 +63,7 @@ def _write_path_sheet(ws: Worksheet, levers: LeverSet, result: PathResult, lang:
     note.font = styles.NOTE_FONT
     scheme_note = ws.cell(row=3, column=1)
     if result.scheme_change is not None:
-        change = result.scheme_change
-        scheme_note.value = t(
-            "path.scheme_change",
-            lang,
-            year=str(change.year),
-            scheme=change.to_methodology,
-            carried=format_number(change.carried_baseline, lang, trim=False),
-        )
+        scheme_note.value = result.scheme_change.message(lang)
     elif result.stopped is not None:
         scheme_note.value = result.stopped.message(lang)
     scheme_note.font = styles.NOTE_FONT
