@@ -325,6 +325,9 @@ class PathResult(FrozenModel):
     shortfall: float = 0.0
     blockers: tuple[PathBlocker, ...] = ()
     solve_seconds: float = 0.0
+    #: False when no path meets the targets and the solver stopped at its time limit before proving the path
+    #: shown holds the most final-year points (it fits every budget and limit all the same).
+    best_proven: bool = True
     #: A new scheme inside the horizon, its levels carried across (None: one scheme throughout).
     scheme_change: SchemeChangeNote | None = None
     #: The horizon stopped before a new scheme the planner has no table for (None: it did not).
@@ -405,6 +408,7 @@ class PathResult(FrozenModel):
             if self.scheme_change is None
             else self.scheme_change.model_dump(mode="json"),
             "stopped": None if self.stopped is None else self.stopped.model_dump(mode="json"),
+            "best_proven": self.best_proven,
         }
 
 
@@ -582,7 +586,10 @@ def optimise_path(
         bands=bands,
         change=change,
     )
-    return result.model_copy(update={"stopped": stop}) if stop is not None else result
+    update: dict[str, Any] = {"best_proven": selection.proven or status != "infeasible"}
+    if stop is not None:
+        update["stopped"] = stop
+    return result.model_copy(update=update)
 
 
 def _cut_at_break(

@@ -350,3 +350,33 @@ def test_items_laid_down_as_steps_give_the_paths_the_network_of_moves_gives(
         assert (stepped.status, stepped.final.score) == (moves.status, moves.final.score), seed
         assert stepped.effort_total == pytest.approx(moves.effort_total, abs=1e-6), seed
     assert kinds[_StepBlock] >= 10 and kinds[_ArcBlock] >= 5 and mixed >= 5, (kinds, mixed)
+
+
+def test_a_best_path_stopped_by_the_time_limit_says_it_is_not_proven(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 82 x 6 x 4 benchmark has instances whose best path takes HiGHS more than 30 s to prove. The solver's
+    answer is kept (it fits every budget) but the result must not pass it off as the most points: each solve is
+    the real one, marked as stopped by its time limit."""
+    from planner.optimiser import path as path_module
+    from planner.optimiser.horizon import path_competitions
+    from planner.optimiser.solver import MilpSolution
+
+    levers, scenario = _quang_ngai()
+    settings = PathSettings(
+        years=(2022, 2023, 2024, 2025),
+        targets=(QN_BAND,),
+        budgets=dict.fromkeys((2022, 2023, 2024, 2025), 40.0),
+    )
+    competitions = path_competitions(settings.years, scenario.province)
+    proven = optimise_path(levers, settings, competitions, blockers=False)
+    assert proven.status == "infeasible" and proven.best_proven and proven.to_json()["best_proven"] is True
+    real = path_module.exact_milp
+
+    def stopped(*args: object, **kwargs: object) -> object:
+        found = real(*args, **kwargs)  # type: ignore[call-overload]
+        return None if found is None else MilpSolution(found.x, proven=False)
+
+    monkeypatch.setattr(path_module, "exact_milp", stopped)
+    unproven = optimise_path(levers, settings, competitions, blockers=False)
+    assert unproven.status == "infeasible" and not unproven.best_proven
+    assert unproven.to_json()["best_proven"] is False
+    assert unproven.final.score == proven.final.score  # the same path, said differently
