@@ -570,7 +570,7 @@ def optimise_path(
         )
         assert selection is not None  # staying put always fits
         if blockers:
-            found = path_blockers(problem, compile_path(problem, steps=False), selection, time_limit)
+            found = path_blockers(problem, programme, selection, time_limit)
     result = result_of_path(
         levers,
         settings,

@@ -18,8 +18,7 @@ happen in one year. The model, in the optimiser's own terms:
   horizon).
 
 It is one mixed-integer programme (scipy.optimize.milp, HiGHS, `mip_rel_gap=0`) on integer hundredths of a point,
-one small block of columns per item (steps where its effort never falls up the ladder, otherwise a network of
-moves; see PathProgramme), a points row per targeted year and an effort row per budget. The
+one small network per item (see PathProgramme), a points row per targeted year and an effort row per budget. The
 answer is the least total effort, then the most points in the final year (where the plan is judged); when no path
 meets every target, the path with the most points in the final year within the budgets and limits (then the least
 effort), as the one-year optimiser answers, and what blocks it. Breaking ties on the points summed over the years
@@ -178,207 +177,102 @@ def year_cost(ladder: Ladder, before: int, after: int, t: int, upkeep: float) ->
     return move_cost(ladder, before, after) + (upkeep if t > 0 and before > 0 else 0.0)
 
 
-class _Columns:
-    """The programme's columns as they are laid down, block by block: what each adds to a year's effort (under
-    which budget key) and to a year's points, and the rows that tie a block's columns together."""
-
-    def __init__(self) -> None:
-        self.n = 0
-        self.cost: list[tuple[int, int, float, str]] = []  # (year index, column, effort, budget key)
-        self.gain: list[tuple[int, int, float]] = []  # (year index, column, points in hundredths)
-        self.rows: list[tuple[list[tuple[int, float]], float, float]] = []
-        self.fixed_zero: list[int] = []
-
-    def column(self) -> int:
-        self.n += 1
-        return self.n - 1
-
-    def row(self, entries: list[tuple[int, float]], lo: float, hi: float) -> None:
-        self.rows.append((entries, lo, hi))
-
-
-@dataclass(frozen=True)
-class _ArcBlock:
-    """An item as a small network. Layer t holds its rungs at the end of year t; an arc (a → b) in year t, b ≥ a,
-    means "stood on a, ends the year on b" and carries that year's exact cost (the move and any upkeep). One
-    unit of flow conserved at every node is exactly one path without regression; caps, locks and deadlines
-    remove arcs. Every item fits this form, whatever its efforts and across a scheme change."""
-
-    #: [year] -> the arcs of that year as (from rung, to rung, column).
-    arcs: tuple[tuple[tuple[int, int, int], ...], ...]
-
-    def rungs(self, x: npt.NDArray[np.float64]) -> tuple[int, ...]:
-        return tuple(next((b for _, b, v in arcs if x[v] == 1), 0) for arcs in self.arcs)
-
-    def most_steps(self, steps: npt.NDArray[np.float64]) -> float:
-        return float(sum(max((steps[v] for _, _, v in arcs), default=0.0) for arcs in self.arcs))
-
-    def most_gain(self, gain: npt.NDArray[np.float64], t: int) -> float:
-        return float(max((gain[v] for _, _, v in self.arcs[t]), default=0.0))
-
-
-@dataclass(frozen=True)
-class _StepBlock:
-    """An item whose effort never falls up its ladder, as steps: column (t, b) is 1 when the item stands on rung
-    b or higher at the end of year t. A move from a to b then costs the effort steps between them, so a year's
-    effort is linear in the columns (this year's steps less last year's), and the item needs one column per rung
-    and year instead of one per pair of rungs. Its rows (each step above the one below, none lost next year)
-    are, like the network's, totally unimodular: the relaxation is as strong, on far fewer columns. (Columns for
-    "first reaches rung b in year t" keep the effort rows nonnegative, but need each year's points as a sum over
-    the years before; on the 82 x 6 x 4 benchmark that form was 5-20 times slower to prove.)"""
-
-    #: [year] -> the columns of rungs 1, 2, ... in that year.
-    steps: tuple[tuple[int, ...], ...]
-
-    def rungs(self, x: npt.NDArray[np.float64]) -> tuple[int, ...]:
-        return tuple(int(sum(x[v] for v in year)) for year in self.steps)
-
-    def most_steps(self, steps: npt.NDArray[np.float64]) -> float:
-        return float(sum(max(0.0, steps[v]) for year in self.steps for v in year))
-
-    def most_gain(self, gain: npt.NDArray[np.float64], t: int) -> float:
-        return float(sum(max(0.0, gain[v]) for v in self.steps[t]))
-
-
-def _arc_block(columns: _Columns, problem: PathProblem, track: Track) -> _ArcBlock:
-    n_years = problem.n_years
-    per_year: list[tuple[tuple[int, int, int], ...]] = []
-    for t in range(n_years):
-        ladder = track.ladders[t]
-        code = ladder.lever.code
-        upkeep = problem.upkeep.get(code, 0.0)
-        frozen = (code, t) in problem.frozen
-        cap = problem.caps.get((code, t))
-        sources = (0,) if t == 0 else range(len(track.ladders[t - 1].rungs))
-        arcs: list[tuple[int, int, int]] = []
-        for a in sources:
-            start = track.start(t, a)
-            ends = [
-                b
-                for b in range(start, len(ladder.rungs))
-                if not (frozen and b != start)
-                and not (cap is not None and b > 0 and ladder.rungs[b].option_index > cap)
-            ]
-            if t == n_years - 1:
-                ends = _undominated_ends(ladder, start, ends, t, upkeep)
-            for b in ends:
-                v = columns.column()
-                arcs.append((a, b, v))
-                columns.cost.append((t, v, year_cost(ladder, start, b, t, upkeep), ladder.lever.budget_key))
-                columns.gain.append((t, v, float(ladder.rungs[b].gain_centi)))
-        per_year.append(tuple(arcs))
-    # one unit leaves the start; at the end of every year but the last, what enters a rung leaves it
-    columns.row([(v, 1.0) for _, _, v in per_year[0]], 1.0, 1.0)
-    for t in range(1, n_years):
-        for node in sorted({b for _, b, _ in per_year[t - 1]} | {a for a, _, _ in per_year[t]}):
-            into = [(v, 1.0) for _, b, v in per_year[t - 1] if b == node]
-            out = [(v, -1.0) for a, _, v in per_year[t] if a == node]
-            columns.row(into + out, 0.0, 0.0)
-    return _ArcBlock(tuple(per_year))
-
-
-def _step_block(columns: _Columns, problem: PathProblem, ladder: Ladder) -> _StepBlock:
-    n_years = problem.n_years
-    code, key = ladder.lever.code, ladder.lever.budget_key
-    upkeep = problem.upkeep.get(code, 0.0)
-    rungs = ladder.rungs
-    steps = [[columns.column() for _ in rungs[1:]] for _ in range(n_years)]
-    for t in range(n_years):
-        here = steps[t]
-        for b in range(1, len(rungs)):
-            v = here[b - 1]
-            effort = max(0.0, rungs[b].effort - rungs[b - 1].effort)
-            if effort:
-                columns.cost.append((t, v, effort, key))
-                if t + 1 < n_years:  # next year's effort counts from this year's rung
-                    columns.cost.append((t + 1, v, -effort, key))
-            columns.gain.append((t, v, float(rungs[b].gain_centi - rungs[b - 1].gain_centi)))
-            if b > 1:
-                columns.row([(v, 1.0), (here[b - 2], -1.0)], -np.inf, 0.0)
-            if t > 0:
-                columns.row([(steps[t - 1][b - 1], 1.0), (v, -1.0)], -np.inf, 0.0)
-        if upkeep and t + 1 < n_years:  # a level raised by the end of year t is kept in every later year
-            columns.cost.append((t + 1, here[0], upkeep, key))
-        if (code, t) in problem.frozen:
-            if t == 0:
-                columns.fixed_zero += here
-            else:
-                for v, before in zip(here, steps[t - 1], strict=True):
-                    columns.row([(v, 1.0), (before, -1.0)], -np.inf, 0.0)
-        cap = problem.caps.get((code, t))
-        if cap is not None:
-            for b in range(1, len(rungs)):
-                if rungs[b].option_index > cap:  # never end the year on rung b
-                    if b + 1 < len(rungs):
-                        columns.row([(here[b - 1], 1.0), (here[b], -1.0)], 0.0, 0.0)
-                    else:
-                        columns.fixed_zero.append(here[b - 1])
-    return _StepBlock(tuple(tuple(year) for year in steps))
-
-
-def _stepwise(track: Track) -> bool:
-    """True when the item can be laid down as steps: one ladder throughout whose effort never falls."""
-    first = track.ladders[0]
-    return track.change is None and all(ladder is first for ladder in track.ladders) and first.monotone
-
-
 class PathProgramme:
-    """The compiled MILP of a PathProblem: one small block of columns per item, tied by the rows of the targets
-    and budgets.
+    """The compiled MILP of a PathProblem as one small network per item.
 
-    An item whose effort never falls up its ladder is laid down as steps (_StepBlock); any other, and any item
-    across a scheme change, as a network of moves (_ArcBlock). Each block's own rows are totally unimodular, so
-    the relaxation of each item alone is integral and only the rows that link items leave the solver branching.
-    On the 82 x 6 x 4 benchmark the step form has about a fifth of the arc form's columns per item.
+    An item's path through the years is a path in a layered graph: layer t holds its rungs at the end of year t,
+    and an arc (a → b) in year t, b ≥ a, means "stood on a, ends the year on b" and carries that year's exact
+    cost (the move and any upkeep). One unit of flow per item, conserved at every node, is exactly one path
+    without regression; caps, locks and deadlines simply remove arcs. Per item the constraint matrix is a
+    network's, so the relaxation of each item alone is integral and only the rows that link items (targets and
+    budgets) leave the solver branching: far fewer nodes than a level-per-year formulation.
     """
 
-    def __init__(self, problem: PathProblem, tracks: Sequence[Track], *, steps: bool = True) -> None:
+    def __init__(self, problem: PathProblem, tracks: Sequence[Track]) -> None:
         self.problem = problem
         self.tracks = tuple(tracks)
         self.T = problem.n_years
-        columns = _Columns()
-        self.blocks: tuple[_ArcBlock | _StepBlock, ...] = tuple(
-            _step_block(columns, problem, track.ladders[0])
-            if steps and _stepwise(track)
-            else _arc_block(columns, problem, track)
-            for track in self.tracks
-        )
-        n = self.n = columns.n
-        self.integrality = np.ones(n)
+        #: [track][year] -> the arcs of that year as (from rung, to rung, variable).
+        self.arcs: list[list[list[tuple[int, int, int]]]] = []
+        n = 0
+        arc_cost: list[float] = []
+        arc_gain: list[float] = []
+        arc_year: list[int] = []
+        arc_key: list[str] = []
+        for track in self.tracks:
+            per_year: list[list[tuple[int, int, int]]] = []
+            for t in range(self.T):
+                ladder = track.ladders[t]
+                code = ladder.lever.code
+                upkeep = problem.upkeep.get(code, 0.0)
+                frozen = (code, t) in problem.frozen
+                cap = problem.caps.get((code, t))
+                sources = (0,) if t == 0 else range(len(track.ladders[t - 1].rungs))
+                arcs: list[tuple[int, int, int]] = []
+                for a in sources:
+                    start = track.start(t, a)
+                    ends = [
+                        b
+                        for b in range(start, len(ladder.rungs))
+                        if not (frozen and b != start)
+                        and not (cap is not None and b > 0 and ladder.rungs[b].option_index > cap)
+                    ]
+                    if t == self.T - 1:
+                        ends = _undominated_ends(ladder, start, ends, t, upkeep)
+                    for b in ends:
+                        arcs.append((a, b, n))
+                        arc_cost.append(year_cost(ladder, start, b, t, upkeep))
+                        arc_gain.append(float(ladder.rungs[b].gain_centi))
+                        arc_year.append(t)
+                        arc_key.append(ladder.lever.budget_key)
+                        n += 1
+                per_year.append(arcs)
+            self.arcs.append(per_year)
+        self.n_arcs = n
+        self.n = n
+        self.integrality = np.zeros(n)
+        self.integrality[: self.n_arcs] = 1
         self.lower = np.zeros(n)
         self.upper = np.ones(n)
-        self.upper[columns.fixed_zero] = 0.0
-        entries = [(r, v, a) for r, (row, _, _) in enumerate(columns.rows) for v, a in row]
-        self.structure = coo_array(
-            ([a for _, _, a in entries], ([r for r, _, _ in entries], [v for _, v, _ in entries])),
-            shape=(len(columns.rows), n),
-        ).tocsr()
-        self.structure_lo = [lo for _, lo, _ in columns.rows]
-        self.structure_hi = [hi for _, _, hi in columns.rows]
-        self._cost_year = np.array([t for t, _, _, _ in columns.cost], dtype=np.int64)
-        self._cost_column = np.array([v for _, v, _, _ in columns.cost], dtype=np.int64)
-        self._cost_value = np.array([c for _, _, c, _ in columns.cost], dtype=np.float64)
-        self._cost_key = np.array([k for _, _, _, k in columns.cost], dtype=object)
-        self.cost_rows = [self._dense(self._cost_year == t) for t in range(self.T)]
-        self._spent_by = list(np.cumsum(self.cost_rows, axis=0))
-        self._cost = self._spent_by[-1]
-        gain_year = np.array([t for t, _, _ in columns.gain], dtype=np.int64)
-        gain_column = np.array([v for _, v, _ in columns.gain], dtype=np.int64)
-        gain_value = np.array([g for _, _, g in columns.gain], dtype=np.float64)
-        self.gain_rows: list[npt.NDArray[np.float64]] = []
-        for t in range(self.T):
-            row = np.zeros(n)
-            np.add.at(row, gain_column[gain_year == t], gain_value[gain_year == t])
-            self.gain_rows.append(row)
+        self._cost = np.array(arc_cost, dtype=np.float64)
+        self._year = np.array(arc_year, dtype=np.int64)
+        self._key = np.array(arc_key, dtype=object)
+        gain = np.array(arc_gain, dtype=np.float64)
+        self.flow = self._flow_matrix()
+        self.cost_rows = [np.where(self._year == t, self._cost, 0.0) for t in range(self.T)]
+        self.gain_rows = [np.where(self._year == t, gain, 0.0) for t in range(self.T)]
 
-    def _dense(self, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
-        row = np.zeros(self.n)
-        np.add.at(row, self._cost_column[mask], self._cost_value[mask])
-        return row
+    def _flow_matrix(self) -> csr_array:
+        """One unit leaves each item's start; at the end of every year but the last, what enters a rung leaves it."""
+        data: list[float] = []
+        rows: list[int] = []
+        cols: list[int] = []
+        r = 0
+        for per_year in self.arcs:
+            for _, _, v in per_year[0]:
+                data.append(1.0)
+                rows.append(r)
+                cols.append(v)
+            r += 1
+            for t in range(1, self.T):
+                nodes: dict[int, int] = {}
+                for _, b, v in per_year[t - 1]:
+                    nodes.setdefault(b, len(nodes))
+                    data.append(1.0)
+                    rows.append(r + nodes[b])
+                    cols.append(v)
+                for a, _, v in per_year[t]:
+                    if a not in nodes:
+                        nodes[a] = len(nodes)
+                    data.append(-1.0)
+                    rows.append(r + nodes[a])
+                    cols.append(v)
+                r += len(nodes)
+        self.n_flow_rows = r
+        return coo_array((data, (rows, cols)), shape=(r, self.n)).tocsr()
 
-    def _agency_row(self, t: int, key: str) -> npt.NDArray[np.float64] | None:
-        mask = (self._cost_key == key) & (self._cost_year == t)
-        return self._dense(mask) if bool(np.any(self._cost_key == key)) else None
+    def _agency_row(self, t: int, key: str) -> npt.NDArray[np.float64]:
+        return np.where((self._key == key) & (self._year == t), self._cost, 0.0)
 
     # -- solving ---------------------------------------------------------------------------------------------
 
@@ -418,21 +312,12 @@ class PathProgramme:
                 lo.append(-np.inf)
                 hi.append(budget + _TOL)
             for agency, limit in agency_budgets[t].items():
-                agency_row = self._agency_row(t, agency_key(agency))
-                if agency_row is None:
+                key = agency_key(agency)
+                if not bool(np.any(self._key == key)):
                     continue
-                rows.append(agency_row)
+                rows.append(self._agency_row(t, key))
                 lo.append(-np.inf)
                 hi.append(float(limit) + _TOL)
-        for t in range(1, self.T):
-            # What is spent by the end of year t fits what was budgeted by then. The yearly rows imply it, but
-            # for a step item it is a knapsack row with nonnegative weights (its yearly row is this year's steps
-            # less last year's), from which the solver draws cover cuts: on the 82 x 6 x 4 benchmark the slowest
-            # proofs fell by a fifth to a third.
-            if all(budget is not None for budget in budgets[: t + 1]):
-                rows.append(self._spent_by[t])
-                lo.append(-np.inf)
-                hi.append(float(sum(b for b in budgets[: t + 1] if b is not None)) + _TOL)
         if objective == "min_effort":
             sequence = [self._cost, -self.gain_rows[-1]]
         else:
@@ -470,8 +355,11 @@ class PathProgramme:
             return None
         t = year % self.T
         gain = self.gain_rows[t]
-        most_steps = sum(block.most_steps(steps) for block in self.blocks)
-        most_gain = sum(block.most_gain(gain, t) for block in self.blocks)
+        most_steps = 0.0
+        most_gain = 0.0
+        for per_year in self.arcs:
+            most_steps += sum(max((steps[v] for _, _, v in arcs), default=0.0) for arcs in per_year)
+            most_gain += max((gain[v] for _, _, v in per_year[t]), default=0.0)
         return weighted_lexicographic(steps, gain, most_steps, most_gain, objective)
 
     def _clean(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -488,11 +376,16 @@ class PathProgramme:
         hi: list[float],
         time_limit: float,
     ) -> MilpSolution | None:
-        matrix = self.structure
-        bounds_lo = [*self.structure_lo, *lo]
-        bounds_hi = [*self.structure_hi, *hi]
+        matrix = self.flow
+        bounds_lo = [0.0] * self.n_flow_rows
+        bounds_hi = [0.0] * self.n_flow_rows
+        # the first row of each item's block is its one unit of flow out of the start
+        for start in self._start_rows():
+            bounds_lo[start] = bounds_hi[start] = 1.0
         if rows:
             matrix = vstack([matrix, csr_array(np.vstack(rows))], format="csr")
+            bounds_lo += lo
+            bounds_hi += hi
         return exact_milp(
             c,
             self.integrality,
@@ -502,8 +395,25 @@ class PathProgramme:
             keep_incumbent=True,
         )
 
+    def _start_rows(self) -> list[int]:
+        starts: list[int] = []
+        r = 0
+        for per_year in self.arcs:
+            starts.append(r)
+            r += 1
+            for t in range(1, self.T):
+                r += len({b for _, b, _ in per_year[t - 1]} | {a for a, _, _ in per_year[t]})
+        return starts
+
     def _selection(self, x: npt.NDArray[np.float64]) -> PathSelection:
-        return selection_of(self.problem, self.tracks, [block.rungs(x) for block in self.blocks])
+        rungs: list[tuple[int, ...]] = []
+        for per_year in self.arcs:
+            path = []
+            for arcs in per_year:
+                chosen = [b for _, b, v in arcs if x[v] == 1]
+                path.append(chosen[0] if chosen else 0)
+            rungs.append(tuple(path))
+        return selection_of(self.problem, self.tracks, rungs)
 
 
 def _undominated_ends(ladder: Ladder, a: int, ends: list[int], t: int, upkeep: float) -> list[int]:
@@ -548,15 +458,12 @@ def selection_of(
     )
 
 
-def compile_path(problem: PathProblem, *, steps: bool = True) -> PathProgramme:
-    """The programme of `problem` (compiled once; budgets can be varied per solve). `steps=False` lays every item
-    down as a network of moves: the same answers, and faster for the blocker analysis's points-only solves (on
-    the 82 x 6 x 4 benchmark its twelve relaxed-budget solves took a median 8,9 s so against 14,6 s as steps),
-    while steps are faster for the lexicographic solves (slowest best path 2,2 s against 3,2 s)."""
+def compile_path(problem: PathProblem) -> PathProgramme:
+    """The programme of `problem` (compiled once; budgets can be varied per solve)."""
     tracks = problem.tracks
     if tracks is None:
         tracks = uniform_tracks(ladders_of(problem.levers), problem.n_years)
-    return PathProgramme(problem, tracks, steps=steps)
+    return PathProgramme(problem, tracks)
 
 
 def solve_path(

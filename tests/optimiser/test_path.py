@@ -323,35 +323,6 @@ def test_efforts_on_a_grid_take_one_solve_and_the_two_solve_pair_gives_the_same_
     assert 20 <= one_solve < 40, one_solve  # both forms occur
 
 
-def test_items_laid_down_as_steps_give_the_paths_the_network_of_moves_gives(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """An item whose effort never falls is compiled as steps (fewer columns); every item can be compiled as a
-    network of moves. Both forms must give the same path, and the random instances must hold both kinds of item
-    (the 300-instance oracle above then checks programmes that mix them)."""
-    from planner.optimiser.horizon import problem_of
-    from planner.optimiser.path import _ArcBlock, _StepBlock, compile_path
-
-    kinds = {_ArcBlock: 0, _StepBlock: 0}
-    mixed = 0
-    for seed in range(40):
-        levers, settings, _ = _random_instance(seed)
-        problem, _, _ = problem_of(levers, settings)  # type: ignore[arg-type]
-        programme = compile_path(problem)
-        present = {type(block) for block in programme.blocks}
-        for kind in present:
-            kinds[kind] += 1
-        mixed += len(present) == 2
-        stepped = optimise_path(levers, settings, bands=False)  # type: ignore[arg-type]
-        with monkeypatch.context() as patched:
-            patched.setattr("planner.optimiser.path._stepwise", lambda track: False)
-            assert not any(isinstance(b, _StepBlock) for b in compile_path(problem).blocks)
-            moves = optimise_path(levers, settings, bands=False)  # type: ignore[arg-type]
-        assert (stepped.status, stepped.final.score) == (moves.status, moves.final.score), seed
-        assert stepped.effort_total == pytest.approx(moves.effort_total, abs=1e-6), seed
-    assert kinds[_StepBlock] >= 10 and kinds[_ArcBlock] >= 5 and mixed >= 5, (kinds, mixed)
-
-
 def test_a_best_path_stopped_by_the_time_limit_says_it_is_not_proven(monkeypatch: pytest.MonkeyPatch) -> None:
     """The 82 x 6 x 4 benchmark has instances whose best path takes HiGHS more than 30 s to prove. The solver's
     answer is kept (it fits every budget) but the result must not pass it off as the most points: each solve is
