@@ -278,16 +278,18 @@ def test_quang_ngai_plans_2022_to_2025_into_the_25_30_band_with_a_budget_per_yea
     assert result.p_path_low <= result.p_path_high <= final.p_reach
 
 
-def test_against_the_projected_field_the_band_is_out_of_reach_and_the_path_says_why() -> None:
+def _quang_ngai_out_of_reach():  # type: ignore[no-untyped-def]
+    """Quảng Ngãi 2022-2025 into the 25-30 band against the projected field, 40 a year: out of reach."""
     from planner.optimiser.horizon import path_competitions
 
     levers, scenario = _quang_ngai()
-    settings = PathSettings(
-        years=(2022, 2023, 2024, 2025),
-        targets=(QN_BAND,),
-        budgets=dict.fromkeys((2022, 2023, 2024, 2025), 40.0),
-    )
-    competitions = path_competitions(settings.years, scenario.province)
+    years = (2022, 2023, 2024, 2025)
+    settings = PathSettings(years=years, targets=(QN_BAND,), budgets=dict.fromkeys(years, 40.0))
+    return levers, settings, path_competitions(years, scenario.province)
+
+
+def test_against_the_projected_field_the_band_is_out_of_reach_and_the_path_says_why() -> None:
+    levers, settings, competitions = _quang_ngai_out_of_reach()
     result = optimise_path(levers, settings, competitions)
     assert result.status == "infeasible"
     kinds = {b.kind for b in result.blockers}
@@ -328,16 +330,9 @@ def test_a_best_path_stopped_by_the_time_limit_says_it_is_not_proven(monkeypatch
     answer is kept (it fits every budget) but the result must not pass it off as the most points: each solve is
     the real one, marked as stopped by its time limit."""
     from planner.optimiser import path as path_module
-    from planner.optimiser.horizon import path_competitions
     from planner.optimiser.solver import MilpSolution
 
-    levers, scenario = _quang_ngai()
-    settings = PathSettings(
-        years=(2022, 2023, 2024, 2025),
-        targets=(QN_BAND,),
-        budgets=dict.fromkeys((2022, 2023, 2024, 2025), 40.0),
-    )
-    competitions = path_competitions(settings.years, scenario.province)
+    levers, settings, competitions = _quang_ngai_out_of_reach()
     proven = optimise_path(levers, settings, competitions, blockers=False)
     assert proven.status == "infeasible" and proven.best_proven and proven.to_json()["best_proven"] is True
     real = path_module.exact_milp
