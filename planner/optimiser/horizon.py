@@ -260,13 +260,11 @@ class SchemeChangeNote(FrozenModel):
     not_carried: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
     #: Today's score on the old scheme: the carry moves it by `shift`.
-    baseline_before: float | None = None
+    baseline_before: float
 
     @property
-    def shift(self) -> float | None:
+    def shift(self) -> float:
         """What the carry does to today's score (points; negative when levels are lost at the change)."""
-        if self.baseline_before is None:
-            return None
         return round(self.carried_baseline - self.baseline_before, 2)
 
     def message(self, lang: Lang = "vi", *, scheme: str | None = None) -> str:
@@ -284,8 +282,6 @@ class SchemeChangeNote(FrozenModel):
             carried=format_number(self.carried_baseline, lang, trim=False),
         )
         shift = self.shift
-        if shift is None:
-            return text
         signed = ("+" if shift > 0 else "") + format_number(shift, lang, trim=False)
         return text + ". " + t("path.scheme_change.field", lang, shift=signed)
 
@@ -586,10 +582,7 @@ def optimise_path(
         bands=bands,
         change=change,
     )
-    update: dict[str, Any] = {"best_proven": selection.proven or status != "infeasible"}
-    if stop is not None:
-        update["stopped"] = stop
-    return result.model_copy(update=update)
+    return result.model_copy(update={"stopped": stop}) if stop is not None else result
 
 
 def _cut_at_break(
@@ -833,6 +826,7 @@ def result_of_path(
         shortfall=from_centi(selection.shortfall_centi),
         blockers=blockers,
         solve_seconds=round(time.perf_counter() - started, 4) if started is not None else 0.0,
+        best_proven=selection.proven or status != "infeasible",
         scheme_change=_change_note(change, levers.baseline_score),
     )
 
