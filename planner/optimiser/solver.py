@@ -21,6 +21,7 @@ import os
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
@@ -51,6 +52,13 @@ BlockerKind = Literal["maximum", "locked", "survey", "cap", "budget", "agency_bu
 #: Default solver time limit (seconds) per solve: a realistic instance solves in milliseconds.
 DEFAULT_TIME_LIMIT = 30.0
 _COST_TOL = 1e-7
+
+# scipy warns on every solve given a cutoff (HiGHS's objective_bound, which scipy passes on without knowing it;
+# see exact_milp). A filter for that one message, set once: warnings.catch_warnings around each solve would
+# swap the process's filter list under the solves that blockers run in threads.
+warnings.filterwarnings(
+    "ignore", message=r"Unrecognized options detected: \{'objective_bound'\}", category=RuntimeWarning
+)
 
 
 class ChosenChange(LevelChange):
@@ -389,6 +397,7 @@ def exact_milp(
     time_limit: float,
     *,
     keep_incumbent: Literal[False] = False,
+    cutoff: float | None = None,
 ) -> npt.NDArray[np.float64] | None: ...
 
 
@@ -401,6 +410,7 @@ def exact_milp(
     time_limit: float,
     *,
     keep_incumbent: Literal[True],
+    cutoff: float | None = None,
 ) -> MilpSolution | None: ...
 
 
@@ -412,19 +422,32 @@ def exact_milp(
     time_limit: float,
     *,
     keep_incumbent: bool = False,
+    cutoff: float | None = None,
 ) -> npt.NDArray[np.float64] | MilpSolution | None:
     """One exact HiGHS solve (`mip_rel_gap=0`, the solver's stray printing kept off stdout): the solution, None
     when the constraints admit none. When the time limit stops it before optimality is proved: with
     `keep_incumbent`, the best feasible plan found so far marked unproven; otherwise (or with none found yet)
-    an OptimiseError."""
-    with solver_stdout_silenced():
-        result = milp(
-            c,
-            integrality=integrality,
-            bounds=bounds,
-            constraints=constraints,
-            options={"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True},
-        )
+    an OptimiseError.
+
+    `cutoff` is an objective value the caller knows some solution reaches (c @ x ≤ cutoff): HiGHS then drops
+    every branch that cannot do at least as well from the start (its `objective_bound`), instead of waiting to
+    find such a solution itself. A lexicographic second solve knows one (the first solve's answer), and so does
+    a blocker (the best path fits any relaxed budget); it took the second solve of the path's best answer from
+    4,7 s to 0,2 s on one benchmark instance. HiGHS may still hand back a solution above the cutoff (one its
+    heuristics kept) or none at all, and the option is passed to HiGHS as is (scipy does not know it): such an
+    answer is thrown away and the solve redone without the cutoff, so the answer never rests on the option."""
+
+    def solve(extra: Mapping[str, float]) -> Any:
+        options = {"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True, **extra}
+        with solver_stdout_silenced():
+            return milp(c, integrality=integrality, bounds=bounds, constraints=constraints, options=options)
+
+    result = solve({} if cutoff is None else {"objective_bound": cutoff})
+    if cutoff is not None and (result.x is None or float(c @ result.x) > cutoff):
+        if result.status == 1:  # stopped before anything under the cutoff was found: nothing of use kept
+            result.x = None
+        else:  # "nothing under the cutoff", though some solution reaches it: asked again without it
+            result = solve({})
     if result.status == 0 and result.x is not None:
         x = np.asarray(result.x, dtype=np.float64)
         return MilpSolution(x) if keep_incumbent else x

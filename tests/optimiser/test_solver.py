@@ -334,3 +334,35 @@ def test_json_carries_the_documented_keys() -> None:
         "effort",
         "lead_agency",
     }
+
+
+def _knapsack(seed: int) -> tuple[np.ndarray, np.ndarray, Any, Any, int]:
+    """A 0-1 knapsack of 40 items as a MILP (minimise minus the value) and its optimum by dynamic programming."""
+    from scipy.optimize import Bounds, LinearConstraint
+
+    rng = np.random.default_rng(seed)
+    value = rng.integers(1, 100, 40)
+    weight = rng.integers(1, 60, 40)
+    capacity = int(weight.sum() // 3)
+    best = [0] * (capacity + 1)
+    for v, w in zip(value, weight, strict=True):
+        for room in range(capacity, int(w) - 1, -1):
+            best[room] = max(best[room], best[room - int(w)] + int(v))
+    constraint = LinearConstraint(weight.reshape(1, -1).astype(float), -np.inf, capacity)
+    return -value.astype(float), np.ones(40), Bounds(0, 1), constraint, best[capacity]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_cutoff_changes_no_answer(seed: int) -> None:
+    """exact_milp's cutoff (HiGHS's objective_bound, passed on by scipy unchecked) only prunes: at the value of
+    a solution the caller knows it gives the optimum, and even a cutoff no solution reaches, which HiGHS answers
+    with a stray solution above it or with "infeasible", is redone without it and gives the optimum."""
+    from planner.optimiser.solver import exact_milp
+
+    c, integrality, bounds, constraint, optimum = _knapsack(seed)
+    plain = exact_milp(c, integrality, bounds, constraint, 30.0)
+    assert plain is not None and -round(float(c @ plain)) == optimum
+    for cutoff in (-optimum + 0.5, -optimum + 50.5, -optimum - 0.5, -optimum - 500.5):
+        found = exact_milp(c, integrality, bounds, constraint, 30.0, cutoff=cutoff)
+        assert found is not None, cutoff
+        assert -round(float(c @ found)) == optimum, cutoff
