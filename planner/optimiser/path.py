@@ -32,6 +32,7 @@ instances.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -41,6 +42,7 @@ import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint
 from scipy.sparse import coo_array, csr_array, vstack
 
+from planner.core.errors import OptimiseError
 from planner.core.text import agency_key
 from planner.methodology.scoring import item_options
 from planner.optimiser.levers import Choice, Lever, LeverSet
@@ -285,12 +287,15 @@ class PathProgramme:
         time_limit: float,
         year: int = -1,
         tie_break: bool = True,
+        reached_centi: int | None = None,
     ) -> PathSelection | None:
         """The lexicographic optimum, or None when no path meets the targets (min_effort only).
 
         "min_effort": every target met, least total effort, then the most points in the final year. "max_points":
         targets not enforced, the most points in year index `year` (the last by default), then the least effort;
-        `tie_break=False` stops after the first objective (the blocker analysis needs only the points).
+        `tie_break=False` stops after the first objective (the blocker analysis needs only the points), and
+        `reached_centi` gives the points some path within these budgets is known to reach in that year (the
+        best path, under a relaxed budget): the solver then looks only at paths at least as good.
         """
         if self.n == 0:  # nothing can move: staying put is the only path
             stay = selection_of(self.problem, self.tracks, [])
@@ -324,27 +329,50 @@ class PathProgramme:
             sequence = [-self.gain_rows[year], self._cost]
         if not tie_break:
             sequence = sequence[:1]
-        else:
+        elif objective == "min_effort":
             one = self._one_objective(objective, year)
             if one is not None:  # efforts on a common grid: both objectives in one exact integer solve
                 sequence = [one]
+        started = time.perf_counter()
         x: npt.NDArray[np.float64] | None = None
         proven = True
-        for step, c in enumerate(sequence):
-            solution = self._run(c, rows, lo, hi, time_limit)
-            if solution is None:
-                if step == 0:
+        for c in sequence:
+            if x is None:
+                known = None if reached_centi is None or objective != "max_points" else _above(-reached_centi)
+                solution = self._run(c, rows, lo, hi, time_limit, cutoff=known)
+                if solution is None:
                     return None
-                break
+            else:
+                solution = self._run_from(x, c, rows, lo, hi, time_limit - (time.perf_counter() - started))
             proven = proven and solution.proven
             x = self._clean(solution.x)
             best = float(c @ x)
             rows = [*rows, c]
             lo = [*lo, -np.inf]
-            hi = [*hi, best + 1e-9 * max(1.0, abs(best)) + _TOL]
+            hi = [*hi, _above(best)]
         assert x is not None
         found = self._selection(x)
         return found if proven else replace(found, proven=False)
+
+    def _run_from(
+        self,
+        known: npt.NDArray[np.float64],
+        c: npt.NDArray[np.float64],
+        rows: list[npt.NDArray[np.float64]],
+        lo: list[float],
+        hi: list[float],
+        time_limit: float,
+    ) -> MilpSolution:
+        """The next solve of a lexicographic sequence, which `known` (the last solve's answer, held at its
+        optimum by the rows) already satisfies: its value is the cutoff, and it is the answer, unproven, when
+        the time left runs out before the solver finds one as good."""
+        try:
+            solution = self._run(c, rows, lo, hi, max(time_limit, 1.0), cutoff=_above(float(c @ known)))
+        except OptimiseError as error:
+            if error.key != "optimise.time_limit":
+                raise
+            solution = None
+        return MilpSolution(known, proven=False) if solution is None else solution
 
     def _one_objective(self, objective: Objective, year: int) -> npt.NDArray[np.float64] | None:
         """Both objectives of `objective` as one integer objective (planner.optimiser.solver.
@@ -375,6 +403,8 @@ class PathProgramme:
         lo: list[float],
         hi: list[float],
         time_limit: float,
+        *,
+        cutoff: float | None = None,
     ) -> MilpSolution | None:
         matrix = self.flow
         bounds_lo = [0.0] * self.n_flow_rows
@@ -393,6 +423,7 @@ class PathProgramme:
             LinearConstraint(matrix, np.array(bounds_lo), np.array(bounds_hi)),
             time_limit,
             keep_incumbent=True,
+            cutoff=cutoff,
         )
 
     def _start_rows(self) -> list[int]:
@@ -414,6 +445,11 @@ class PathProgramme:
                 path.append(chosen[0] if chosen else 0)
             rungs.append(tuple(path))
         return selection_of(self.problem, self.tracks, rungs)
+
+
+def _above(value: float) -> float:
+    """A bound just above `value`: what the solver's rounding lets through as equal to it."""
+    return value + 1e-9 * max(1.0, abs(value)) + _TOL
 
 
 def _undominated_ends(ladder: Ladder, a: int, ends: list[int], t: int, upkeep: float) -> list[int]:

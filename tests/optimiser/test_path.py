@@ -110,6 +110,75 @@ def test_the_path_equals_the_dynamic_programme_on_300_random_instances(block: in
     assert statuses["optimal"] >= 5 and statuses["infeasible"] >= 5, statuses
 
 
+def test_each_budget_blocker_holds_back_what_the_dynamic_programme_finds() -> None:
+    """A budget blocker's points are the final-year points the best path gains when that one budget is lifted.
+    The planner finds them with one solve per budget, two at a time, each told the best path's points as a
+    cutoff; the oracle redoes each relaxation from scratch (the final-year target made unreachable, so its
+    answer is the most final-year points the other budgets allow)."""
+    import dataclasses
+
+    checked = 0
+    for seed in range(300):
+        levers, settings, spec = _random_instance(seed)
+        if not settings.budgets and not settings.agency_budgets:
+            continue
+        result = optimise_path(levers, settings, bands=False)  # type: ignore[arg-type]
+        if result.status != "infeasible":
+            continue
+        items = items_of(levers.methodology, levers.baseline, EffortTable(**_table_fields(levers)))  # type: ignore[attr-defined]
+        unreachable = [None] * (len(spec.needs) - 1) + [10**9]
+        _, best = best_path(items, dataclasses.replace(spec, needs=unreachable))
+        expected: dict[tuple[str, int, str | None], int] = {}
+        for t, year in enumerate(settings.years):
+            relaxations: list[tuple[str | None, PathSpec]] = []
+            if spec.budgets[t] is not None:
+                lifted = [None if i == t else b for i, b in enumerate(spec.budgets)]
+                relaxations.append((None, dataclasses.replace(spec, needs=unreachable, budgets=lifted)))
+            for agency in spec.agency_budgets[t]:
+                others = [dict(b) for b in spec.agency_budgets]
+                others[t].pop(agency)
+                relaxations.append(
+                    (agency, dataclasses.replace(spec, needs=unreachable, agency_budgets=others))
+                )
+            for agency, relaxed in relaxations:
+                _, value = best_path(items, relaxed)
+                gained = round(best[0] - value[0])
+                if gained > 0:
+                    expected[("budget" if agency is None else "agency_budget", year, agency)] = gained
+        found = {
+            (b.kind, b.year, b.agency or None): round(b.points * 100)
+            for b in result.blockers
+            if b.kind in ("budget", "agency_budget")
+        }
+        assert found == expected, seed
+        checked += bool(expected)
+    assert checked >= 10, checked
+
+
+def test_a_tie_break_stopped_by_the_time_limit_keeps_the_most_points_unproven(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The best path is two solves: the most final-year points, then the least effort among paths with them
+    (given the first answer's effort as a cutoff). When time runs out in the second, the first answer stands:
+    the most points, its effort not proved least, and the result says so."""
+    from planner.optimiser import path as path_module
+
+    levers, settings, competitions = _quang_ngai_out_of_reach()
+    proven = optimise_path(levers, settings, competitions, blockers=False)
+    real = path_module.exact_milp
+
+    def second_runs_out(*args: object, **kwargs: object) -> object:
+        if kwargs.get("cutoff") is not None:
+            raise OptimiseError("optimise.time_limit", seconds=1.0)
+        return real(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(path_module, "exact_milp", second_runs_out)
+    stopped = optimise_path(levers, settings, competitions, blockers=False)
+    assert stopped.status == "infeasible" and not stopped.best_proven
+    assert stopped.final.score == proven.final.score
+    assert stopped.effort_total >= proven.effort_total - 1e-9
+
+
 def _table_fields(levers: object) -> dict[str, object]:
     from planner.optimiser.levers import LeverSet
 
