@@ -23,10 +23,11 @@ answer is the least total effort, then the most points in the final year (where 
 meets every target, the path with the most points in the final year within the budgets and limits (then the least
 effort), as the one-year optimiser answers, and what blocks it. Breaking ties on the points summed over the years
 was tried and cost 2-10 times more solver time on the 82 x 6 x 4 benchmark, for a distinction no plan reader asks
-for. When the efforts lie on a common grid (whole units down to thousandths) the two objectives are one integer
-objective and one solve (planner.optimiser.solver.weighted_lexicographic); otherwise two solves, the second
-holding the first's optimum. tests/optimiser/test_path.py checks the answer against a dynamic programme over years on 300 random
-instances.
+for. For the least effort, when the efforts lie on a common grid (whole units down to thousandths), the two
+objectives are one integer objective and one solve (planner.optimiser.solver.weighted_lexicographic); otherwise,
+and always for the best path, two solves, the second holding the first's optimum and given the first's answer
+as a cutoff (on the best path the weighted form spent its time proving the tie-break).
+tests/optimiser/test_path.py checks the answer against a dynamic programme over years on 300 random instances.
 """
 
 from __future__ import annotations
