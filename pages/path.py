@@ -199,8 +199,8 @@ if result is not None:
         st.error(t("app.path.infeasible"), icon=":material/block:")
         for blocker in result.blockers:
             st.markdown(f"- {views.md(blocker.message(lang()))}")
-        if not result.best_proven:
-            st.warning(t("app.path.best_unproven"), icon=":material/timer:")
+        for caveat in result.caveats(lang()):
+            st.warning(caveat, icon=":material/timer:")
     elif result.status == "time_limit":
         st.warning(t("app.path.time_limit"), icon=":material/timer:")
     if result.stopped is not None:

@@ -205,8 +205,8 @@ def path_of(
 def print_path(result: PathResult, levers: LeverSet, lang: Lang) -> None:
     out = sys.stdout
     out.write(t(f"path.cli.status.{result.status}", lang) + "\n")
-    if not result.best_proven:
-        out.write(t("app.path.best_unproven", lang) + "\n")
+    for caveat in result.caveats(lang):
+        out.write(caveat + "\n")
     out.write(
         t(
             "path.cli.total",

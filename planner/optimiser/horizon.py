@@ -28,7 +28,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from planner.core.errors import OptimiseError
-from planner.core.i18n import Lang
+from planner.core.i18n import Lang, format_number, t
 from planner.core.model import FrozenModel
 from planner.core.text import agency_name
 from planner.methodology.model import Methodology
@@ -277,8 +277,6 @@ class SchemeChangeNote(FrozenModel):
         scored on the new scheme to learn from, so the other provinces are projected as if nothing changed;
         the carry's shift on this province's score says how far that assumption can be off, and in which
         direction, when the others are carried as this province is."""
-        from planner.core.i18n import format_number, t
-
         text = t(
             "path.scheme_change",
             lang,
@@ -300,8 +298,6 @@ class HorizonStop(FrozenModel):
     dropped: tuple[int, ...]
 
     def message(self, lang: Lang = "vi") -> str:
-        from planner.core.i18n import t
-
         years = ", ".join(map(str, self.dropped))
         decision = self.decision or t("path.stopped.unknown_decision", lang)
         return t(
@@ -329,6 +325,8 @@ class PathResult(FrozenModel):
     #: False when no path meets the targets and the solver stopped at its time limit before proving the path
     #: shown holds the most final-year points (it fits every budget and limit all the same).
     best_proven: bool = True
+    #: False when the blocker analysis ran out of time before every budget was checked (see path_blockers).
+    blockers_complete: bool = True
     #: A new scheme inside the horizon, its levels carried across (None: one scheme throughout).
     scheme_change: SchemeChangeNote | None = None
     #: The horizon stopped before a new scheme the planner has no table for (None: it did not).
@@ -337,6 +335,15 @@ class PathResult(FrozenModel):
     @property
     def final(self) -> PathYear:
         return self.years[-1]
+
+    def caveats(self, lang: Lang = "vi") -> tuple[str, ...]:
+        """What the time limit left unproved, in words: the page, the CLI and the workbook say the same."""
+        out: list[str] = []
+        if not self.best_proven:
+            out.append(t("app.path.best_unproven", lang))
+        if not self.blockers_complete:
+            out.append(t("app.path.blockers_incomplete", lang))
+        return tuple(out)
 
     def levels_by_year(self) -> dict[int, dict[str, str]]:
         """Year -> item code -> the level it stands on at the end of that year (moved items only)."""
@@ -410,6 +417,7 @@ class PathResult(FrozenModel):
             else self.scheme_change.model_dump(mode="json"),
             "stopped": None if self.stopped is None else self.stopped.model_dump(mode="json"),
             "best_proven": self.best_proven,
+            "blockers_complete": self.blockers_complete,
         }
 
 
@@ -560,7 +568,7 @@ def optimise_path(
         "min_effort", budgets=problem.budgets, agency_budgets=problem.agency_budgets, time_limit=time_limit
     )
     status: PathStatus = "optimal" if selection is None or selection.proven else "time_limit"
-    found: tuple[PathBlocker, ...] = ()
+    found = BlockerAnalysis(())
     if selection is None:
         status = "infeasible"
         selection = programme.solve(
@@ -582,7 +590,8 @@ def optimise_path(
         scores,
         reachable,
         competitions,
-        blockers=found,
+        blockers=found.blockers,
+        blockers_complete=found.complete,
         started=started,
         bands=bands,
         change=change,
@@ -623,22 +632,60 @@ class _Relaxation:
     agency_budgets: tuple[Mapping[str, float], ...]
 
 
+@dataclass(frozen=True)
+class BlockerAnalysis:
+    """What blocks a path, and whether every budget could be checked within the analysis's time limit."""
+
+    blockers: tuple[PathBlocker, ...]
+    #: False when time ran out first: what could not be proved in time is left out, not guessed.
+    complete: bool = True
+
+
 def path_blockers(
     problem: PathProblem, programme: PathProgramme, best: PathSelection, time_limit: float
-) -> tuple[PathBlocker, ...]:
+) -> BlockerAnalysis:
     """What keeps the best path from the targets: each year's target beyond any budget (what the rules, locks,
     caps and deadlines allow by then), what is held back for good (locks, survey items, caps), then each year's
-    budget and each agency budget, relaxed one at a time, with the final-year points it holds back."""
+    budget and each agency budget, relaxed one at a time, with the final-year points it holds back.
+
+    `time_limit` is for the whole analysis, not for each of its solves: a relaxed budget can be as hard to solve
+    as the best path, and with twelve of them a limit per solve let the page wait 80 s on one benchmark
+    instance. What time does not allow is said (`complete`), not guessed."""
+    deadline = time.perf_counter() + time_limit
+
+    def most_points(year: int, reached_centi: int | None = None, **budgets: Any) -> PathSelection | None:
+        """The most points in year index `year` within `budgets`, proved; None when time ran out first."""
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return None
+        try:
+            found = programme.solve(
+                "max_points",
+                **budgets,
+                year=year,
+                time_limit=left,
+                tie_break=False,
+                reached_centi=reached_centi,
+            )
+        except OptimiseError as error:
+            if error.key != "optimise.time_limit":
+                raise
+            return None
+        assert found is not None  # staying put always fits
+        return found if found.proven else None
+
     out: list[PathBlocker] = []
+    complete = True
     levers = problem.levers
     n = problem.n_years
-    unlimited: dict[str, Any] = {"budgets": (None,) * n, "agency_budgets": ({},) * n}
     for i, need in enumerate(problem.need_centi):
         if need is None:
             continue
-        most = programme.solve("max_points", **unlimited, year=i, tie_break=False, time_limit=time_limit)
-        assert most is not None  # staying put always fits
-        if most.gain_by_year[i] < need:
+        # no budget: one network per item, which the solver's relaxation settles at once
+        most = most_points(i, budgets=(None,) * n, agency_budgets=({},) * n)
+        if most is None:
+            complete = False
+        elif most.gain_by_year[i] < need:
             out.append(
                 PathBlocker(
                     kind="maximum", year=problem.years[i], points=from_centi(need - most.gain_by_year[i])
@@ -662,28 +709,20 @@ def path_blockers(
             others[i].pop(name)
             relaxations.append(_Relaxation(i, name, problem.budgets, tuple(others)))
 
-    def held_by(relaxation: _Relaxation) -> int:
-        """The final-year points (hundredths) that one relaxed budget would add to the best path (none found
-        beyond it within the time limit: none counted)."""
-        try:
-            found = programme.solve(
-                "max_points",
-                budgets=relaxation.budgets,
-                agency_budgets=relaxation.agency_budgets,
-                time_limit=time_limit,
-                tie_break=False,
-                reached_centi=final,
-            )
-        except OptimiseError as error:
-            if error.key != "optimise.time_limit":
-                raise
-            return 0
-        assert found is not None  # staying put always fits
-        return max(0, found.gain_by_year[-1] - final)
+    def held_by(relaxation: _Relaxation) -> int | None:
+        """The final-year points (hundredths) that one relaxed budget would add to the best path (None: time
+        ran out before it was proved)."""
+        found = most_points(
+            n - 1, final, budgets=relaxation.budgets, agency_budgets=relaxation.agency_budgets
+        )
+        return None if found is None else max(0, found.gain_by_year[-1] - final)
 
     with ThreadPoolExecutor(max_workers=_BLOCKER_THREADS) as pool:
-        held = list(pool.map(held_by, relaxations))
-    for relaxation, gained in zip(relaxations, held, strict=True):
+        answers = list(pool.map(held_by, relaxations))
+    for relaxation, gained in zip(relaxations, answers, strict=True):
+        if gained is None:
+            complete = False
+            continue
         if not gained:
             continue
         i, agency = relaxation.year_index, relaxation.agency
@@ -709,7 +748,7 @@ def path_blockers(
                     budget=problem.agency_budgets[i][agency],
                 )
             )
-    return tuple(out)
+    return BlockerAnalysis(tuple(out), complete=complete)
 
 
 def _changes(
@@ -760,6 +799,7 @@ def result_of_path(
     competitions: Mapping[int, Competition] | None,
     *,
     blockers: tuple[PathBlocker, ...] = (),
+    blockers_complete: bool = True,
     started: float | None = None,
     bands: bool = True,
     change: SchemeChange | None = None,
@@ -861,6 +901,7 @@ def result_of_path(
         p_path_high=p_high,
         shortfall=from_centi(selection.shortfall_centi),
         blockers=blockers,
+        blockers_complete=blockers_complete,
         solve_seconds=round(time.perf_counter() - started, 4) if started is not None else 0.0,
         best_proven=selection.proven or status != "infeasible",
         scheme_change=_change_note(change, levers.baseline_score),

@@ -104,3 +104,28 @@ def test_table_edits_keep_text_as_typed_and_refuse_a_budget_that_does_not_read()
     # "abc" is not turned into 0: it stays as typed and is reported
     assert updated.rows[0].value == "abc"
     assert any("abc" in e for e in settings_errors(updated))
+
+
+def test_blockers_left_unchecked_by_the_time_limit_are_said_on_the_page(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The blocker analysis out of time (here: given none) lists what needs no solve and the page says the list
+    may be missing some, in the user's language."""
+    from planner.optimiser import horizon
+    from ui.path_view import INPUTS_KEY, PathInputs, YearRow, _solve_cached
+
+    _solve_cached.clear()  # the same question, fully answered by another test of this process, is cached
+    real = horizon.path_blockers
+    monkeypatch.setattr(horizon, "path_blockers", lambda *args: real(*args[:3], 0.0))
+    rows = tuple(
+        YearRow(y, "band" if y == 2025 else "none", "25-30" if y == 2025 else "", 12.0)
+        for y in range(2022, 2026)
+    )
+    app.session_state[INPUTS_KEY] = PathInputs(2022, 2025, rows, rivals="mean")
+    app.run()
+    next(b for b in app.button if b.key == "path_run").click().run()
+    no_exception(app)
+    result: PathResult = app.session_state["_path_result"][1]
+    assert result.status == "infeasible" and not result.blockers_complete
+    assert any(w.value == t("app.path.blockers_incomplete", "vi") for w in app.warning)
+    _solve_cached.clear()  # nor is this truncated answer left for the tests after it

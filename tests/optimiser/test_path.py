@@ -179,6 +179,49 @@ def test_a_tie_break_stopped_by_the_time_limit_keeps_the_most_points_unproven(
     assert stopped.effort_total >= proven.effort_total - 1e-9
 
 
+def test_a_blocker_analysis_out_of_time_leaves_out_what_it_could_not_prove_and_says_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The blocker analysis has one time limit for all its solves (a relaxed budget can be as hard as the best
+    path, and twelve of them once kept the page 80 s). With no time left it lists only what needs no solve,
+    and the result says so in the JSON, the CLI and the workbook."""
+    import io
+
+    import openpyxl
+
+    from planner.cli.path import print_path
+    from planner.core.i18n import t
+    from planner.files.excel.path import write_path_workbook
+    from planner.optimiser.horizon import path_blockers, problem_of
+    from planner.optimiser.path import compile_path
+
+    levers, settings, competitions = _quang_ngai_out_of_reach()
+    full = optimise_path(levers, settings, competitions)
+    assert full.blockers_complete and full.to_json()["blockers_complete"] is True and full.caveats() == ()
+    problem, _, _ = problem_of(levers, settings, competitions)
+    programme = compile_path(problem)
+    best = programme.solve(
+        "max_points", budgets=problem.budgets, agency_budgets=problem.agency_budgets, time_limit=30.0
+    )
+    assert best is not None
+    in_time = path_blockers(problem, programme, best, 30.0)
+    assert in_time.complete and in_time.blockers == full.blockers
+    late = path_blockers(problem, programme, best, 0.0)
+    assert not late.complete
+    assert {b.kind for b in late.blockers} == {"survey"}  # held back for good: no solve needed
+    assert {"maximum", "budget"} <= {b.kind for b in full.blockers}
+
+    shown = full.model_copy(update={"blockers": late.blockers, "blockers_complete": False})
+    assert shown.to_json()["blockers_complete"] is False
+    for lang in ("vi", "en"):
+        assert shown.caveats(lang) == (t("app.path.blockers_incomplete", lang),)
+    print_path(shown, levers, "vi")
+    assert t("app.path.blockers_incomplete", "vi") in capsys.readouterr().out
+    book = openpyxl.load_workbook(io.BytesIO(write_path_workbook(levers, shown, levers.methodology, "en")))
+    notes = [c.value for row in book[t("excel.sheet.path", "en")].iter_rows(max_col=1) for c in row]
+    assert "! " + t("app.path.blockers_incomplete", "en") in notes
+
+
 def _table_fields(levers: object) -> dict[str, object]:
     from planner.optimiser.levers import LeverSet
 

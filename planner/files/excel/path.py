@@ -118,10 +118,10 @@ def _write_path_sheet(ws: Worksheet, levers: LeverSet, result: PathResult, lang:
             high=format_percent(100 * result.p_path_high, lang),
         )
         cell.font = styles.NOTE_FONT
-    for blocker in result.blockers:
+    for line in [*(blocker.message(lang) for blocker in result.blockers), *result.caveats(lang)]:
         row += 1
         cell = ws.cell(row=row, column=1)
-        cell.value = "! " + blocker.message(lang)
+        cell.value = "! " + line
         cell.font = styles.NOTE_FONT
 
     row += 2
