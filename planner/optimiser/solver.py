@@ -437,6 +437,8 @@ def exact_milp(
     heuristics kept) or none at all, and the option is passed to HiGHS as is (scipy does not know it): such an
     answer is thrown away and the solve redone without the cutoff, so the answer never rests on the option."""
 
+    constraints = LinearConstraint(_c_int_indices(constraints.A), constraints.lb, constraints.ub)
+
     def solve(extra: Mapping[str, float]) -> Any:
         options = {"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True, **extra}
         with solver_stdout_silenced():
@@ -458,6 +460,17 @@ def exact_milp(
             return MilpSolution(np.asarray(result.x, dtype=np.float64), proven=False)
         raise OptimiseError("optimise.time_limit", seconds=float(time_limit))
     raise OptimiseError("optimise.solver_failed", detail=str(result.message))
+
+
+def _c_int_indices(matrix: Any) -> csr_array:
+    """`matrix` as CSR with 32-bit index arrays. scipy 1.11's HiGHS wrapper (the lowest scipy the planner
+    declares) takes only C ints there and refuses the 64-bit ones a CSR built from Python lists gets ("Buffer
+    dtype mismatch"); later versions take either. Constraint matrices here are far below 2**31 entries."""
+    csr = csr_array(matrix)
+    return csr_array(
+        (csr.data, csr.indices.astype(np.int32, copy=False), csr.indptr.astype(np.int32, copy=False)),
+        shape=csr.shape,
+    )
 
 
 #: The grids tried for efforts: whole units, halves, quarters, tenths, fifths of a tenth, hundredths, thousandths.
