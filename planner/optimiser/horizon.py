@@ -726,28 +726,18 @@ def path_blockers(
         if not gained:
             continue
         i, agency = relaxation.year_index, relaxation.agency
-        if agency is None:
-            limit_of_year = problem.budgets[i]
-            assert limit_of_year is not None
-            out.append(
-                PathBlocker(
-                    kind="budget",
-                    year=problem.years[i],
-                    points=from_centi(gained),
-                    budget=limit_of_year,
-                    used=round(best.effort_by_year[i], 6),
-                )
+        budget = problem.budgets[i] if agency is None else problem.agency_budgets[i][agency]
+        out.append(
+            PathBlocker(
+                kind="budget" if agency is None else "agency_budget",
+                year=problem.years[i],
+                points=from_centi(gained),
+                agency=agency or "",
+                budget=budget,
+                # what the best path spends of a year's total (an agency's share is not shown)
+                used=round(best.effort_by_year[i], 6) if agency is None else None,
             )
-        else:
-            out.append(
-                PathBlocker(
-                    kind="agency_budget",
-                    year=problem.years[i],
-                    points=from_centi(gained),
-                    agency=agency,
-                    budget=problem.agency_budgets[i][agency],
-                )
-            )
+        )
     return BlockerAnalysis(tuple(out), complete=complete)
 
 

@@ -4,6 +4,7 @@ yearly targets typed as provinces write them; a value that does not read is repo
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from app_support import app_on, metric, no_exception, store_url
@@ -11,6 +12,19 @@ from streamlit.testing.v1 import AppTest
 
 from planner.core.i18n import t
 from planner.optimiser.horizon import PathResult
+
+if TYPE_CHECKING:
+    from ui.path_view import YearRow
+
+
+def _qn_band_rows() -> tuple[YearRow, ...]:
+    """Quảng Ngãi's seed: nothing asked before 2025, the 25-30 band in 2025, 12 a year."""
+    from ui.path_view import YearRow
+
+    return tuple(
+        YearRow(y, "band" if y == 2025 else "none", "25-30" if y == 2025 else "", 12.0)
+        for y in range(2022, 2026)
+    )
 
 
 @pytest.fixture
@@ -32,13 +46,9 @@ def test_the_page_opens_on_the_seeds_horizon_and_target(app: AppTest) -> None:
 
 
 def test_quang_ngai_plans_2022_to_2025_into_the_band_with_a_budget_per_year(app: AppTest) -> None:
-    from ui.path_view import INPUTS_KEY, PathInputs, YearRow
+    from ui.path_view import INPUTS_KEY, PathInputs
 
-    rows = tuple(
-        YearRow(y, "band" if y == 2025 else "none", "25-30" if y == 2025 else "", 12.0)
-        for y in range(2022, 2026)
-    )
-    app.session_state[INPUTS_KEY] = PathInputs(2022, 2025, rows, rivals="fixed")
+    app.session_state[INPUTS_KEY] = PathInputs(2022, 2025, _qn_band_rows(), rivals="fixed")
     app.run()
     next(b for b in app.button if b.key == "path_run").click().run()
     no_exception(app)
@@ -52,7 +62,7 @@ def test_quang_ngai_plans_2022_to_2025_into_the_band_with_a_budget_per_year(app:
     assert by_year[t("app.path.col.needed", "vi")].iloc[-1] == "86,83"
     assert any(d.label == t("app.path.download", "vi") for d in app.get("download_button"))
     # the projected field makes the band unreachable: the page says why, in Vietnamese
-    app.session_state[INPUTS_KEY] = PathInputs(2022, 2025, rows, rivals="mean")
+    app.session_state[INPUTS_KEY] = PathInputs(2022, 2025, _qn_band_rows(), rivals="mean")
     app.run()
     next(b for b in app.button if b.key == "path_run").click().run()
     no_exception(app)
@@ -112,16 +122,12 @@ def test_blockers_left_unchecked_by_the_time_limit_are_said_on_the_page(
     """The blocker analysis out of time (here: given none) lists what needs no solve and the page says the list
     may be missing some, in the user's language."""
     from planner.optimiser import horizon
-    from ui.path_view import INPUTS_KEY, PathInputs, YearRow, _solve_cached
+    from ui.path_view import INPUTS_KEY, PathInputs, _solve_cached
 
     _solve_cached.clear()  # the same question, fully answered by another test of this process, is cached
     real = horizon.path_blockers
     monkeypatch.setattr(horizon, "path_blockers", lambda *args: real(*args[:3], 0.0))
-    rows = tuple(
-        YearRow(y, "band" if y == 2025 else "none", "25-30" if y == 2025 else "", 12.0)
-        for y in range(2022, 2026)
-    )
-    app.session_state[INPUTS_KEY] = PathInputs(2022, 2025, rows, rivals="mean")
+    app.session_state[INPUTS_KEY] = PathInputs(2022, 2025, _qn_band_rows(), rivals="mean")
     app.run()
     next(b for b in app.button if b.key == "path_run").click().run()
     no_exception(app)
