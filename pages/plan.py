@@ -163,14 +163,23 @@ if len(indices_view.one_per_index()) >= 2:
                     on_click=plan_view.add_link,
                     args=("link_left", "link_right", "link_note"),
                 )
-                if plan_view.user_links():
-                    st.button(
-                        t("app.plan.combined.clear_links"), key="link_clear", on_click=plan_view.clear_links
+            added = plan_view.user_links()
+            if added:
+                st.caption(t("app.plan.combined.links_shared"))
+            for stored in added:
+                link = stored.overlap
+                with st.container(horizontal=True, vertical_alignment="center"):
+                    st.markdown(
+                        f"- {views.md(link.left.codes[0])} ↔ {views.md(link.right.codes[0])}: "
+                        f"{views.md(link.note(lang()))}"
                     )
-            for link in plan_view.user_links():
-                st.markdown(
-                    f"- {views.md(link.left.codes[0])} ↔ {views.md(link.right.codes[0])}: {views.md(link.note(lang()))}"
-                )
+                    st.button(
+                        t("app.plan.combined.remove_link"),
+                        key=f"link_remove.{stored.id}",
+                        icon=":material/link_off:",
+                        on_click=plan_view.remove_link,
+                        args=(stored.id,),
+                    )
         st.download_button(
             t("app.plan.combined.download"),
             data=plan_view.combined_workbook_maker(combined, lang()),

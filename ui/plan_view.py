@@ -14,6 +14,7 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
+from planner.core.errors import StoreError
 from planner.core.i18n import Lang
 from planner.core.i18n import t as translate
 from planner.methodology.index import get_index
@@ -24,7 +25,8 @@ from planner.optimiser.combined import CombinedPlan, Overlap, Side, combine_plan
 from planner.optimiser.levers import build_levers
 from planner.optimiser.plan import Plan, PlanChange
 from planner.optimiser.plan_builder import build_plan
-from ui import cache, indices_view, optimise_view, state
+from planner.store.overlaps import OverlapLinks, StoredOverlap, pair_of
+from ui import cache, indices_view, optimise_view, persist, state
 from ui.text import labels, lang, num, points, t
 
 Source = Literal["optimiser", "scenario"]
@@ -177,9 +179,21 @@ def index_plans() -> list[tuple[Methodology, Plan]]:
 LINKS_KEY = "_overlap_links"
 
 
-def user_links() -> tuple[Overlap, ...]:
-    """The links between the indices this session's user added (a note in the combined plan, never points)."""
-    value: tuple[Overlap, ...] = st.session_state.get(LINKS_KEY, ())
+def _links_repository() -> OverlapLinks | None:
+    store = persist.store()
+    return OverlapLinks(store) if store is not None else None
+
+
+def user_links() -> tuple[StoredOverlap, ...]:
+    """The links between the indices the province added (a note in the combined plan, never points): from the
+    store, shared by every session of the server; this session's own while the store cannot be reached."""
+    repository = _links_repository()
+    if repository is not None:
+        try:
+            return repository.all()
+        except StoreError as exc:
+            st.session_state[persist.STORE_ERROR_KEY] = exc
+    value: tuple[StoredOverlap, ...] = st.session_state.get(LINKS_KEY, ())
     return value
 
 
@@ -196,11 +210,31 @@ def add_link(left_key: str, right_key: str, note_key: str) -> None:
         note_vi=note or translate("app.plan.combined.user_link_note", "vi"),
         note_en=note or translate("app.plan.combined.user_link_note", "en"),
     )
-    st.session_state[LINKS_KEY] = (*user_links(), link)
+    repository = _links_repository()
+    if repository is not None:
+        try:
+            repository.add(link, persist.OWNER)
+            return
+        except StoreError as exc:
+            state.notify("app.plan.combined.link_not_kept", detail=exc.one_line(lang()))
+    kept = st.session_state.get(LINKS_KEY, ())
+    if all(pair_of(k.overlap) != pair_of(link) for k in kept):
+        st.session_state[LINKS_KEY] = (*kept, StoredOverlap(f"session-{len(kept) + 1}", link))
 
 
-def clear_links() -> None:
-    st.session_state[LINKS_KEY] = ()
+def remove_link(link_id: str) -> None:
+    """Remove one added link (for everyone on the server when it is in the store)."""
+    kept = st.session_state.get(LINKS_KEY, ())
+    if any(k.id == link_id for k in kept):
+        st.session_state[LINKS_KEY] = tuple(k for k in kept if k.id != link_id)
+        return
+    repository = _links_repository()
+    if repository is None:
+        return
+    try:
+        repository.remove(link_id)
+    except StoreError as exc:
+        state.notify("app.plan.combined.link_not_removed", detail=exc.one_line(lang()))
 
 
 def link_options(m: Methodology) -> dict[str, str]:
@@ -215,7 +249,8 @@ def combined_plan() -> CombinedPlan | None:
     plans = index_plans()
     if len(plans) < 2:
         return None
-    return combine_plans(plans, overlaps=(*documented_overlaps(), *user_links()), lang=lang())
+    links = (*documented_overlaps(), *(stored.overlap for stored in user_links()))
+    return combine_plans(plans, overlaps=links, lang=lang())
 
 
 def combined_frame(plan: CombinedPlan) -> pd.DataFrame:

@@ -187,3 +187,17 @@ class AgencyLinkRow(Base):
     agency: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class OverlapLinkRow(Base):
+    """A link the province drew between an item of one index's scheme and one of another's (a note in the
+    combined plan, never points), kept for every session of the server."""
+
+    __tablename__ = "overlap_link"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: The two sides as "methodology|code" / "methodology|code": one link per pair.
+    pair: Mapped[str] = mapped_column(String(300), unique=True)
+    content: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    saved_by: Mapped[str] = mapped_column(String(100))

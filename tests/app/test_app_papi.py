@@ -106,12 +106,17 @@ def test_a_provinces_full_papi_table_loads_and_starts_a_scenario_from_its_dimens
     assert metric(app, t("app.header.total", "vi")) == f"{expected:.2f}".replace(".", ",") + " / 80"
 
 
-def test_a_link_the_province_adds_shows_on_both_sides_as_a_note(app: AppTest) -> None:
+def _on_the_combined_plan(app: AppTest) -> None:
+    """Both indices optimised, the plan page open on the combined plan."""
     for methodology in ("qd2636-2018", "papi-2018"):
         _pick_slot(app, methodology)
         app.switch_page("pages/optimiser.py").run()
         next(b for b in app.button if b.key == "opt_run").click().run()
     app.switch_page("pages/plan.py").run()
+
+
+def test_a_link_the_province_adds_shows_on_both_sides_as_a_note(app: AppTest) -> None:
+    _on_the_combined_plan(app)
     frame = app.dataframe[-1].value
     also = t("excel.combined.col.also", "vi")
     papi_codes = set(frame[frame[t("excel.combined.col.index", "vi")] == "PAPI"][t("excel.col.code", "vi")])
@@ -126,3 +131,57 @@ def test_a_link_the_province_adds_shows_on_both_sides_as_a_note(app: AppTest) ->
     linked = frame[frame[t("excel.col.code", "vi")] == code][also]
     assert all("PAR INDEX 1 " in v for v in linked), list(linked)
     assert any(m.value.startswith("- 1 ↔") for m in app.markdown)
+
+
+def test_a_link_is_kept_in_the_store_for_the_next_session_and_removed_for_everyone(
+    app: AppTest, tmp_path: Path
+) -> None:
+    """A link drawn in one session (a workshop laptop) is in the store: another session sees it in its combined
+    plan, and removing it there removes it for the first session too."""
+    from planner.store import ScenarioStore
+    from planner.store.overlaps import OverlapLinks
+
+    _on_the_combined_plan(app)
+    app.selectbox(key="link_left").set_value("qd2636-2018|1").run()
+    app.selectbox(key="link_right").set_value("papi-2018|P1").run()
+    app.button(key="link_add").click().run()
+    no_exception(app)
+    with ScenarioStore.open(store_url(tmp_path)) as store:
+        (kept,) = OverlapLinks(store).all()
+    assert (kept.overlap.left.codes, kept.overlap.right.codes) == (("1",), ("P1",))
+
+    other = new_app().run()
+    next(s for s in other.selectbox if s.key and s.key.startswith("side.example.")).set_value(
+        "quang-ngai-2025"
+    ).run()
+    _on_the_combined_plan(other)
+    no_exception(other)
+    assert any(m.value.startswith("- 1 ↔ P1") for m in other.markdown)
+    other.button(key=f"link_remove.{kept.id}").click().run()
+    no_exception(other)
+    assert not any(m.value.startswith("- 1 ↔ P1") for m in other.markdown)
+    app.run()
+    assert not any(m.value.startswith("- 1 ↔ P1") for m in app.markdown)
+    with ScenarioStore.open(store_url(tmp_path)) as store:
+        assert OverlapLinks(store).all() == ()
+
+
+def test_without_the_store_a_link_stays_in_the_session_and_nothing_is_lost(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store out of reach (a laptop offline with its database gone): the link is kept for this session and
+    can still be removed; the page does not fail."""
+    from ui import persist
+
+    _on_the_combined_plan(app)
+    monkeypatch.setattr(persist, "store", lambda: None)
+    app.selectbox(key="link_left").set_value("qd2636-2018|1").run()
+    app.selectbox(key="link_right").set_value("papi-2018|P1").run()
+    app.button(key="link_add").click().run()
+    app.button(key="link_add").click().run()  # the same pair twice: one link
+    no_exception(app)
+    shown = [m.value for m in app.markdown if m.value.startswith("- 1 ↔ P1")]
+    assert len(shown) == 1
+    next(b for b in app.button if (b.key or "").startswith("link_remove.")).click().run()
+    no_exception(app)
+    assert not any(m.value.startswith("- 1 ↔ P1") for m in app.markdown)
