@@ -2,8 +2,9 @@
 
 See docs/store.md for where the data lives, PostgreSQL, migrations, conflicts and autosave.
 
-May import: every layer below it (core, tables, methodology, field, optimiser, charts, files); in practice
-planner.core, planner.tables, planner.methodology and planner.files.
+May import: every layer below it (core, tables, methodology, field, optimiser, tracking, charts, files); in
+practice planner.core, planner.tables, planner.methodology, planner.tracking (tracked plans), planner.optimiser
+(the overlap links' model) and planner.files.
 """
 
 from planner.store.errors import StoreConflictError

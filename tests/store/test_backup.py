@@ -1,6 +1,7 @@
 """PostgreSQL backup and restore, the way the README's deployment notes say to do it: `pg_dump --format=custom`
 of the store's schema, the schema lost, `pg_restore` into it, and the store opened again with everything there
-(saved scenarios with their versions, saved methodologies, tracked plans with their reports and agency links)."""
+(saved scenarios with their versions, saved methodologies, tracked plans with their reports and agency links,
+the PAR-PAPI links)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from postgres_server import PostgresServer, find_bin_dir
 from sqlalchemy.engine import make_url
 
 from planner.methodology.scenario import Scenario
+from planner.optimiser.combined import Overlap, Side
 from planner.store import ScenarioStore
+from planner.store.overlaps import OverlapLinks
 from planner.store.tracked import TrackedPlans
 from planner.tracking.model import Progress
 from tests.tracking_fixtures import lao_cai_baseline, methodology, tracked_plan
@@ -54,6 +57,14 @@ def test_a_dump_restored_into_an_empty_schema_brings_everything_back(
             plan_id = plans.create(tracked_plan(), "Sở Nội vụ")
             plans.report(plan_id, methodology(), [("8.2", Progress(status="done", evidence="QĐ 9"))])
             links = plans.issue_links(plan_id)
+            overlap = OverlapLinks(store).add(
+                Overlap(
+                    left=Side(methodology="qd2636-2018", codes=("1",)),
+                    right=Side(methodology="papi-2018", codes=("P1",)),
+                    note_vi="Tuyên truyền chung",
+                ),
+                "Sở Nội vụ",
+            )
         dump = tmp_path / "par-planner.dump"
         connection = _connection_args(postgres_server.admin_url)
         subprocess.run(
@@ -82,5 +93,6 @@ def test_a_dump_restored_into_an_empty_schema_brings_everything_back(
             plans = TrackedPlans(store)
             assert plans.get(plan_id).progress("8.2").evidence == "QĐ 9"
             assert plans.agency_of(links["Sở Tài chính"]) == (plan_id, "Sở Tài chính")
+            assert [k.id for k in OverlapLinks(store).all()] == [overlap]
     finally:
         postgres_server.drop_schema(schema)
