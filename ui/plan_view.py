@@ -8,6 +8,7 @@ by points or by a value between two levels has no level to plan for and is liste
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -219,7 +220,7 @@ def add_link(left_key: str, right_key: str, note_key: str) -> None:
             state.notify("app.plan.combined.link_not_kept", detail=exc.one_line(lang()))
     kept = st.session_state.get(LINKS_KEY, ())
     if all(pair_of(k.overlap) != pair_of(link) for k in kept):
-        st.session_state[LINKS_KEY] = (*kept, StoredOverlap(f"session-{len(kept) + 1}", link))
+        st.session_state[LINKS_KEY] = (*kept, StoredOverlap(f"session-{uuid.uuid4()}", link))
 
 
 def remove_link(link_id: str) -> None:
