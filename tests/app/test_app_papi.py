@@ -185,3 +185,14 @@ def test_without_the_store_a_link_stays_in_the_session_and_nothing_is_lost(
     next(b for b in app.button if (b.key or "").startswith("link_remove.")).click().run()
     no_exception(app)
     assert not any(m.value.startswith("- 1 ↔ P1") for m in app.markdown)
+    for right in ("P2", "P3"):
+        app.selectbox(key="link_right").set_value(f"papi-2018|{right}").run()
+        app.button(key="link_add").click().run()
+    next(b for b in app.button if (b.key or "").startswith("link_remove.")).click().run()
+    app.selectbox(key="link_right").set_value("papi-2018|P4").run()
+    app.button(key="link_add").click().run()
+    no_exception(app)
+    # each link keeps its own id after a removal: removing one removes that one only
+    assert [m.value[:8] for m in app.markdown if m.value.startswith("- 1 ↔")] == ["- 1 ↔ P3", "- 1 ↔ P4"]
+    next(b for b in app.button if (b.key or "").startswith("link_remove.")).click().run()
+    assert [m.value[:8] for m in app.markdown if m.value.startswith("- 1 ↔")] == ["- 1 ↔ P4"]
