@@ -163,7 +163,7 @@ if len(indices_view.one_per_index()) >= 2:
                     on_click=plan_view.add_link,
                     args=("link_left", "link_right", "link_note"),
                 )
-            added = plan_view.user_links()
+            added = plan_view.user_links(among=[m.id for m, _ in plans])
             if added:
                 st.caption(t("app.plan.combined.links_shared"))
             for stored in added:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, Literal
 
 import pandas as pd
@@ -185,17 +185,21 @@ def _links_repository() -> OverlapLinks | None:
     return OverlapLinks(store) if store is not None else None
 
 
-def user_links() -> tuple[StoredOverlap, ...]:
-    """The links between the indices the province added (a note in the combined plan, never points): from the
-    store, shared by every session of the server; this session's own while the store cannot be reached."""
+def user_links(among: Collection[str] | None = None) -> tuple[StoredOverlap, ...]:
+    """The links between the indices the province added (a note in the combined plan, never points): those in
+    the store, shared by every session of the server, then this session's own (kept here while the store could
+    not be reached). `among`: only links whose two sides are on these methodologies."""
+    stored: tuple[StoredOverlap, ...] = ()
     repository = _links_repository()
     if repository is not None:
         try:
-            return repository.all()
+            stored = repository.all()
         except StoreError as exc:
             st.session_state[persist.STORE_ERROR_KEY] = exc
-    value: tuple[StoredOverlap, ...] = st.session_state.get(LINKS_KEY, ())
-    return value
+    links = (*stored, *st.session_state.get(LINKS_KEY, ()))
+    if among is None:
+        return links
+    return tuple(k for k in links if {k.overlap.left.methodology, k.overlap.right.methodology} <= set(among))
 
 
 def add_link(left_key: str, right_key: str, note_key: str) -> None:

@@ -138,6 +138,7 @@ def test_a_link_is_kept_in_the_store_for_the_next_session_and_removed_for_everyo
 ) -> None:
     """A link drawn in one session (a workshop laptop) is in the store: another session sees it in its combined
     plan, and removing it there removes it for the first session too."""
+    from planner.optimiser.combined import Side
     from planner.store import ScenarioStore
     from planner.store.overlaps import OverlapLinks
 
@@ -148,6 +149,10 @@ def test_a_link_is_kept_in_the_store_for_the_next_session_and_removed_for_everyo
     no_exception(app)
     with ScenarioStore.open(store_url(tmp_path)) as store:
         (kept,) = OverlapLinks(store).all()
+        # a link on another PAR scheme, drawn by another province's session: not this plan's
+        OverlapLinks(store).add(
+            kept.overlap.model_copy(update={"left": Side(methodology="qd876-2023", codes=("9",))}), "Khác"
+        )
     assert (kept.overlap.left.codes, kept.overlap.right.codes) == (("1",), ("P1",))
 
     other = new_app().run()
@@ -157,13 +162,14 @@ def test_a_link_is_kept_in_the_store_for_the_next_session_and_removed_for_everyo
     _on_the_combined_plan(other)
     no_exception(other)
     assert any(m.value.startswith("- 1 ↔ P1") for m in other.markdown)
+    assert not any(m.value.startswith("- 9 ↔") for m in other.markdown)
     other.button(key=f"link_remove.{kept.id}").click().run()
     no_exception(other)
     assert not any(m.value.startswith("- 1 ↔ P1") for m in other.markdown)
     app.run()
     assert not any(m.value.startswith("- 1 ↔ P1") for m in app.markdown)
     with ScenarioStore.open(store_url(tmp_path)) as store:
-        assert OverlapLinks(store).all() == ()
+        assert [k.overlap.left.methodology for k in OverlapLinks(store).all()] == ["qd876-2023"]
 
 
 def test_without_the_store_a_link_stays_in_the_session_and_nothing_is_lost(
