@@ -48,16 +48,17 @@ from planner.core.text import agency_key
 from planner.methodology.scoring import item_options
 from planner.optimiser.levers import Choice, Lever, LeverSet
 from planner.optimiser.solver import (
+    COST_TOL,
     DEFAULT_TIME_LIMIT,
     MilpSolution,
     cost_steps,
     exact_milp,
+    tolerance,
     weighted_lexicographic,
 )
 
 #: The longest horizon the planner accepts (a five-year programme, and a little more).
 MAX_YEARS = 10
-_TOL = 1e-7
 
 
 @dataclass(frozen=True)
@@ -316,14 +317,14 @@ class PathProgramme:
             if budget is not None:
                 rows.append(self.cost_rows[t])
                 lo.append(-np.inf)
-                hi.append(budget + _TOL)
+                hi.append(budget + COST_TOL)
             for agency, limit in agency_budgets[t].items():
                 key = agency_key(agency)
                 if not bool(np.any(self._key == key)):
                     continue
                 rows.append(self._agency_row(t, key))
                 lo.append(-np.inf)
-                hi.append(float(limit) + _TOL)
+                hi.append(float(limit) + COST_TOL)
         if objective == "min_effort":
             sequence = [self._cost, -self.gain_rows[-1]]
         else:
@@ -450,7 +451,7 @@ class PathProgramme:
 
 def _above(value: float) -> float:
     """A bound just above `value`: what the solver's rounding lets through as equal to it."""
-    return value + 1e-9 * max(1.0, abs(value)) + _TOL
+    return value + tolerance(value)
 
 
 def _undominated_ends(ladder: Ladder, a: int, ends: list[int], t: int, upkeep: float) -> list[int]:

@@ -51,7 +51,8 @@ Objective = Literal["min_effort", "max_points"]
 BlockerKind = Literal["maximum", "locked", "survey", "cap", "budget", "agency_budget"]
 #: Default solver time limit (seconds) per solve: a realistic instance solves in milliseconds.
 DEFAULT_TIME_LIMIT = 30.0
-_COST_TOL = 1e-7
+#: Slack on a budget row (and on a held optimum): what the solver's floating arithmetic may add to a sum.
+COST_TOL = 1e-7
 
 # scipy warns on every solve given a cutoff (HiGHS's objective_bound, which scipy passes on without knowing it;
 # see exact_milp). A filter for that one message, set once: warnings.catch_warnings around each solve would
@@ -318,12 +319,12 @@ def solve(
     if budget is not None:
         extra.append(model.cost)
         lower.append(-np.inf)
-        upper.append(budget + _COST_TOL)
+        upper.append(budget + COST_TOL)
     for agency, row in model.agency_rows.items():
         if agency in budgets:
             extra.append(row)
             lower.append(-np.inf)
-            upper.append(float(budgets[agency]) + _COST_TOL)
+            upper.append(float(budgets[agency]) + COST_TOL)
 
     proven = [True]
 
@@ -363,7 +364,7 @@ def solve(
         best_gain = float(model.gain @ np.round(first))
         # Second solve: the most points among plans of that least effort (the effort held in a narrow band and
         # the first plan's points given as a floor, which helps the solver prune).
-        tol = _tolerance(best_cost)
+        tol = tolerance(best_cost)
         second = run(
             -model.gain,
             [*extra, model.cost, model.gain],
@@ -561,8 +562,9 @@ def _flush_c_stdio() -> None:
         ctypes.CDLL(None).fflush(None)
 
 
-def _tolerance(cost: float) -> float:
-    return 1e-9 * max(1.0, abs(cost)) + _COST_TOL
+def tolerance(cost: float) -> float:
+    """How far above `cost` the solver's rounding may still mean `cost` itself."""
+    return 1e-9 * max(1.0, abs(cost)) + COST_TOL
 
 
 def _selection(model: KnapsackModel, x: npt.NDArray[np.float64]) -> Selection:
