@@ -23,10 +23,10 @@ answer is the least total effort, then the most points in the final year (where 
 meets every target, the path with the most points in the final year within the budgets and limits (then the least
 effort), as the one-year optimiser answers, and what blocks it. Breaking ties on the points summed over the years
 was tried and cost 2-10 times more solver time on the 82 x 6 x 4 benchmark, for a distinction no plan reader asks
-for. For the least effort, when the efforts lie on a common grid (whole units down to thousandths), the two
-objectives are one integer objective and one solve (planner.optimiser.solver.weighted_lexicographic); otherwise,
-and always for the best path, two solves, the second holding the first's optimum and given the first's answer
-as a cutoff (on the best path the weighted form spent its time proving the tie-break).
+for. Each answer is two solves, the second holding the first's optimum and given the first's answer as a
+cutoff. One solve on a weighted integer objective (planner.optimiser.solver.weighted_lexicographic, as the
+one-year optimiser does) was used before the cutoff: on the 82 x 6 x 4 benchmark it spent its time proving the
+tie-break, and its slowest answers took 2,0, 3,3 and 2,5 s on three seeds against 1,7, 1,9 and 1,4 s for the pair.
 tests/optimiser/test_path.py checks the answer against a dynamic programme over years on 300 random instances.
 """
 
@@ -51,10 +51,8 @@ from planner.optimiser.solver import (
     COST_TOL,
     DEFAULT_TIME_LIMIT,
     MilpSolution,
-    cost_steps,
     exact_milp,
     tolerance,
-    weighted_lexicographic,
 )
 
 #: The longest horizon the planner accepts (a five-year programme, and a little more).
@@ -331,10 +329,6 @@ class PathProgramme:
             sequence = [-self.gain_rows[year], self._cost]
         if not tie_break:
             sequence = sequence[:1]
-        elif objective == "min_effort":
-            one = self._one_objective(objective, year)
-            if one is not None:  # efforts on a common grid: both objectives in one exact integer solve
-                sequence = [one]
         started = time.perf_counter()
         x: npt.NDArray[np.float64] | None = None
         proven = True
@@ -375,22 +369,6 @@ class PathProgramme:
                 raise
             solution = None
         return MilpSolution(known, proven=False) if solution is None else solution
-
-    def _one_objective(self, objective: Objective, year: int) -> npt.NDArray[np.float64] | None:
-        """Both objectives of `objective` as one integer objective (planner.optimiser.solver.
-        weighted_lexicographic), or None when the arc costs share no grid. One solve instead of two: the second
-        solve of a lexicographic pair often took longer than the first on the 82 x 6 x 4 benchmark."""
-        steps = cost_steps(self._cost)
-        if steps is None:
-            return None
-        t = year % self.T
-        gain = self.gain_rows[t]
-        most_steps = 0.0
-        most_gain = 0.0
-        for per_year in self.arcs:
-            most_steps += sum(max((steps[v] for _, _, v in arcs), default=0.0) for arcs in per_year)
-            most_gain += max((gain[v] for _, _, v in per_year[t]), default=0.0)
-        return weighted_lexicographic(steps, gain, most_steps, most_gain, objective)
 
     def _clean(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         out = x.copy()
