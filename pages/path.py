@@ -182,7 +182,7 @@ run = st.button(t("app.path.run"), type="primary", icon=":material/route:", key=
 result, fresh = path_view.last_result(m, scenario)
 if run:
     try:
-        with st.spinner(t("app.path.solving")):
+        with st.spinner(t("app.path.solving"), show_time=True):
             result = path_view.solve(m, scenario)
         fresh = True
     except PlannerError as exc:
@@ -303,7 +303,7 @@ if result is not None:
     st.caption(t("app.path.frontier_help"))
     if st.button(t("app.path.run_frontier"), icon=":material/show_chart:", key="path_frontier_run"):
         try:
-            with st.spinner(t("app.path.solving")):
+            with st.spinner(t("app.path.solving"), show_time=True):
                 path_view.run_frontier(m, scenario, result)
         except PlannerError as exc:
             views.show_error(exc)
