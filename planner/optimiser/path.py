@@ -26,7 +26,7 @@ was tried and cost 2-10 times more solver time on the 82 x 6 x 4 benchmark, for 
 for. Each answer is two solves, the second holding the first's optimum and given the first's answer as a
 cutoff. One solve on a weighted integer objective (planner.optimiser.solver.weighted_lexicographic, as the
 one-year optimiser does) was used before the cutoff: on the 82 x 6 x 4 benchmark it spent its time proving the
-tie-break, and its slowest answers took 2,0, 3,3 and 2,5 s on three seeds against 1,7, 1,9 and 1,4 s for the pair.
+tie-break, and its slowest answers took 2,0, 3,4 and 2,5 s on three seeds against 1,8, 2,0 and 1,5 s for the pair.
 tests/optimiser/test_path.py checks the answer against a dynamic programme over years on 300 random instances.
 """
 
