@@ -363,7 +363,7 @@ def solve(m: Methodology, scenario: Scenario) -> PathResult:
     change = change_of(m, scenario)
     key = _key(m, scenario, optimise_view.effort_table(), optimise_view.inputs().locked, settings, change)
     result = _solve_cached(key, lv, settings, comps, change)
-    if result.caveats() or result.status == "time_limit":
+    if result.cut_short:
         # cut short by the time limit, which depends on how busy the server was: this session keeps the
         # answer, and the next to ask gets a fresh solve rather than this one for an hour
         _solve_cached.clear(key, lv, settings, comps, change)

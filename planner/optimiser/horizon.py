@@ -336,6 +336,11 @@ class PathResult(FrozenModel):
     def final(self) -> PathYear:
         return self.years[-1]
 
+    @property
+    def cut_short(self) -> bool:
+        """True when the time limit left something unproved: the path itself or what blocks it."""
+        return self.status == "time_limit" or not self.best_proven or not self.blockers_complete
+
     def caveats(self, lang: Lang = "vi") -> tuple[str, ...]:
         """What the time limit left unproved, in words: the page, the CLI and the workbook say the same."""
         out: list[str] = []

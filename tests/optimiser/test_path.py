@@ -155,24 +155,34 @@ def test_each_budget_blocker_holds_back_what_the_dynamic_programme_finds() -> No
     assert checked >= 10, checked
 
 
+def _second_solves_run_out(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Every solve given a cutoff (the second of a lexicographic pair) stops on its time limit with nothing new;
+    the others are the real solves. Returns the cutoffs asked for, as they come."""
+    from planner.optimiser import path as path_module
+
+    real = path_module.exact_milp
+    cutoffs: list[float] = []
+
+    def second_runs_out(*args: object, **kwargs: object) -> object:
+        cutoff = kwargs.get("cutoff")
+        if isinstance(cutoff, float):
+            cutoffs.append(cutoff)
+            raise OptimiseError("optimise.time_limit", seconds=1.0)
+        return real(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(path_module, "exact_milp", second_runs_out)
+    return cutoffs
+
+
 def test_a_tie_break_stopped_by_the_time_limit_keeps_the_most_points_unproven(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The best path is two solves: the most final-year points, then the least effort among paths with them
     (given the first answer's effort as a cutoff). When time runs out in the second, the first answer stands:
     the most points, its effort not proved least, and the result says so."""
-    from planner.optimiser import path as path_module
-
     levers, settings, competitions = _quang_ngai_out_of_reach()
     proven = optimise_path(levers, settings, competitions, blockers=False)
-    real = path_module.exact_milp
-
-    def second_runs_out(*args: object, **kwargs: object) -> object:
-        if kwargs.get("cutoff") is not None:
-            raise OptimiseError("optimise.time_limit", seconds=1.0)
-        return real(*args, **kwargs)  # type: ignore[call-overload]
-
-    monkeypatch.setattr(path_module, "exact_milp", second_runs_out)
+    _second_solves_run_out(monkeypatch)
     stopped = optimise_path(levers, settings, competitions, blockers=False)
     assert stopped.status == "infeasible" and not stopped.best_proven
     assert stopped.final.score == proven.final.score
@@ -424,20 +434,9 @@ def test_a_least_effort_tie_break_stopped_by_the_time_limit_keeps_the_least_effo
     among paths of that effort, given the first answer as a cutoff. When time runs out in the second, the first
     answer stands: every target met at the least effort, its points not proved most, and the status says the
     time limit stopped it."""
-    from planner.optimiser import path as path_module
-
     levers, settings, competitions = _quang_ngai_in_reach()
     proven = optimise_path(levers, settings, competitions, blockers=False)
-    real = path_module.exact_milp
-    cutoffs: list[object] = []
-
-    def second_runs_out(*args: object, **kwargs: object) -> object:
-        if kwargs.get("cutoff") is not None:
-            cutoffs.append(kwargs["cutoff"])
-            raise OptimiseError("optimise.time_limit", seconds=1.0)
-        return real(*args, **kwargs)  # type: ignore[call-overload]
-
-    monkeypatch.setattr(path_module, "exact_milp", second_runs_out)
+    cutoffs = _second_solves_run_out(monkeypatch)
     stopped = optimise_path(levers, settings, competitions, blockers=False)
     assert len(cutoffs) == 1
     assert proven.status == "optimal" and stopped.status == "time_limit"
