@@ -463,6 +463,32 @@ def exact_milp(
     raise OptimiseError("optimise.solver_failed", detail=str(result.message))
 
 
+def proven_bound(
+    c: npt.NDArray[np.float64],
+    integrality: npt.NDArray[np.float64],
+    bounds: Bounds,
+    constraints: LinearConstraint,
+    time_limit: float,
+) -> float | None:
+    """The least value of c @ x that HiGHS proves within `time_limit`: its dual bound, the optimum itself when
+    it finishes. None when the constraints admit no solution or the limit came before any bound.
+
+    A bound, not a solution, is what a caller needs to add a valid inequality to a larger programme (the path's
+    agency ceilings, planner.optimiser.path): a solve cut short by its limit still gives one, only weaker."""
+    constraints = LinearConstraint(_c_int_indices(constraints.A), constraints.lb, constraints.ub)
+    options = {"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True}
+    with solver_stdout_silenced():
+        result = milp(c, integrality=integrality, bounds=bounds, constraints=constraints, options=options)
+    if result.status not in (0, 1):
+        if result.status == 2:
+            return None
+        raise OptimiseError("optimise.solver_failed", detail=str(result.message))
+    bound = getattr(result, "mip_dual_bound", None)
+    if bound is None or not np.isfinite(bound):
+        return None
+    return float(bound)
+
+
 def _c_int_indices(matrix: Any) -> csr_array:
     """`matrix` as CSR with 32-bit index arrays. scipy 1.11's HiGHS wrapper (the lowest scipy the planner
     declares) takes only C ints there and refuses the 64-bit ones a CSR built from Python lists gets ("Buffer

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from optimiser_fixtures import AGENCIES, random_baseline, random_effort, random_methodology
 from path_oracle import PathSpec, best_path, items_of
 
 from planner.core.errors import OptimiseError
+from planner.core.text import agency_key
 from planner.methodology.rules import from_centi
 from planner.methodology.scoring import item_options
 from planner.optimiser.effort import EffortEntry, EffortTable
@@ -153,6 +156,71 @@ def test_each_budget_blocker_holds_back_what_the_dynamic_programme_finds() -> No
         assert found == expected, seed
         checked += bool(expected)
     assert checked >= 10, checked
+
+
+def _agency_budget_instance(seed: int) -> tuple[object, PathSettings, PathSpec]:
+    """A random instance with a budget every year for two agencies and a final target out of reach: its answer
+    is the most final-year points, where the agency ceilings are added."""
+    import dataclasses
+
+    levers, settings, spec = _random_instance(seed)
+    rng = np.random.default_rng(10_000 + seed)
+    chosen = [AGENCIES[int(i)] for i in rng.choice(len(AGENCIES), size=2, replace=False)]
+    by_year = [{name: float(rng.integers(0, 25)) for name in chosen} for _ in settings.years]
+    unreachable = [None] * (len(spec.needs) - 1) + [10**9]
+    targets = (YearTarget(year=settings.years[-1], kind="score", score=100.0),)
+    settings = settings.model_copy(
+        update={"targets": targets, "agency_budgets": dict(zip(settings.years, by_year, strict=True))}
+    )
+    return levers, settings, dataclasses.replace(spec, needs=unreachable, agency_budgets=by_year)
+
+
+def test_an_agency_ceiling_is_the_most_its_items_reach_on_their_own_and_the_best_path_stays_exact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each agency's ceiling (a row the most-points solve adds) is exactly what the dynamic programme finds for
+    that agency's items alone within that agency's budgets, and the best path with the ceilings in place is
+    still the oracle's. A ceiling too high would pass the second check and fail the first; one too low fails
+    both."""
+    import dataclasses
+
+    from planner.optimiser import path as path_module
+
+    proved: list[tuple[str, tuple[tuple[float, ...], ...], int | None]] = []
+    real = path_module.PathProgramme._ceiling
+
+    def recorded(self: object, asked: tuple[int, str, Any], tracks: object, time_limit: float) -> int | None:
+        ceiling = real(self, asked, tracks, time_limit)  # type: ignore[arg-type]
+        proved.append((asked[1], asked[2], ceiling))
+        return ceiling
+
+    monkeypatch.setattr(path_module.PathProgramme, "_ceiling", recorded)
+    compared = below_headroom = 0
+    for seed in range(100):
+        levers, settings, spec = _agency_budget_instance(seed)
+        items = items_of(levers.methodology, levers.baseline, EffortTable(**_table_fields(levers)))  # type: ignore[attr-defined]
+        proved.clear()
+        result = optimise_path(levers, settings, bands=False, blockers=False)  # type: ignore[arg-type]
+        kind, value = best_path(items, spec)
+        assert kind == "infeasible" and result.status == "infeasible", seed
+        assert round((result.final.score - result.baseline_score) * 100) == -value[0], seed
+        assert result.effort_total == pytest.approx(value[1], abs=1e-6), seed
+        for key, limits, ceiling in proved:
+            own = [item for item in items if item.agency == key]
+            alone = dataclasses.replace(
+                spec,
+                budgets=[None] * len(limits),
+                agency_budgets=[
+                    {name: v for name, v in per_year.items() if agency_key(name) == key}
+                    for per_year in spec.agency_budgets
+                ],
+            )
+            _, most = best_path(own, alone)
+            assert ceiling == -most[0], (seed, key)
+            compared += 1
+            below_headroom += ceiling < sum(item.steps[-1].gain for item in own)
+    # the ceilings are many, and most of them hold the agency below what its items could reach unbudgeted
+    assert compared >= 40 and below_headroom >= 20, (compared, below_headroom)
 
 
 def _second_solves_run_out(monkeypatch: pytest.MonkeyPatch) -> list[float]:
@@ -466,3 +534,29 @@ def test_a_best_path_stopped_by_the_time_limit_says_it_is_not_proven(monkeypatch
     assert unproven.status == "infeasible" and not unproven.best_proven
     assert unproven.to_json()["best_proven"] is False
     assert unproven.final.score == proven.final.score  # the same path, said differently
+
+
+def test_with_no_time_left_for_agency_ceilings_the_best_path_is_unchanged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The ceilings only speed the proof up: with no time given to them none is proved or added, and the best
+    path is still the dynamic programme's."""
+    from planner.optimiser import path as path_module
+
+    monkeypatch.setattr(path_module, "_CEILING_SHARE", 0.0)
+    real = path_module.PathProgramme._ceiling
+    calls: list[object] = []
+
+    def counted(*args: Any) -> int | None:
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(path_module.PathProgramme, "_ceiling", counted)
+    for seed in range(20):
+        levers, settings, spec = _agency_budget_instance(seed)
+        items = items_of(levers.methodology, levers.baseline, EffortTable(**_table_fields(levers)))  # type: ignore[attr-defined]
+        result = optimise_path(levers, settings, bands=False, blockers=False)  # type: ignore[arg-type]
+        _, value = best_path(items, spec)
+        assert round((result.final.score - result.baseline_score) * 100) == -value[0], seed
+        assert result.effort_total == pytest.approx(value[1], abs=1e-6), seed
+    assert calls == []

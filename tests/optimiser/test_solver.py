@@ -366,3 +366,19 @@ def test_a_cutoff_changes_no_answer(seed: int) -> None:
         found = exact_milp(c, integrality, bounds, constraint, 30.0, cutoff=cutoff)
         assert found is not None, cutoff
         assert -round(float(c @ found)) == optimum, cutoff
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_proven_bound_is_the_optimum_when_the_solve_finishes_and_none_when_nothing_fits(seed: int) -> None:
+    """proven_bound hands back HiGHS's dual bound, which the path's agency ceilings turn into rows: at the end
+    of a solve it is the optimum the dynamic programme finds (a bound below it would cut the optimum off); for
+    constraints no solution meets it is None, not a number."""
+    from scipy.optimize import LinearConstraint
+
+    from planner.optimiser.solver import proven_bound
+
+    c, integrality, bounds, constraint, optimum = _knapsack(seed)
+    bound = proven_bound(c, integrality, bounds, constraint, 30.0)
+    assert bound is not None and bound == pytest.approx(-optimum, abs=1e-6)
+    impossible = LinearConstraint(constraint.A, 1e9, np.inf)
+    assert proven_bound(c, integrality, bounds, impossible, 30.0) is None
