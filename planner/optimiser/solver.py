@@ -438,12 +438,8 @@ def exact_milp(
     heuristics kept) or none at all, and the option is passed to HiGHS as is (scipy does not know it): such an
     answer is thrown away and the solve redone without the cutoff, so the answer never rests on the option."""
 
-    constraints = LinearConstraint(_c_int_indices(constraints.A), constraints.lb, constraints.ub)
-
     def solve(extra: Mapping[str, float]) -> Any:
-        options = {"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True, **extra}
-        with solver_stdout_silenced():
-            return milp(c, integrality=integrality, bounds=bounds, constraints=constraints, options=options)
+        return _highs(c, integrality, bounds, constraints, time_limit, extra)
 
     result = solve({} if cutoff is None else {"objective_bound": cutoff})
     if cutoff is not None and (result.x is None or float(c @ result.x) > cutoff):
@@ -475,10 +471,7 @@ def proven_bound(
 
     A bound, not a solution, is what a caller needs to add a valid inequality to a larger programme (the path's
     agency ceilings, planner.optimiser.path): a solve cut short by its limit still gives one, only weaker."""
-    constraints = LinearConstraint(_c_int_indices(constraints.A), constraints.lb, constraints.ub)
-    options = {"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True}
-    with solver_stdout_silenced():
-        result = milp(c, integrality=integrality, bounds=bounds, constraints=constraints, options=options)
+    result = _highs(c, integrality, bounds, constraints, time_limit, {})
     if result.status not in (0, 1):
         if result.status == 2:
             return None
@@ -487,6 +480,21 @@ def proven_bound(
     if bound is None or not np.isfinite(bound):
         return None
     return float(bound)
+
+
+def _highs(
+    c: npt.NDArray[np.float64],
+    integrality: npt.NDArray[np.float64],
+    bounds: Bounds,
+    constraints: LinearConstraint,
+    time_limit: float,
+    extra: Mapping[str, float],
+) -> Any:
+    """scipy's milp as every exact solve here calls it: no gap, presolve on, stray printing kept off stdout."""
+    constraints = LinearConstraint(_c_int_indices(constraints.A), constraints.lb, constraints.ub)
+    options = {"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True, **extra}
+    with solver_stdout_silenced():
+        return milp(c, integrality=integrality, bounds=bounds, constraints=constraints, options=options)
 
 
 def _c_int_indices(matrix: Any) -> csr_array:
