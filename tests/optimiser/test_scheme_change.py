@@ -338,6 +338,58 @@ def test_the_path_across_a_change_equals_the_oracle_on_150_random_instances(bloc
     assert carrying >= 10, carrying
 
 
+def test_agency_ceilings_across_a_change_change_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Across a change an item's lead agency can differ between the schemes, so an agency's ceiling is proved
+    on every item that is that agency's in some year. The best path with the ceilings is the one without them
+    (which the oracle above checks), on instances with a budget every year for each item's agency."""
+    from planner.optimiser import path as path_module
+
+    proved = 0
+    real = path_module.PathProgramme._ceiling
+
+    def counted(*args: Any) -> int | None:
+        nonlocal proved
+        found = real(*args)
+        proved += found is not None
+        return found
+
+    monkeypatch.setattr(path_module.PathProgramme, "_ceiling", counted)
+    compared = 0
+    for seed in range(80):
+        levers, change, settings, a_items, b_items, *_ = _instance(seed)
+        agencies = sorted(
+            {lead for item in (*a_items, *b_items) for lead in [_lead_of(levers, change, item)] if lead}
+        )
+        if len(agencies) < 2:
+            continue
+        rng = np.random.default_rng(seed)
+        asked = settings.model_copy(
+            update={
+                "targets": (YearTarget(year=settings.years[-1], kind="score", score=100.0),),
+                "agency_budgets": {
+                    y: {a: float(rng.integers(0, 20)) for a in agencies} for y in settings.years
+                },
+            }
+        )
+        with_ceilings = optimise_path(levers, asked, bands=False, blockers=False, change=change)
+        monkeypatch.setattr(path_module, "_CEILING_SHARE", 0.0)
+        without = optimise_path(levers, asked, bands=False, blockers=False, change=change)
+        monkeypatch.setattr(path_module, "_CEILING_SHARE", 0.25)
+        assert with_ceilings.final.score == without.final.score, seed
+        assert with_ceilings.effort_total == pytest.approx(without.effort_total, abs=1e-6), seed
+        compared += 1
+    assert compared >= 30 and proved >= 30, (compared, proved)
+
+
+def _lead_of(levers: Any, change: Any, item: Item) -> str:
+    """The lead agency's name of a path item, in whichever scheme has its code."""
+    for scheme in (levers.methodology, change.methodology):
+        if item.code in scheme.item_index:
+            node = scheme.item(item.code)
+            return str(node.lead_agencies[0]) if node.lead_agencies else ""
+    return ""
+
+
 # -- the CLI -----------------------------------------------------------------------------------------------------
 
 
