@@ -341,7 +341,8 @@ def test_the_path_across_a_change_equals_the_oracle_on_150_random_instances(bloc
 def test_agency_ceilings_across_a_change_change_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     """Across a change an item's lead agency can differ between the schemes, so an agency's ceiling is proved
     on every item that is that agency's in some year. The best path with the ceilings is the one without them
-    (which the oracle above checks), on instances with a budget every year for each item's agency."""
+    (the programme the oracles check, across a change above and with agency budgets in test_path), on
+    instances with a budget every year for each item's agency."""
     from planner.optimiser import path as path_module
 
     proved = 0
