@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -57,15 +56,13 @@ from planner.optimiser.scheme_change import (
     levers_in,
     tracks_across,
 )
-from planner.optimiser.solver import DEFAULT_TIME_LIMIT, Blocker, ChosenChange
+from planner.optimiser.solver import DEFAULT_TIME_LIMIT, SIDE_BY_SIDE, Blocker, ChosenChange
 
 #: "time_limit": the solver stopped on its time limit holding a path that meets every target and budget, not
 #: proved least effort; it is returned as found, said so.
 PathStatus = Literal["optimal", "infeasible", "time_limit"]
 #: Sampled fields behind each year's band of the score a target rank needs (the timeline chart).
 BAND_SAMPLES = 2_000
-#: Blocker solves run at once: the 2-core machine the planner is sized for.
-_BLOCKER_THREADS = min(2, os.cpu_count() or 1)
 
 
 class YearTarget(Target):
@@ -722,7 +719,7 @@ def path_blockers(
         )
         return None if found is None else max(0, found.gain_by_year[-1] - final)
 
-    with ThreadPoolExecutor(max_workers=_BLOCKER_THREADS) as pool:
+    with ThreadPoolExecutor(max_workers=SIDE_BY_SIDE) as pool:
         answers = list(pool.map(held_by, relaxations))
     for relaxation, gained in zip(relaxations, answers, strict=True):
         if gained is None:

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -55,6 +54,7 @@ from planner.optimiser.levers import Choice, Lever, LeverSet
 from planner.optimiser.solver import (
     COST_TOL,
     DEFAULT_TIME_LIMIT,
+    SIDE_BY_SIDE,
     MilpSolution,
     exact_milp,
     proven_bound,
@@ -66,8 +66,6 @@ MAX_YEARS = 10
 #: The share of a most-points solve's time limit the agency ceilings may take together (a ceiling cut short is
 #: still valid, only weaker; one not started for lack of time is left out).
 _CEILING_SHARE = 0.25
-#: Agency ceilings proved side by side (HiGHS lets go of the interpreter while it solves).
-_CEILING_THREADS = min(2, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -386,12 +384,14 @@ class PathProgramme:
         Why: the most points under a budget per year is a packing of whole moves into each year's budget, and
         an agency's few items packed into its small yearly budgets are where the relaxation is loosest. With the
         agencies' ceilings as rows the solver no longer has to discover them node by node: on the 82 x 6 x 4
-        benchmark's hardest instance (seed 17) the best path took 24,9 s without them and 5,8 s with them. Each
-        ceiling is valid whatever the rest of the path does (a path's items of one agency are a path of those
-        items within that agency's budgets), so the optimum is unchanged; a ceiling solve stopped by its time
-        limit gives a weaker ceiling, still valid, and a ceiling not proved (no time left) is left out. An agency whose items are every item the path can move is
-        left out: its solve would be the whole programme again. Ceilings are kept per programme, so the
-        blocker analysis, which relaxes one budget at a time, proves each agency's only once per budget."""
+        benchmark's hardest instance (seed 17) the best path took 24,9 s without them and 5,9 s with them.
+
+        Each ceiling is valid whatever the rest of the path does (a path's items of one agency are a path of
+        those items within that agency's budgets), so the optimum is unchanged. A ceiling solve stopped by its
+        time limit gives a weaker ceiling, still valid; one not started for lack of time is left out. An agency
+        whose items are every item the path can move is left out too: its solve would be the whole programme
+        again. Ceilings are kept per programme, so the blocker analysis, which relaxes one budget at a time,
+        proves each agency's ceiling once per budget it tries."""
         keys = sorted({agency_key(name) for per_year in agency_budgets for name in per_year})
         asked: list[tuple[tuple[int, str, tuple[tuple[float, ...], ...]], npt.NDArray[np.int64]]] = []
         for key in keys:
@@ -413,7 +413,7 @@ class PathProgramme:
             return self._ceiling(job[0], job[1], left) if left > 0 else None
 
         if len(missing) > 1:
-            with ThreadPoolExecutor(max_workers=_CEILING_THREADS) as pool:
+            with ThreadPoolExecutor(max_workers=SIDE_BY_SIDE) as pool:
                 found = list(pool.map(prove, missing))
         else:
             found = [prove(job) for job in missing]

@@ -53,6 +53,9 @@ BlockerKind = Literal["maximum", "locked", "survey", "cap", "budget", "agency_bu
 DEFAULT_TIME_LIMIT = 30.0
 #: Slack on a budget row (and on a held optimum): what the solver's floating arithmetic may add to a sum.
 COST_TOL = 1e-7
+#: Independent solves run side by side (HiGHS lets go of the interpreter while it solves), sized for the 2-core
+#: machine the planner is built for: the path's blockers and its agency ceilings.
+SIDE_BY_SIDE = min(2, os.cpu_count() or 1)
 
 # scipy warns on every solve given a cutoff (HiGHS's objective_bound, which scipy passes on without knowing it;
 # see exact_milp). A filter for that one message, set once: warnings.catch_warnings around each solve would
