@@ -175,6 +175,19 @@ def _agency_budget_instance(seed: int) -> tuple[object, PathSettings, PathSpec]:
     return levers, settings, dataclasses.replace(spec, needs=unreachable, agency_budgets=by_year)
 
 
+def _best_path_is_the_oracles(seed: int) -> tuple[list[Any], PathSpec]:
+    """Solves instance `seed` of _agency_budget_instance and checks its best path against the dynamic programme;
+    returns the oracle's items and the instance."""
+    levers, settings, spec = _agency_budget_instance(seed)
+    items = items_of(levers.methodology, levers.baseline, EffortTable(**_table_fields(levers)))  # type: ignore[attr-defined]
+    result = optimise_path(levers, settings, bands=False, blockers=False)  # type: ignore[arg-type]
+    kind, value = best_path(items, spec)
+    assert kind == "infeasible" and result.status == "infeasible", seed
+    assert round((result.final.score - result.baseline_score) * 100) == -value[0], seed
+    assert result.effort_total == pytest.approx(value[1], abs=1e-6), seed
+    return items, spec
+
+
 def test_an_agency_ceiling_is_the_most_its_items_reach_on_their_own_and_the_best_path_stays_exact(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -197,14 +210,8 @@ def test_an_agency_ceiling_is_the_most_its_items_reach_on_their_own_and_the_best
     monkeypatch.setattr(path_module.PathProgramme, "_ceiling", recorded)
     compared = below_headroom = 0
     for seed in range(100):
-        levers, settings, spec = _agency_budget_instance(seed)
-        items = items_of(levers.methodology, levers.baseline, EffortTable(**_table_fields(levers)))  # type: ignore[attr-defined]
         proved.clear()
-        result = optimise_path(levers, settings, bands=False, blockers=False)  # type: ignore[arg-type]
-        kind, value = best_path(items, spec)
-        assert kind == "infeasible" and result.status == "infeasible", seed
-        assert round((result.final.score - result.baseline_score) * 100) == -value[0], seed
-        assert result.effort_total == pytest.approx(value[1], abs=1e-6), seed
+        items, spec = _best_path_is_the_oracles(seed)
         for key, limits, ceiling in proved:
             own = [item for item in items if item.agency == key]
             alone = dataclasses.replace(
@@ -553,10 +560,5 @@ def test_with_no_time_left_for_agency_ceilings_the_best_path_is_unchanged(
 
     monkeypatch.setattr(path_module.PathProgramme, "_ceiling", counted)
     for seed in range(20):
-        levers, settings, spec = _agency_budget_instance(seed)
-        items = items_of(levers.methodology, levers.baseline, EffortTable(**_table_fields(levers)))  # type: ignore[attr-defined]
-        result = optimise_path(levers, settings, bands=False, blockers=False)  # type: ignore[arg-type]
-        _, value = best_path(items, spec)
-        assert round((result.final.score - result.baseline_score) * 100) == -value[0], seed
-        assert result.effort_total == pytest.approx(value[1], abs=1e-6), seed
+        _best_path_is_the_oracles(seed)
     assert calls == []
