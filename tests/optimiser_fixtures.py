@@ -342,3 +342,20 @@ def realistic_baseline(rng: np.random.Generator, m: Methodology, *, survey_perce
 
 def centi(points: float) -> int:
     return to_centi(points)
+
+
+def record_ceilings(monkeypatch: Any) -> list[tuple[tuple[int, str, Any], int | None]]:
+    """Every agency ceiling the path solver proves from now on, in order: (what was asked, as (year index,
+    budget key, that agency's limits by year), and the ceiling). The solves themselves are the real ones."""
+    from planner.optimiser import path as path_module
+
+    proved: list[tuple[tuple[int, str, Any], int | None]] = []
+    real = path_module.PathProgramme._ceiling
+
+    def recorded(self: Any, asked: tuple[int, str, Any], tracks: Any, time_limit: float) -> int | None:
+        ceiling = real(self, asked, tracks, time_limit)
+        proved.append((asked, ceiling))
+        return ceiling
+
+    monkeypatch.setattr(path_module.PathProgramme, "_ceiling", recorded)
+    return proved

@@ -54,6 +54,7 @@ from planner.optimiser.levers import Choice, Lever, LeverSet
 from planner.optimiser.solver import (
     COST_TOL,
     DEFAULT_TIME_LIMIT,
+    MIP_ABS_GAP,
     SIDE_BY_SIDE,
     MilpSolution,
     exact_milp,
@@ -289,10 +290,17 @@ class PathProgramme:
                 r += len(nodes)
             self.flow_rows.append(range(first, r))
         self.n_flow_rows = r
+        #: what each flow row equals: one unit out of each item's start (its block's first row), else balance
+        self.flow_rhs = np.zeros(r)
+        self.flow_rhs[[block.start for block in self.flow_rows]] = 1.0
         return coo_array((data, (rows, cols)), shape=(r, self.n)).tocsr()
 
     def _agency_row(self, t: int, key: str) -> npt.NDArray[np.float64]:
         return np.where((self._key == key) & (self._year == t), self._cost, 0.0)
+
+    def _agency_gain_row(self, t: int, key: str) -> npt.NDArray[np.float64]:
+        """The points an agency's items stand on in year index `t` (its ceiling's row)."""
+        return np.where(self._key == key, self.gain_rows[t], 0.0)
 
     # -- solving ---------------------------------------------------------------------------------------------
 
@@ -425,7 +433,7 @@ class PathProgramme:
         for k, _ in asked:
             ceiling = self._ceilings[k]
             if ceiling is not None:
-                out.append((np.where(self._key == k[1], self.gain_rows[year], 0.0), ceiling))
+                out.append((self._agency_gain_row(year, k[1]), ceiling))
         return out
 
     def _ceiling(
@@ -440,17 +448,14 @@ class PathProgramme:
         columns = np.flatnonzero(np.isin(self._track, tracks))
         flow_rows = np.concatenate([np.arange(r.start, r.stop) for r in (self.flow_rows[i] for i in tracks)])
         blocks = [self.flow[flow_rows][:, columns]]
-        lo = np.zeros(len(flow_rows))
-        lo[np.isin(flow_rows, [self.flow_rows[i].start for i in tracks])] = 1.0
-        los, his = [lo], [lo.copy()]
+        los, his = [self.flow_rhs[flow_rows]], [self.flow_rhs[flow_rows]]
         for t, per_year in enumerate(limits):
             for limit in per_year:
                 blocks.append(csr_array(self._agency_row(t, key)[columns][None, :]))
                 los.append(np.array([-np.inf]))
                 his.append(np.array([limit + COST_TOL]))
-        gain = np.where(self._key[columns] == key, self.gain_rows[year][columns], 0.0)
         bound = proven_bound(
-            -gain,
+            -self._agency_gain_row(year, key)[columns],
             np.ones(len(columns)),
             Bounds(np.zeros(len(columns)), np.ones(len(columns))),
             LinearConstraint(vstack(blocks, format="csr"), np.concatenate(los), np.concatenate(his)),
@@ -495,11 +500,8 @@ class PathProgramme:
         cutoff: float | None = None,
     ) -> MilpSolution | None:
         matrix = self.flow
-        bounds_lo = [0.0] * self.n_flow_rows
-        bounds_hi = [0.0] * self.n_flow_rows
-        # the first row of each item's block is its one unit of flow out of the start
-        for block in self.flow_rows:
-            bounds_lo[block.start] = bounds_hi[block.start] = 1.0
+        bounds_lo: list[float] = self.flow_rhs.tolist()
+        bounds_hi: list[float] = self.flow_rhs.tolist()
         if rows:
             matrix = vstack([matrix, csr_array(np.vstack(rows))], format="csr")
             bounds_lo += lo
@@ -530,14 +532,10 @@ def _above(value: float) -> float:
     return value + tolerance(value)
 
 
-#: HiGHS's default absolute optimality gap: a solve "proved" optimal may leave a solution this much better.
-_HIGHS_ABS_GAP = 1e-6
-
-
 def _below(value: float) -> float:
     """A bound just below a proved optimum `value`: every solution the solver could call equal to it passes
     (its gap and its rounding)."""
-    return value - _HIGHS_ABS_GAP - tolerance(value)
+    return value - MIP_ABS_GAP - tolerance(value)
 
 
 def _undominated_ends(ladder: Ladder, a: int, ends: list[int], t: int, upkeep: float) -> list[int]:

@@ -56,6 +56,9 @@ COST_TOL = 1e-7
 #: Independent solves run side by side (HiGHS lets go of the interpreter while it solves), sized for the 2-core
 #: machine the planner is built for: the path's blockers and its agency ceilings.
 SIDE_BY_SIDE = min(2, os.cpu_count() or 1)
+#: HiGHS's absolute optimality gap, left at its default by every solve here: a solve "proved" optimal may leave
+#: a solution this much better.
+MIP_ABS_GAP = 1e-6
 
 # scipy warns on every solve given a cutoff (HiGHS's objective_bound, which scipy passes on without knowing it;
 # see exact_milp). A filter for that one message, set once: warnings.catch_warnings around each solve would

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from optimiser_fixtures import AGENCIES, random_baseline, random_effort, random_methodology
+from optimiser_fixtures import AGENCIES, random_baseline, random_effort, random_methodology, record_ceilings
 from path_oracle import PathSpec, best_path, items_of
 
 from planner.core.errors import OptimiseError
@@ -197,22 +197,12 @@ def test_an_agency_ceiling_is_the_most_its_items_reach_on_their_own_and_the_best
     both."""
     import dataclasses
 
-    from planner.optimiser import path as path_module
-
-    proved: list[tuple[str, tuple[tuple[float, ...], ...], int | None]] = []
-    real = path_module.PathProgramme._ceiling
-
-    def recorded(self: object, asked: tuple[int, str, Any], tracks: object, time_limit: float) -> int | None:
-        ceiling = real(self, asked, tracks, time_limit)  # type: ignore[arg-type]
-        proved.append((asked[1], asked[2], ceiling))
-        return ceiling
-
-    monkeypatch.setattr(path_module.PathProgramme, "_ceiling", recorded)
+    proved = record_ceilings(monkeypatch)
     compared = below_headroom = 0
     for seed in range(100):
         proved.clear()
         items, spec = _best_path_is_the_oracles(seed)
-        for key, limits, ceiling in proved:
+        for (_, key, limits), ceiling in proved:
             own = [item for item in items if item.agency == key]
             alone = dataclasses.replace(
                 spec,
@@ -551,14 +541,7 @@ def test_with_no_time_left_for_agency_ceilings_the_best_path_is_unchanged(
     from planner.optimiser import path as path_module
 
     monkeypatch.setattr(path_module, "_CEILING_SHARE", 0.0)
-    real = path_module.PathProgramme._ceiling
-    calls: list[object] = []
-
-    def counted(*args: Any) -> int | None:
-        calls.append(args)
-        return real(*args)
-
-    monkeypatch.setattr(path_module.PathProgramme, "_ceiling", counted)
+    proved = record_ceilings(monkeypatch)
     for seed in range(20):
         _best_path_is_the_oracles(seed)
-    assert calls == []
+    assert proved == []

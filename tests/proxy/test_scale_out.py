@@ -115,15 +115,20 @@ def farm(
         postgres_server.drop_schema(schema)
 
 
-def _sessions(log: Path) -> list[str]:
-    """The backend ("127.0.0.1:port") of each WebSocket session, in order, from the proxy's access log; when the
-    proxy had to try a second backend, the one that answered. nginx logs a WebSocket when it closes."""
+def _backends(log: Path, uri_prefix: str) -> list[str]:
+    """The backend ("127.0.0.1:port") of each request under `uri_prefix`, in the order of the proxy's access log;
+    when the proxy had to try a second backend, the one that answered."""
     found = []
     for line in log.read_text(encoding="utf-8").splitlines():
         upstream, uri, _ = line.split(" ", 2)
-        if uri.startswith("/_stcore/stream"):
+        if uri.startswith(uri_prefix):
             found.append(upstream.split(",")[-1].strip())
     return found
+
+
+def _sessions(log: Path) -> list[str]:
+    """The backend of each WebSocket session, in order (nginx logs a WebSocket when it closes)."""
+    return _backends(log, "/_stcore/stream")
 
 
 def _keys_on_each_backend(proxy: str, log: Path, per_backend: int) -> tuple[list[str], list[str]]:
@@ -138,11 +143,7 @@ def _keys_on_each_backend(proxy: str, log: Path, per_backend: int) -> tuple[list
         ask = urllib.request.Request(f"{proxy}/_stcore/health", headers={"Cookie": f"par_node={key}"})
         with urllib.request.urlopen(ask, timeout=10) as answer:
             answer.read()
-    went = [
-        line.split(" ", 2)[0].split(",")[-1].strip()
-        for line in log.read_text(encoding="utf-8").splitlines()
-        if line.split(" ", 2)[1].startswith("/_stcore/health")
-    ]
+    went = _backends(log, "/_stcore/health")
     assert len(went) == len(candidates), went
     assert len(set(went)) == 2, went
     first, second = (
