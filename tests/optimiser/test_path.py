@@ -188,15 +188,29 @@ def _best_path_is_the_oracles(seed: int) -> tuple[list[Any], PathSpec]:
     return items, spec
 
 
+@pytest.mark.parametrize("how", ["enumerated", "solved"])
 def test_an_agency_ceiling_is_the_most_its_items_reach_on_their_own_and_the_best_path_stays_exact(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
     """Each agency's ceiling (a row the most-points solve adds) is exactly what the dynamic programme finds for
     that agency's items alone within that agency's budgets, and the best path with the ceilings in place is
     still the oracle's. A ceiling too high would pass the second check and fail the first; one too low fails
-    both."""
+    both. Both ways of proving a ceiling are checked: enumerating the items' paths (what these small networks
+    get) and, for networks with too many paths, HiGHS."""
     import dataclasses
 
+    from planner.optimiser import path as path_module
+
+    if how == "solved":
+        monkeypatch.setattr(path_module, "_MAX_TRACK_PATHS", 0)
+    solver_calls: list[object] = []
+    real_bound = path_module.proven_bound
+
+    def counted(*args: Any) -> float | None:
+        solver_calls.append(args)
+        return real_bound(*args)
+
+    monkeypatch.setattr(path_module, "proven_bound", counted)
     proved = record_ceilings(monkeypatch)
     compared = below_headroom = 0
     for seed in range(100):
@@ -218,6 +232,7 @@ def test_an_agency_ceiling_is_the_most_its_items_reach_on_their_own_and_the_best
             below_headroom += ceiling < sum(item.steps[-1].gain for item in own)
     # the ceilings are many, and most of them hold the agency below what its items could reach unbudgeted
     assert compared >= 40 and below_headroom >= 20, (compared, below_headroom)
+    assert len(solver_calls) == (0 if how == "enumerated" else compared)
 
 
 def _second_solves_run_out(monkeypatch: pytest.MonkeyPatch) -> list[float]:
