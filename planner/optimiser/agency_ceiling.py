@@ -15,13 +15,15 @@ year) is kept only while a bound says it can still beat the best known answer:
 - then "is there an answer one hundredth better?" is asked until the answer is no, each time exhaustively.
 
 Partial choices that spend the same in every year keep only the one with the most points. What is returned is
-exact (points are whole hundredths); when the partial choices would exceed a fixed count, nothing is returned
-and the caller proves the ceiling with the solver instead, so the answer never depends on this giving up.
+exact (points are whole hundredths); when the partial choices would exceed a fixed count, or the time given runs
+out, nothing is returned and the caller proves the ceiling with the solver instead (in the time left), so the
+answer never depends on this giving up.
 tests/optimiser/test_agency_ceiling.py checks it against exhaustive enumeration.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -40,16 +42,21 @@ BEAM = 1000
 _PRICE_SCALES = (0.0, 0.5, 0.8, 1.0, 1.25, 1.6, 2.5)
 
 
-class _TooMany(Exception):
-    """The partial choices outgrew MAX_PAIRS: the caller falls back to the solver."""
+class _GiveUp(Exception):
+    """The partial choices outgrew MAX_PAIRS, or the time ran out: the caller falls back to the solver."""
 
 
-def most_points(paths: Sequence[npt.NDArray[np.float64]], budgets: npt.NDArray[np.float64]) -> int | None:
+def most_points(
+    paths: Sequence[npt.NDArray[np.float64]],
+    budgets: npt.NDArray[np.float64],
+    *,
+    deadline: float | None = None,
+) -> int | None:
     """The most points (whole hundredths) of one path per item within `budgets` (spend per year, inf: none).
 
     `paths[i]` holds item i's paths as rows (points, spend in year 0, ..., spend in year T-1). None when no
-    choice fits the budgets, or when the enumeration would grow past MAX_PAIRS (the caller then asks the
-    solver)."""
+    choice fits the budgets, when the enumeration would grow past MAX_PAIRS, or when time.perf_counter()
+    passes `deadline` (the caller then asks the solver)."""
     limit = np.where(np.isfinite(budgets), budgets + BUDGET_SLACK, np.inf)
     fitting = [p[np.all(p[:, 1:] <= limit, axis=1)] for p in paths]
     if any(len(p) == 0 for p in fitting):
@@ -62,17 +69,17 @@ def most_points(paths: Sequence[npt.NDArray[np.float64]], budgets: npt.NDArray[n
     items = [fitting[i] for i in order]
     lambdas = np.array([prices * scale for scale in _PRICE_SCALES])
     try:
-        best = _search(items, limit, lambdas, beat=-np.inf, beam=BEAM)
+        best = _search(items, limit, lambdas, beat=-np.inf, beam=BEAM, deadline=deadline)
         if (
             best is None
         ):  # the beam kept no choice that fits (upkeep can make even staying cost): the solver's
             return None
         while True:
-            better = _search(items, limit, lambdas, beat=best, beam=None)
+            better = _search(items, limit, lambdas, beat=best, beam=None, deadline=deadline)
             if better is None:
                 return round(best)
             best = better
-    except _TooMany:
+    except _GiveUp:
         return None
 
 
@@ -110,6 +117,7 @@ def _search(
     *,
     beat: float,
     beam: int | None,
+    deadline: float | None,
 ) -> float | None:
     """The most points of a choice found that beats `beat` by a whole hundredth, or None when none does. With
     `beam`, only that many partial choices (the best bounded) are kept at each step: a heuristic answer. Without,
@@ -125,6 +133,8 @@ def _search(
     choices = np.zeros((1, 1 + years))  # points, spend per year
     lp = _PRICE_SCALES.index(1.0)
     for k, paths in enumerate(items):
+        if deadline is not None and time.perf_counter() > deadline:
+            raise _GiveUp
         # pairs first screened by the LP price's bound, which splits into a part per choice and per path
         lam = lambdas[lp]
         per_choice = choices[:, 0] - choices[:, 1:] @ lam
@@ -135,7 +145,7 @@ def _search(
         counts = np.searchsorted(-sorted_path, -(floor - per_choice), side="right")
         total = int(counts.sum())
         if total > MAX_PAIRS:
-            raise _TooMany
+            raise _GiveUp
         if total == 0:
             return None
         left = np.repeat(np.arange(len(choices)), counts)

@@ -453,12 +453,16 @@ class PathProgramme:
         hardest agency takes 0,1-0,6 s where HiGHS took 6 s; the solver proves it when the paths are too many
         for that."""
         year, key, limits = asked
+        deadline = time.perf_counter() + time_limit
         paths = self._agency_paths(tracks, key, year)
         if paths is not None:
             budgets = np.array([min(per_year) if per_year else np.inf for per_year in limits])
-            found = most_points(paths, budgets)
+            found = most_points(paths, budgets, deadline=deadline)
             if found is not None:
                 return found
+        time_limit = deadline - time.perf_counter()
+        if time_limit <= 0:
+            return None
         columns = np.flatnonzero(np.isin(self._track, tracks))
         flow_rows = np.concatenate([np.arange(r.start, r.stop) for r in (self.flow_rows[i] for i in tracks)])
         blocks = [self.flow[flow_rows][:, columns]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -60,14 +62,19 @@ def test_the_ceiling_is_the_best_combination_on_300_random_instances(
     assert binding >= 50, binding
 
 
-def test_nothing_fits_or_too_many_choices_leave_it_to_the_solver(monkeypatch: pytest.MonkeyPatch) -> None:
-    """None when no path of some item fits the budgets (even staying costs, as upkeep can), and None when the
-    partial choices would outgrow MAX_PAIRS: the caller then asks HiGHS rather than get a wrong ceiling."""
+def test_nothing_fits_too_many_choices_or_no_time_leave_it_to_the_solver(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """None when no path of some item fits the budgets (even staying costs, as upkeep can), when the partial
+    choices would outgrow MAX_PAIRS, and when the deadline has passed: the caller then asks HiGHS rather than
+    get a wrong ceiling."""
     costly = [np.array([[0.0, 3.0], [5.0, 4.0]]), np.array([[0.0, 0.0], [7.0, 1.0]])]
     assert most_points(costly, np.array([2.0])) is None
     rng = np.random.default_rng(3)
     paths = [np.column_stack([rng.integers(0, 50, 12), rng.integers(0, 5, (12, 2)) / 2.0]) for _ in range(5)]
     budgets = np.array([6.0, 6.0])
-    assert most_points(paths, budgets) == _exhaustive(paths, budgets)
+    expected = _exhaustive(paths, budgets)
+    assert expected is not None and most_points(paths, budgets, deadline=time.perf_counter() + 60) == expected
+    assert most_points(paths, budgets, deadline=time.perf_counter() - 1) is None
     monkeypatch.setattr(agency_ceiling, "MAX_PAIRS", 10)
     assert most_points(paths, budgets) is None
