@@ -393,7 +393,8 @@ class PathProgramme:
         self, year: int, agency_budgets: Sequence[Mapping[str, float]], time_limit: float
     ) -> list[tuple[npt.NDArray[np.float64], int]]:
         """For each agency with a budget, a ceiling on the points its items can bring in year index `year`: the
-        most they reach on their own within that agency's budgets, proved by a solve of their items alone.
+        most they reach on their own within that agency's budgets, found exactly over their items' paths (or,
+        where those are too many, proved by a solve of their items alone: see _ceiling).
 
         Why: the most points under a budget per year is a packing of whole moves into each year's budget, and
         an agency's few items packed into its small yearly budgets are where the relaxation is loosest. With the
@@ -402,7 +403,7 @@ class PathProgramme:
 
         Each ceiling is valid whatever the rest of the path does (a path's items of one agency are a path of
         those items within that agency's budgets), so the optimum is unchanged. A ceiling solve stopped by its
-        time limit gives a weaker ceiling, still valid; one not started for lack of time is left out. An agency
+        time limit gives a weaker ceiling, still valid; one not found in time is left out. An agency
         whose items are every item the path can move is left out too: its solve would be the whole programme
         again. Ceilings are kept per programme, so the blocker analysis, which relaxes one budget at a time,
         proves each agency's ceiling once per budget it tries."""
