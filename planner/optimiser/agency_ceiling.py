@@ -11,7 +11,7 @@ year) is kept only while a bound says it can still beat the best known answer:
 - the bound is Lagrangian: with prices λ ≥ 0 on the yearly budgets, the items still to choose can add at most
   Σ max over their paths of (points − λ·spend), plus λ·(budget left); every λ gives a valid bound, so the least
   over a few (the LP's budget duals, scaled) is taken;
-- a first pass keeps only the best few hundred partial choices (a beam) and yields a real answer to beat;
+- a first pass keeps only the best thousand partial choices (a beam) and yields a real answer to beat;
 - then "is there an answer one hundredth better?" is asked until the answer is no, each time exhaustively.
 
 Partial choices that spend the same in every year keep only the one with the most points. What is returned is
@@ -33,9 +33,11 @@ from scipy.optimize import linprog
 #: Slack on a yearly budget: looser than the MILP's own (1e-7 and HiGHS's feasibility tolerance), so a path the
 #: MILP accepts is never refused here (a looser budget can only raise a ceiling, which stays valid).
 BUDGET_SLACK = 1e-6
-#: The most (partial choice, path) pairs one step may weigh before giving up to the solver (about 200 MB at
-#: five years).
-MAX_PAIRS = 4_000_000
+#: The most (partial choice, path) pairs one step may weigh before giving up to the solver. The largest step on
+#: the 82 x 6 x 4 benchmark weighed 2,2 million; at four years a step's arrays come to about 250 bytes per pair
+#: at its peak (counted from their shapes, not measured), so this caps one ceiling near 0,6 GB (two are proved
+#: side by side).
+MAX_PAIRS = 2_500_000
 #: Partial choices kept by the first pass, which only looks for a good answer to beat.
 BEAM = 1000
 #: Multiples of the LP's budget prices tried as Lagrangian prices (0: the points left, budgets ignored).
@@ -70,9 +72,8 @@ def most_points(
     lambdas = np.array([prices * scale for scale in _PRICE_SCALES])
     try:
         best = _search(items, limit, lambdas, beat=-np.inf, beam=BEAM, deadline=deadline)
-        if (
-            best is None
-        ):  # the beam kept no choice that fits (upkeep can make even staying cost): the solver's
+        # no choice the beam kept fits (upkeep can make even staying cost): the solver decides
+        if best is None:
             return None
         while True:
             better = _search(items, limit, lambdas, beat=best, beam=None, deadline=deadline)
@@ -149,7 +150,8 @@ def _search(
         if total == 0:
             return None
         left = np.repeat(np.arange(len(choices)), counts)
-        right = by_path[np.concatenate([np.arange(c) for c in counts if c > 0])]
+        # each choice's paths are a prefix of the sorted paths: positions 0..count-1 of its own run
+        right = by_path[np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)]
         pairs = choices[left] + paths[right]
         pairs = pairs[np.all(pairs[:, 1:] <= limit, axis=1)]
         bound = (
