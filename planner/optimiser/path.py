@@ -340,19 +340,10 @@ class PathProgramme:
                     rows.append(self.gain_rows[t])
                     lo.append(float(need))
                     hi.append(np.inf)
-        for t in range(self.T):
-            budget = budgets[t]
-            if budget is not None:
-                rows.append(self.cost_rows[t])
-                lo.append(-np.inf)
-                hi.append(budget + COST_TOL)
-            for agency, limit in agency_budgets[t].items():
-                key = agency_key(agency)
-                if not bool(np.any(self._key == key)):
-                    continue
-                rows.append(self._agency_row(t, key))
-                lo.append(-np.inf)
-                hi.append(float(limit) + COST_TOL)
+        budget_rows, budget_limits = self._budget_rows(budgets, agency_budgets)
+        rows += budget_rows
+        lo += [-np.inf] * len(budget_rows)
+        hi += budget_limits
         started = time.perf_counter()
         if objective == "min_effort":
             sequence = [self._cost, -self.gain_rows[-1]]
@@ -388,6 +379,43 @@ class PathProgramme:
         assert x is not None
         found = self._selection(x)
         return found if proven else replace(found, proven=False)
+
+    def _budget_rows(
+        self, budgets: Sequence[float | None], agency_budgets: Sequence[Mapping[str, float]]
+    ) -> tuple[list[npt.NDArray[np.float64]], list[float]]:
+        """A row per budget (each year's total, each agency's in each year) and the most it allows."""
+        rows: list[npt.NDArray[np.float64]] = []
+        limits: list[float] = []
+        for t in range(self.T):
+            budget = budgets[t]
+            if budget is not None:
+                rows.append(self.cost_rows[t])
+                limits.append(budget + COST_TOL)
+            for agency, limit in agency_budgets[t].items():
+                key = agency_key(agency)
+                if not bool(np.any(self._key == key)):
+                    continue
+                rows.append(self._agency_row(t, key))
+                limits.append(float(limit) + COST_TOL)
+        return rows, limits
+
+    def admits(self, rungs: Sequence[Sequence[int]]) -> bool:
+        """True when `rungs` (per track, the rung at the end of each year) is a path of this programme within the
+        problem's own budgets: every move allowed (no regression, locks, caps, deadlines) and every budget kept.
+        What a path read back from a result is checked against before it is analysed further."""
+        if len(rungs) != len(self.tracks):
+            return False
+        x = np.zeros(self.n)
+        for per_year, path in zip(self.arcs, rungs, strict=True):
+            before = 0
+            for arcs, after in zip(per_year, path, strict=True):
+                variable = next((v for a, b, v in arcs if a == before and b == after), None)
+                if variable is None:
+                    return False
+                x[variable] = 1.0
+                before = after
+        rows, limits = self._budget_rows(self.problem.budgets, self.problem.agency_budgets)
+        return all(float(row @ x) <= limit for row, limit in zip(rows, limits, strict=True))
 
     def _agency_ceilings(
         self, year: int, agency_budgets: Sequence[Mapping[str, float]], time_limit: float

@@ -158,6 +158,58 @@ def test_each_budget_blocker_holds_back_what_the_dynamic_programme_finds() -> No
     assert checked >= 10, checked
 
 
+def test_blockers_found_after_the_path_are_those_found_with_it() -> None:
+    """The page shows the best path first and its blockers when they are found (path_with_blockers): on the
+    random instances with budgets that have no path to their targets, the two steps give exactly the result of
+    optimise_path with its blockers inline, and a path that meets its targets comes back as it was."""
+    from planner.optimiser.horizon import path_with_blockers
+
+    checked = met = 0
+    for seed in range(120):
+        levers, settings, _ = _random_instance(seed)
+        if not settings.budgets and not settings.agency_budgets:
+            continue
+        inline = optimise_path(levers, settings, bands=False)  # type: ignore[arg-type]
+        first = optimise_path(levers, settings, bands=False, blockers=False)  # type: ignore[arg-type]
+        later = path_with_blockers(levers, settings, first)  # type: ignore[arg-type]
+        if inline.status != "infeasible":
+            assert later is first, seed
+            met += 1
+            continue
+        assert first.blockers == (), seed
+        assert later.blockers == inline.blockers and later.blockers_complete, seed
+        assert later.model_copy(update={"solve_seconds": 0.0}) == inline.model_copy(
+            update={"solve_seconds": 0.0}
+        )
+        checked += bool(inline.blockers)
+    assert checked >= 10 and met >= 5, (checked, met)
+
+
+def test_blockers_are_refused_for_a_path_of_other_settings() -> None:
+    """A result read back against settings it was not solved for (here: a year's budget changed, or another
+    horizon) is refused with a message in the user's language, not analysed as if it were that path."""
+    from planner.core.i18n import t
+    from planner.optimiser.horizon import path_with_blockers
+
+    levers, settings, competitions = _quang_ngai_out_of_reach()
+    first = optimise_path(levers, settings, competitions, blockers=False)
+    assert first.status == "infeasible" and first.final.effort > 0
+    final_year = settings.years[-1]
+    tighter = settings.model_copy(
+        update={"budgets": {**settings.budgets, final_year: first.final.effort / 2}}
+    )
+    shorter = settings.model_copy(update={"years": settings.years[1:]})
+    for other in (tighter, shorter):
+        with pytest.raises(OptimiseError) as caught:
+            path_with_blockers(levers, other, first, competitions)
+        assert caught.value.key == "path.result_mismatch"
+        for lang in ("vi", "en"):
+            assert "{" not in t(caught.value.key, lang)
+    assert path_with_blockers(levers, settings, first, competitions).blockers == (
+        optimise_path(levers, settings, competitions).blockers
+    )
+
+
 def _agency_budget_instance(seed: int) -> tuple[object, PathSettings, PathSpec]:
     """A random instance with a budget every year for two agencies and a final target out of reach: its answer
     is the most final-year points, where the agency ceilings are added."""

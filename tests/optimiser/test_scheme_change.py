@@ -338,6 +338,24 @@ def test_the_path_across_a_change_equals_the_oracle_on_150_random_instances(bloc
     assert carrying >= 10, carrying
 
 
+def test_blockers_found_after_the_path_across_a_change_are_those_found_with_it() -> None:
+    """Across a change the path read back from its result walks each year's own scheme (the carry at the change
+    included): the blockers found afterwards are the ones optimise_path finds inline."""
+    from planner.optimiser.horizon import path_with_blockers
+
+    checked = 0
+    for seed in range(60):
+        levers, change, settings, *_ = _instance(seed)
+        first = optimise_path(levers, settings, bands=False, blockers=False, change=change)
+        if first.status != "infeasible":
+            continue
+        inline = optimise_path(levers, settings, bands=False, change=change)
+        later = path_with_blockers(levers, settings, first, change=change)
+        assert later.blockers == inline.blockers and later.blockers_complete, seed
+        checked += bool(inline.blockers)
+    assert checked >= 10, checked
+
+
 def test_agency_ceilings_across_a_change_change_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     """Across a change an item's lead agency can differ between the schemes, so an agency's ceiling is proved
     on every item that is that agency's in some year. The best path with the ceilings is the one without them
