@@ -6,6 +6,7 @@ final-year rank."""
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -18,7 +19,21 @@ from ui.guard import require_entrypoint
 from ui.position import current_position
 from ui.text import labels, lang, num, points, prob, t
 
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
+
+    from planner.optimiser.horizon import PathResult
+
 require_entrypoint()
+
+
+def _show_blockers(box: DeltaGenerator, result: PathResult) -> None:
+    """What keeps the path from its targets, and what the time limit left unproved, in `box`."""
+    for blocker in result.blockers:
+        box.markdown(f"- {views.md(blocker.message(lang()))}")
+    for caveat in result.caveats(lang()):
+        box.warning(caveat, icon=":material/timer:")
+
 
 st.title(t("app.path.title"))
 st.caption(t("app.path.intro"))
@@ -195,12 +210,14 @@ if result is not None:
     final = result.final
     unit = optimise_view.unit_label(result.unit)
     st.subheader(t("app.path.result"))
+    # the best path is shown as soon as it is found; what blocks it (one solve per budget) fills this box after
+    # the rest of the answer is on screen
+    blockers_box = st.container()
+    pending = fresh and path_view.blockers_pending(m, scenario)
     if result.status == "infeasible":
-        st.error(t("app.path.infeasible"), icon=":material/block:")
-        for blocker in result.blockers:
-            st.markdown(f"- {views.md(blocker.message(lang()))}")
-        for caveat in result.caveats(lang()):
-            st.warning(caveat, icon=":material/timer:")
+        blockers_box.error(t("app.path.infeasible"), icon=":material/block:")
+        if not pending:
+            _show_blockers(blockers_box, result)
     elif result.status == "time_limit":
         st.warning(t("app.path.time_limit"), icon=":material/timer:")
     if result.stopped is not None:
@@ -278,6 +295,14 @@ if result is not None:
                 t("app.path.year_changes", year=str(year.year), n=len(year.changes)), icon=":material/event:"
             ):
                 st.dataframe(path_view.changes_frame(result, year.year), hide_index=True, width="stretch")
+    if pending:
+        with blockers_box:
+            try:
+                with st.spinner(t("app.path.blockers_running"), show_time=True):
+                    result = path_view.analyse_blockers(m, scenario)
+            except PlannerError as exc:
+                views.show_error(exc)
+        _show_blockers(blockers_box, result)
     from planner.files.excel.path import write_path_workbook
 
     levers = path_view.levers(m, scenario)

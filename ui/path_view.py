@@ -36,6 +36,7 @@ from planner.optimiser.horizon import (
     optimise_path,
     path_competitions,
     path_frontier,
+    path_with_blockers,
 )
 from planner.optimiser.levers import LeverSet, build_levers
 from planner.optimiser.path import MAX_YEARS
@@ -48,6 +49,8 @@ RowKind = Literal["none", "rank", "band", "score"]
 ROW_KINDS: tuple[RowKind, ...] = ("none", "rank", "band", "score")
 INPUTS_KEY = "_path_inputs"
 RESULT_KEY = "_path_result"
+#: The key of the path whose blockers have been analysed (see analyse_blockers).
+BLOCKERS_KEY = "_path_blockers_of"
 FRONTIER_KEY = "_path_frontier"
 ERRORS_KEY = "_path_errors"
 #: The effort table loaded for the next methodology's items: (methodology id, table).
@@ -274,7 +277,25 @@ def _key(
 def _solve_cached(
     key: str, _levers: LeverSet, _settings: PathSettings, _comps: Any, _change: SchemeChange | None
 ) -> PathResult:
-    return optimise_path(_levers, _settings, _comps, time_limit=DEFAULT_TIME_LIMIT, change=_change)
+    """The path alone: its blockers are found afterwards (_blockers_cached), so the page shows it first."""
+    return optimise_path(
+        _levers, _settings, _comps, time_limit=DEFAULT_TIME_LIMIT, blockers=False, change=_change
+    )
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def _blockers_cached(
+    key: str,
+    _levers: LeverSet,
+    _settings: PathSettings,
+    _comps: Any,
+    _change: SchemeChange | None,
+    _result: PathResult,
+) -> PathResult:
+    """`_result` with what blocks it; `key` is a hash of the question's content and of that result."""
+    return path_with_blockers(
+        _levers, _settings, _result, _comps, time_limit=DEFAULT_TIME_LIMIT, change=_change
+    )
 
 
 def horizon_break_of(m: Methodology, i: PathInputs) -> HorizonBreak | None:
@@ -350,8 +371,18 @@ def current_key(m: Methodology, scenario: Scenario) -> str | None:
     return _key(m, scenario, optimise_view.effort_table(), optimise_view.inputs().locked, settings, change)
 
 
-def solve(m: Methodology, scenario: Scenario) -> PathResult:
-    """Run (or fetch) the path for the current inputs and keep it as the page's result."""
+@dataclass(frozen=True)
+class _Question:
+    """What the path reads for the current inputs, and its cache key."""
+
+    key: str
+    levers: LeverSet
+    settings: PathSettings
+    competitions: dict[int, Competition] | None
+    change: SchemeChange | None
+
+
+def _question(m: Methodology, scenario: Scenario) -> _Question:
     try:
         settings = settings_of(inputs(scenario), m)
     except ValueError as exc:  # a PathSettings rule (e.g. a budget outside the years)
@@ -362,13 +393,48 @@ def solve(m: Methodology, scenario: Scenario) -> PathResult:
         raise OptimiseError("app.optimiser.needs_field")
     change = change_of(m, scenario)
     key = _key(m, scenario, optimise_view.effort_table(), optimise_view.inputs().locked, settings, change)
-    result = _solve_cached(key, lv, settings, comps, change)
+    return _Question(key, lv, settings, comps, change)
+
+
+def solve(m: Methodology, scenario: Scenario) -> PathResult:
+    """Run (or fetch) the path for the current inputs and keep it as the page's result; when no path meets the
+    targets, what blocks it is left to analyse_blockers, which the page runs once the path is on screen."""
+    q = _question(m, scenario)
+    result = _solve_cached(q.key, q.levers, q.settings, q.competitions, q.change)
     if result.cut_short:
         # cut short by the time limit, which depends on how busy the server was: this session keeps the
         # answer, and the next to ask gets a fresh solve rather than this one for an hour
-        _solve_cached.clear(key, lv, settings, comps, change)
-    st.session_state[RESULT_KEY] = (key, result)
+        _solve_cached.clear(q.key, q.levers, q.settings, q.competitions, q.change)
+    st.session_state[RESULT_KEY] = (q.key, result)
+    st.session_state.pop(BLOCKERS_KEY, None)
     return result
+
+
+def blockers_pending(m: Methodology, scenario: Scenario) -> bool:
+    """True when the page's result is the current inputs' path, no path meets the targets and what blocks it
+    has not been analysed yet."""
+    value = st.session_state.get(RESULT_KEY)
+    if not isinstance(value, tuple):
+        return False
+    key, result = value
+    analysed = st.session_state.get(BLOCKERS_KEY) == key
+    return bool(result.status == "infeasible" and not analysed and key == current_key(m, scenario))
+
+
+def analyse_blockers(m: Methodology, scenario: Scenario) -> PathResult:
+    """The page's result with what blocks it (cached across sessions by the path's key), kept as the result."""
+    q = _question(m, scenario)
+    key, result = st.session_state[RESULT_KEY]
+    if key != q.key:  # the inputs moved on since the path was solved: that path is not the current question's
+        raise OptimiseError("path.result_mismatch")
+    # keyed on the path itself too: the blockers explain that path, whichever of equal paths a solve returned
+    path_key = hashlib.sha256(f"{q.key}:{result.model_dump_json()}".encode()).hexdigest()[:24]
+    found = _blockers_cached(path_key, q.levers, q.settings, q.competitions, q.change, result)
+    if found.cut_short:
+        _blockers_cached.clear(path_key, q.levers, q.settings, q.competitions, q.change, result)
+    st.session_state[RESULT_KEY] = (q.key, found)
+    st.session_state[BLOCKERS_KEY] = q.key
+    return found
 
 
 def last_result(m: Methodology, scenario: Scenario) -> tuple[PathResult | None, bool]:

@@ -3,8 +3,9 @@ yearly targets typed as provinces write them; a value that does not read is repo
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from app_support import app_on, metric, no_exception, store_url
@@ -140,3 +141,62 @@ def test_blockers_left_unchecked_by_the_time_limit_are_said_on_the_page(
     no_exception(app)
     again: PathResult = app.session_state["_path_result"][1]
     assert again.blockers_complete and len(again.blockers) > len(result.blockers)
+
+
+def _in_order(node: Any) -> list[Any]:
+    """The page's elements in the order they are shown, containers opened."""
+    out = [node]
+    for child in getattr(node, "children", {}).values():
+        out += _in_order(child)
+    return out
+
+
+def test_the_best_path_is_shown_first_and_what_blocks_it_fills_the_box_above_it(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No path reaches the band against the projected field: the best path is solved alone and shown, then its
+    blockers are analysed once (not again on the next rerun) into the box above the answer. A failing analysis
+    is reported there and the path stays on screen and in the session."""
+    from planner.core.errors import OptimiseError
+    from planner.optimiser import horizon
+    from ui.path_view import BLOCKERS_KEY, INPUTS_KEY, PathInputs
+
+    real = horizon.path_blockers
+    calls: list[int] = []
+
+    def counted(*args: Any) -> Any:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(horizon, "path_blockers", counted)
+    app.session_state[INPUTS_KEY] = PathInputs(2022, 2025, _qn_band_rows(), rivals="mean")
+    app.run()
+    next(b for b in app.button if b.key == "path_run").click().run()
+    no_exception(app)
+    key, result = app.session_state["_path_result"]
+    assert result.status == "infeasible" and result.blockers and app.session_state[BLOCKERS_KEY] == key
+    shown = _in_order(app.main)
+    blocker = next(i for i, e in enumerate(shown) if getattr(e, "type", "") == "markdown" and "2025" in e.value
+                   and e.value.startswith("- "))  # fmt: skip
+    final_rank = t("app.path.final_rank", "vi", year="2025")
+    rank = next(
+        i for i, e in enumerate(shown) if getattr(e, "type", "") == "metric" and e.label == final_rank
+    )
+    assert blocker < rank
+    app.run()  # a rerun (any widget) shows the analysed result again without solving anything
+    no_exception(app)
+    assert len(calls) == 1 and any(m.value.startswith("- ") and "2025" in m.value for m in app.markdown)
+
+    def failing(*args: Any) -> Any:
+        raise OptimiseError("path.result_mismatch")
+
+    monkeypatch.setattr(horizon, "path_blockers", failing)
+    tighter = tuple(replace(row, budget=11.0) for row in _qn_band_rows())  # another question: solved anew
+    app.session_state[INPUTS_KEY] = PathInputs(2022, 2025, tighter, rivals="mean")
+    app.run()
+    next(b for b in app.button if b.key == "path_run").click().run()
+    no_exception(app)
+    assert any(t("path.result_mismatch", "vi") in e.value for e in app.error)
+    kept: PathResult = app.session_state["_path_result"][1]
+    assert kept.status == "infeasible" and kept.blockers == ()
+    assert metric(app, t("app.path.final_rank", "vi", year="2025")).endswith("/63")

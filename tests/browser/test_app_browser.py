@@ -184,6 +184,16 @@ def test_quang_ngai_plans_its_path_to_2025_and_downloads_a_sheet_per_year(page: 
     download.save_as(path)
     workbook = load_workbook(io.BytesIO(path.read_bytes()))
     assert workbook.sheetnames[1:] == ["Lộ trình", "Năm 2022", "Năm 2023", "Năm 2024", "Năm 2025"]
+    # against the projected field the band is out of reach: the best path, then what blocks it above it
+    page.get_by_text(t("app.optimiser.rivals.mean", "vi"), exact=True).click()
+    idle(page)
+    page.get_by_role("button", name=t("app.path.run", "vi")).click()
+    idle(page)
+    assert exceptions(page) == 0
+    page.get_by_text(t("app.path.infeasible", "vi")).first.wait_for(timeout=30_000)
+    maximum = t("path.blocker.maximum", "vi", year="2025", points="X").split("(")[0].strip()
+    page.get_by_text(maximum).first.wait_for(timeout=30_000)
+    assert metric(page, t("app.path.final_rank", "vi", year="2025")).endswith("/63")
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
