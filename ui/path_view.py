@@ -429,7 +429,11 @@ def analyse_blockers(m: Methodology, scenario: Scenario) -> PathResult:
         raise OptimiseError("path.result_mismatch")
     # keyed on the path itself too: the blockers explain that path, whichever of equal paths a solve returned
     path_key = hashlib.sha256(f"{q.key}:{result.model_dump_json()}".encode()).hexdigest()[:24]
-    found = _blockers_cached(path_key, q.levers, q.settings, q.competitions, q.change, result)
+    try:
+        found = _blockers_cached(path_key, q.levers, q.settings, q.competitions, q.change, result)
+    except PlannerError:
+        st.session_state[BLOCKERS_KEY] = q.key  # said once; running the path again tries again
+        raise
     if found.cut_short:
         _blockers_cached.clear(path_key, q.levers, q.settings, q.competitions, q.change, result)
     st.session_state[RESULT_KEY] = (q.key, found)

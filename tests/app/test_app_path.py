@@ -159,8 +159,10 @@ def test_the_best_path_is_shown_first_and_what_blocks_it_fills_the_box_above_it(
     is reported there and the path stays on screen and in the session."""
     from planner.core.errors import OptimiseError
     from planner.optimiser import horizon
-    from ui.path_view import BLOCKERS_KEY, INPUTS_KEY, PathInputs
+    from ui.path_view import BLOCKERS_KEY, INPUTS_KEY, PathInputs, _blockers_cached, _solve_cached
 
+    _solve_cached.clear()  # the same questions, answered by other tests of this process, are cached
+    _blockers_cached.clear()
     real = horizon.path_blockers
     calls: list[int] = []
 
@@ -188,6 +190,7 @@ def test_the_best_path_is_shown_first_and_what_blocks_it_fills_the_box_above_it(
     assert len(calls) == 1 and any(m.value.startswith("- ") and "2025" in m.value for m in app.markdown)
 
     def failing(*args: Any) -> Any:
+        calls.append(1)
         raise OptimiseError("path.result_mismatch")
 
     monkeypatch.setattr(horizon, "path_blockers", failing)
@@ -200,3 +203,6 @@ def test_the_best_path_is_shown_first_and_what_blocks_it_fills_the_box_above_it(
     kept: PathResult = app.session_state["_path_result"][1]
     assert kept.status == "infeasible" and kept.blockers == ()
     assert metric(app, t("app.path.final_rank", "vi", year="2025")).endswith("/63")
+    app.run()  # said once: a rerun does not run the failing analysis again
+    no_exception(app)
+    assert len(calls) == 2
