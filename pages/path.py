@@ -213,7 +213,7 @@ if result is not None:
     # the best path is shown as soon as it is found; what blocks it (one solve per budget) fills this box after
     # the rest of the answer is on screen
     blockers_box = st.container()
-    pending = fresh and path_view.blockers_pending(m, scenario)
+    pending = path_view.blockers_pending(fresh)
     if result.status == "infeasible":
         blockers_box.error(t("app.path.infeasible"), icon=":material/block:")
         if not pending:

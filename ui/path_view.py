@@ -410,15 +410,14 @@ def solve(m: Methodology, scenario: Scenario) -> PathResult:
     return result
 
 
-def blockers_pending(m: Methodology, scenario: Scenario) -> bool:
-    """True when the page's result is the current inputs' path, no path meets the targets and what blocks it
-    has not been analysed yet."""
+def blockers_pending(fresh: bool) -> bool:
+    """True when the page's result is the current inputs' path (`fresh`, as last_result or a run just told the
+    page), no path meets the targets and what blocks it has not been analysed yet."""
     value = st.session_state.get(RESULT_KEY)
-    if not isinstance(value, tuple):
+    if not fresh or not isinstance(value, tuple):
         return False
     key, result = value
-    analysed = st.session_state.get(BLOCKERS_KEY) == key
-    return bool(result.status == "infeasible" and not analysed and key == current_key(m, scenario))
+    return bool(result.status == "infeasible" and st.session_state.get(BLOCKERS_KEY) != key)
 
 
 def analyse_blockers(m: Methodology, scenario: Scenario) -> PathResult:
