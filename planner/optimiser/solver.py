@@ -405,6 +405,7 @@ def exact_milp(
     *,
     keep_incumbent: Literal[False] = False,
     cutoff: float | None = None,
+    presolve: bool = True,
 ) -> npt.NDArray[np.float64] | None: ...
 
 
@@ -418,6 +419,7 @@ def exact_milp(
     *,
     keep_incumbent: Literal[True],
     cutoff: float | None = None,
+    presolve: bool = True,
 ) -> MilpSolution | None: ...
 
 
@@ -430,6 +432,7 @@ def exact_milp(
     *,
     keep_incumbent: bool = False,
     cutoff: float | None = None,
+    presolve: bool = True,
 ) -> npt.NDArray[np.float64] | MilpSolution | None:
     """One exact HiGHS solve (`mip_rel_gap=0`, the solver's stray printing kept off stdout): the solution, None
     when the constraints admit none. When the time limit stops it before optimality is proved: with
@@ -445,7 +448,7 @@ def exact_milp(
     answer is thrown away and the solve redone without the cutoff, so the answer never rests on the option."""
 
     def solve(extra: Mapping[str, float]) -> Any:
-        return _highs(c, integrality, bounds, constraints, time_limit, extra)
+        return _highs(c, integrality, bounds, constraints, time_limit, {**extra, "presolve": presolve})
 
     result = solve({} if cutoff is None else {"objective_bound": cutoff})
     if cutoff is not None and (result.x is None or float(c @ result.x) > cutoff):

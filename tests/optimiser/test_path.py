@@ -113,6 +113,93 @@ def test_the_path_equals_the_dynamic_programme_on_300_random_instances(block: in
     assert statuses["optimal"] >= 5 and statuses["infeasible"] >= 5, statuses
 
 
+def _tied_instance(seed: int) -> tuple[object, PathSettings, PathSpec]:
+    """Seven items worth one point each, two levels, random efforts, two years whose budgets fit a few of them,
+    and a final target out of reach: the best path has many picks of equal points and one of least effort."""
+    from planner.methodology.files import methodology_from_mapping
+    from planner.methodology.scenario import ItemSetting, Scenario
+
+    rng = np.random.default_rng(seed)
+    subs = [
+        {
+            "code": f"1.1.{k + 1}",
+            "name_vi": f"Tiêu chí thành phần {k + 1}",
+            "max_points": "1",
+            "rule": {"type": "yes_no", "basis": "source", "source": "test"},
+            "lead_agencies": [AGENCIES[k % 2]],
+        }
+        for k in range(7)
+    ]
+    m = methodology_from_mapping(
+        {
+            "id": "tied-test",
+            "name_vi": "Hoà điểm",
+            "total_points": "7",
+            "areas": [
+                {
+                    "code": "1",
+                    "name_vi": "Lĩnh vực 1",
+                    "max_points": "7",
+                    "criteria": [
+                        {"code": "1.1", "name_vi": "Tiêu chí", "max_points": "7", "sub_criteria": subs}
+                    ],
+                }
+            ],
+        }
+    )
+    items = {i.code: ItemSetting(level=item_options(i)[0].id) for i in m.scored_items}
+    baseline = Scenario(methodology=m.id, items=items)
+    entries = tuple(
+        EffortEntry(code=i.code, level=item_options(i)[-1].id, effort=round(float(rng.uniform(1, 10)), 1))
+        for i in m.scored_items
+    )
+    levers = build_levers(m, baseline, EffortTable(entries=entries))
+    years = (FIRST, FIRST + 1)
+    yearly = float(round(rng.uniform(6, 14), 1))
+    settings = PathSettings(
+        years=years,
+        targets=(YearTarget(year=years[-1], kind="score", score=from_centi(levers.baseline_centi + 700)),),
+        budgets=dict.fromkeys(years, yearly),
+    )
+    spec = PathSpec(needs=[None, 700], budgets=[yearly, yearly], agency_budgets=[{}, {}])
+    return levers, settings, spec
+
+
+def test_among_paths_of_equal_points_the_best_path_is_the_least_effort_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When no path meets the targets, the answer is the most final-year points and, among the many paths that
+    bring them, the least effort. The most-points answer is often proved from each item's final rung alone
+    (planner.optimiser.final_rungs) and its least effort by the same bound; here ties are everywhere, so a
+    shortcut that kept the first pick it could reach, instead of the cheapest, would show."""
+    from planner.optimiser.path import PathProgramme
+
+    shortcut = PathProgramme._from_final_rungs
+    proved_both: list[bool] = []
+
+    def watched(self: PathProgramme, *args: Any, **kwargs: Any) -> Any:
+        found = shortcut(self, *args, **kwargs)
+        proved_both.append(found is not None and found[1])
+        return found
+
+    monkeypatch.setattr(PathProgramme, "_from_final_rungs", watched)
+    checked = 0
+    for seed in range(40):
+        levers, settings, spec = _tied_instance(seed)
+        items = items_of(levers.methodology, levers.baseline, EffortTable(**_table_fields(levers)))  # type: ignore[attr-defined]
+        kind, value = best_path(items, spec)
+        if kind == "feasible":  # every item fitted the budgets: no tie to break
+            continue
+        checked += 1
+        result = optimise_path(levers, settings, bands=False)  # type: ignore[arg-type]
+        assert result.status == "infeasible", seed
+        assert -round((result.final.score - result.baseline_score) * 100) == value[0], seed
+        assert result.effort_total == pytest.approx(value[1], abs=1e-6), seed
+    assert checked >= 30
+    # the shortcut answered most of them on its own: this test is about it
+    assert sum(proved_both) >= 20, proved_both
+
+
 def test_each_budget_blocker_holds_back_what_the_dynamic_programme_finds() -> None:
     """A budget blocker's points are the final-year points the best path gains when that one budget is lifted.
     The planner finds them with one solve per budget, two at a time, each told the best path's points as a
