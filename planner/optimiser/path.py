@@ -466,29 +466,46 @@ class PathProgramme:
         if problem is None:
             return None
         excluded: list[npt.NDArray[np.int64]] = []
+        cut: list[tuple[float, tuple[int, ...], npt.NDArray[np.int64]]] = []
         for _ in range(_FINAL_RUNGS_PICKS):
             left = deadline - time.perf_counter()
             found = best_rungs(problem, excluded, left) if left > 0 else None
             if found is None:
                 return None
             bound, picks = found
-            reached = self._on_rungs(year, picks, programme_rows, deadline, confirm_none=True)
+            reached = self._on_rungs(year, picks, programme_rows, deadline)
             if reached is None:  # no path stands on exactly these rungs: cut them off and ask again
-                excluded.append(columns_of(problem, picks))
+                columns = columns_of(problem, picks)
+                excluded.append(columns)
+                cut.append((bound, picks, columns))
                 continue
             if reached is False or round(float(self.gain_rows[year] @ reached)) != bound:
                 return None  # out of time (the second cannot happen; never trusted unchecked)
+            # The bound holds as long as every pick cut off above it is truly unreachable. The solver is asked
+            # again, without presolve, only for those: scipy 1.11's HiGHS (the declared floor) called a
+            # reachable pick unreachable with presolve on (tests/optimiser/test_path.py, tied instance 33), and
+            # asking every cut again cost up to 8 s on the benchmark.
+            confirmed: list[npt.NDArray[np.int64]] = []
+            for value, other_picks, columns in cut:
+                if value > bound:
+                    if (
+                        self._on_rungs(year, other_picks, programme_rows, deadline, presolve=False)
+                        is not None
+                    ):
+                        return None
+                    confirmed.append(columns)
             if not least_effort or year != self.T - 1:
                 return MilpSolution(reached), False
-            # the tie-break: the least effort the bound allows at these points, and a path that spends it
+            # the tie-break: the least effort the bound allows at these points (cut off: only the picks known to
+            # be unreachable), and a path that spends it
             left = deadline - time.perf_counter()
-            least = best_rungs(problem, excluded, left, least_effort_at=int(bound)) if left > 0 else None
+            least = best_rungs(problem, confirmed, left, least_effort_at=int(bound)) if left > 0 else None
             if least is None:
                 return MilpSolution(reached), False
             floor, cheapest = least
             best = reached
             if cheapest != picks:
-                other = self._on_rungs(year, cheapest, programme_rows, deadline, confirm_none=False)
+                other = self._on_rungs(year, cheapest, programme_rows, deadline)
                 if (
                     other is not None
                     and other is not False
@@ -505,12 +522,11 @@ class PathProgramme:
         programme_rows: tuple[list[npt.NDArray[np.float64]], list[float], list[float]],
         deadline: float,
         *,
-        confirm_none: bool,
+        presolve: bool = True,
     ) -> npt.NDArray[np.float64] | Literal[False] | None:
         """The least-effort path standing on rung `picks[i]` of each item in year index `year`, within every
         row of the programme; None when there is none, False when time ran out before anything was known (or
-        the solver's answer does not hold). With `confirm_none`, "none" is asked twice, the second time without
-        presolve, as the caller builds a bound on it."""
+        the solver's answer does not hold)."""
         left = deadline - time.perf_counter()
         if left <= 0:
             return False
@@ -518,35 +534,26 @@ class PathProgramme:
         for per_year, pick in zip(self.arcs, picks, strict=True):
             keep[[v for _, b, v in per_year[year] if b != pick]] = False
         # the other arcs of that year are left out of the programme, not fixed at 0 by their bounds: scipy 1.11's
-        # HiGHS answered such a programme with values outside the bounds (-5 and 6 for 0/1 arcs). Its presolve
-        # also called a reachable pick unreachable (tests/optimiser/test_path.py, tied instance 33), hence the
-        # second asking; with scipy 1.17's HiGHS no answer of the benchmark or the tests changed by it
+        # HiGHS answered such a programme with values outside the bounds (-5 and 6 for 0/1 arcs)
         rows, lo, hi = programme_rows
         matrix = vstack([self.flow, csr_array(np.vstack(rows))], format="csr") if rows else self.flow
         lower = np.concatenate([self.flow_rhs, lo])
         upper = np.concatenate([self.flow_rhs, hi])
         columns = np.flatnonzero(keep)
-        reached: MilpSolution | None = None
-        for presolve in (True, False) if confirm_none else (True,):
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                return False
-            try:
-                reached = exact_milp(
-                    self._cost[columns],
-                    self.integrality[columns],
-                    Bounds(self.lower[columns], self.upper[columns]),
-                    LinearConstraint(matrix[:, columns], lower, upper),
-                    left,
-                    keep_incumbent=True,
-                    presolve=presolve,
-                )
-            except OptimiseError as error:
-                if error.key != "optimise.time_limit":
-                    raise
-                return False
-            if reached is not None:
-                break
+        try:
+            reached = exact_milp(
+                self._cost[columns],
+                self.integrality[columns],
+                Bounds(self.lower[columns], self.upper[columns]),
+                LinearConstraint(matrix[:, columns], lower, upper),
+                left,
+                keep_incumbent=True,
+                presolve=presolve,
+            )
+        except OptimiseError as error:
+            if error.key != "optimise.time_limit":
+                raise
+            return False
         if reached is None:
             return None
         x = np.zeros(self.n)
