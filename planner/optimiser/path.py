@@ -535,10 +535,7 @@ class PathProgramme:
             keep[[v for _, b, v in per_year[year] if b != pick]] = False
         # the other arcs of that year are left out of the programme, not fixed at 0 by their bounds: scipy 1.11's
         # HiGHS answered such a programme with values outside the bounds (-5 and 6 for 0/1 arcs)
-        rows, lo, hi = programme_rows
-        matrix = vstack([self.flow, csr_array(np.vstack(rows))], format="csr") if rows else self.flow
-        lower = np.concatenate([self.flow_rhs, lo])
-        upper = np.concatenate([self.flow_rhs, hi])
+        matrix, lower, upper = self._constraints(*programme_rows)
         columns = np.flatnonzero(keep)
         try:
             reached = exact_milp(
@@ -738,22 +735,23 @@ class PathProgramme:
         *,
         cutoff: float | None = None,
     ) -> MilpSolution | None:
-        matrix = self.flow
-        bounds_lo: list[float] = self.flow_rhs.tolist()
-        bounds_hi: list[float] = self.flow_rhs.tolist()
-        if rows:
-            matrix = vstack([matrix, csr_array(np.vstack(rows))], format="csr")
-            bounds_lo += lo
-            bounds_hi += hi
+        matrix, lower, upper = self._constraints(rows, lo, hi)
         return exact_milp(
             c,
             self.integrality,
             Bounds(self.lower, self.upper),
-            LinearConstraint(matrix, np.array(bounds_lo), np.array(bounds_hi)),
+            LinearConstraint(matrix, lower, upper),
             time_limit,
             keep_incumbent=True,
             cutoff=cutoff,
         )
+
+    def _constraints(
+        self, rows: list[npt.NDArray[np.float64]], lo: list[float], hi: list[float]
+    ) -> tuple[csr_array, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """The programme's rows as one matrix with their bounds: the item networks' flow, then `rows`."""
+        matrix = vstack([self.flow, csr_array(np.vstack(rows))], format="csr") if rows else self.flow
+        return matrix, np.concatenate([self.flow_rhs, lo]), np.concatenate([self.flow_rhs, hi])
 
     def _selection(self, x: npt.NDArray[np.float64]) -> PathSelection:
         rungs: list[tuple[int, ...]] = []
