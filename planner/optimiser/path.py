@@ -66,6 +66,7 @@ from planner.optimiser.solver import (
     proven_bound,
     tolerance,
 )
+from planner.optimiser.spend import largest_spend
 
 #: The longest horizon the planner accepts (a five-year programme, and a little more).
 MAX_YEARS = 10
@@ -264,6 +265,8 @@ class PathProgramme:
         self._year = np.array(arc_year, dtype=np.int64)
         self._key = np.array(arc_key, dtype=object)
         self._track = np.array(arc_track, dtype=np.int64)
+        #: where each track's arcs start but the first's (a track's arcs are numbered together)
+        self._track_starts = np.flatnonzero(np.diff(self._track)) + 1
         #: Agency ceilings already proved: (year index, budget key, that agency's budget by year) -> ceiling.
         self._ceilings: dict[tuple[int, str, tuple[tuple[float, ...], ...]], int | None] = {}
         gain = np.array(arc_gain, dtype=np.float64)
@@ -415,16 +418,22 @@ class PathProgramme:
             budget = budgets[t]
             if budget is not None:
                 rows.append(self.cost_rows[t])
-                limits.append(budget + COST_TOL)
+                limits.append(self._spendable(self.cost_rows[t], budget) + COST_TOL)
                 labels.append((t, None))
             for agency, limit in agency_budgets[t].items():
                 key = agency_key(agency)
                 if not bool(np.any(self._key == key)):
                     continue
-                rows.append(self._agency_row(t, key))
-                limits.append(float(limit) + COST_TOL)
+                row = self._agency_row(t, key)
+                rows.append(row)
+                limits.append(self._spendable(row, float(limit)) + COST_TOL)
                 labels.append((t, key))
         return rows, limits, labels
+
+    def _spendable(self, row: npt.NDArray[np.float64], budget: float) -> float:
+        """The most budget row `row` can hold within `budget`: the largest sum of one of its costs per item
+        (planner.optimiser.spend). The same paths fit; the relaxations stop spending what no path can."""
+        return largest_spend(np.split(row, self._track_starts), budget)
 
     def _from_final_rungs(
         self,
