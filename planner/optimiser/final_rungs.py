@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint
+from scipy.sparse import csr_array
 
 from planner.core.errors import OptimiseError
 from planner.optimiser.solver import exact_milp
@@ -122,11 +123,12 @@ def best_rungs(
     time_limit: float,
     *,
     least_effort_at: int | None = None,
+    effort_within: float | None = None,
 ) -> tuple[float, tuple[int, ...]] | None:
     """The bounding problem's optimum and the rung it picks for each item, with each pick of `excluded` (column
-    indices) cut off: the most points (whole hundredths), or with `least_effort_at` the least effort among the
-    picks bringing at least that many points. None when nothing is left or the optimum was not proved in time
-    (the bound would not hold)."""
+    indices) cut off: the most points (whole hundredths), within `effort_within` when it is given, or with
+    `least_effort_at` the least effort among the picks bringing at least that many points. None when nothing
+    is left or the optimum was not proved in time (the bound would not hold)."""
     n = len(problem.gain)
     one_each = np.zeros((problem.n_tracks, n))
     one_each[problem.track, np.arange(n)] = 1.0
@@ -142,12 +144,19 @@ def best_rungs(
         matrix = np.vstack([matrix, problem.gain[None, :]])
         lower = np.append(lower, least_effort_at - 0.5)  # points are whole hundredths
         upper = np.append(upper, np.inf)
+    elif effort_within is not None:
+        matrix = np.vstack([matrix, problem.effort[None, :]])
+        lower = np.append(lower, -np.inf)
+        upper = np.append(upper, effort_within)
     try:
         solution = exact_milp(
             objective,
             np.ones(n),
             Bounds(np.zeros(n), np.ones(n)),
-            LinearConstraint(matrix, lower, upper),
+            # sparse, as every solve here: scipy turns a dense matrix into floats under warnings.catch_warnings and
+            # an "error" filter, which swaps the process's filters under the solves the blockers run in threads
+            # (one of them, given a cutoff, then raised scipy's warning about it as an error)
+            LinearConstraint(csr_array(matrix), lower, upper),
             time_limit,
             keep_incumbent=True,
         )

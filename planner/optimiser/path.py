@@ -54,7 +54,7 @@ from planner.core.errors import OptimiseError
 from planner.core.text import agency_key
 from planner.methodology.scoring import item_options
 from planner.optimiser.agency_ceiling import most_points
-from planner.optimiser.final_rungs import best_rungs, columns_of, final_rungs
+from planner.optimiser.final_rungs import FinalRungs, best_rungs, columns_of, final_rungs
 from planner.optimiser.levers import Choice, Lever, LeverSet
 from planner.optimiser.solver import (
     COST_TOL,
@@ -359,6 +359,22 @@ class PathProgramme:
         first: MilpSolution | None = None
         if objective == "min_effort":
             sequence = [self._cost, -self.gain_rows[-1]]
+            need = self.problem.need_centi[-1]
+            least = (
+                None
+                if need is None
+                else self._least_effort_from_final_rungs(
+                    need,
+                    list(zip(budget_rows, budget_limits, budget_labels, strict=True)),
+                    (rows, lo, hi),
+                    time_limit * _FINAL_RUNGS_SHARE,
+                    most_points=tie_break,
+                )
+            )
+            if least is not None:
+                first, most_points = least
+                if most_points:
+                    return self._selection(first.x)
         else:
             sequence = [-self.gain_rows[year], self._cost]
             ceilings = self._agency_ceilings(year % self.T, agency_budgets, time_limit * _CEILING_SHARE)
@@ -455,23 +471,7 @@ class PathProgramme:
         On the 82 x 6 x 4 benchmark the bound's pick was reachable in about a third of the slow instances,
         seed 17's slowest among them (9,0 s became 0,8-2,3 s)."""
         deadline = time.perf_counter() + time_limit
-        admissible = np.ones(self.n, dtype=bool)
-        totals: dict[str | None, tuple[npt.NDArray[np.float64], float]] = {}
-        for row, limit, (t, family) in budgets:
-            admissible &= row <= limit
-            if t > year:
-                continue
-            summed, allowed = totals.get(family, (np.zeros(self.n), 0.0))
-            totals[family] = (summed + row, allowed + limit)
-        problem = final_rungs(
-            self.arcs,
-            year,
-            self.gain_rows[year],
-            list(totals.values()),
-            admissible,
-            np.where(self._year <= year, self._cost, 0.0),
-            ceilings,
-        )
+        problem = self._final_rungs_problem(year, budgets, ceilings)
         if problem is None:
             return None
         excluded: list[npt.NDArray[np.int64]] = []
@@ -523,6 +523,119 @@ class PathProgramme:
                     best = other
             return MilpSolution(best), float(self._cost @ best) <= floor + tolerance(floor)
         return None
+
+    def _least_effort_from_final_rungs(
+        self,
+        need: int,
+        budgets: Sequence[tuple[npt.NDArray[np.float64], float, tuple[int, str | None]]],
+        programme_rows: tuple[list[npt.NDArray[np.float64]], list[float], list[float]],
+        time_limit: float,
+        *,
+        most_points: bool,
+    ) -> tuple[MilpSolution, bool] | None:
+        """A path of least effort meeting every target, proved so without solving the path, as
+        _from_final_rungs proves the most points: the least effort of rungs bringing the final year's `need`
+        (hundredths) bounds every such path's effort from below, and a path standing on the rungs it picks is
+        checked against every row. A pick checked is cut off (unreachable, or reachable only at more than the
+        bound) and the bound asked again until a checked path meets it, _FINAL_RUNGS_PICKS at most. With it,
+        whether it is also proved to bring the most final-year points among the paths of that effort (when
+        `most_points` asks it). None when nothing was proved: the caller then solves the path itself.
+
+        The earlier years' targets are left to the check: the rung an item ends on sets its effort (moves cost
+        the difference of the efforts), so the final year's rungs decide the effort and the years between
+        only need a budget that lets them be reached in time."""
+        year = self.T - 1
+        deadline = time.perf_counter() + time_limit
+        problem = self._final_rungs_problem(year, budgets, ())
+        if problem is None:
+            return None
+        excluded: list[npt.NDArray[np.int64]] = []
+        unreachable: list[tuple[float, tuple[int, ...], npt.NDArray[np.int64]]] = []
+        costlier: list[tuple[float, npt.NDArray[np.int64]]] = []
+        best: npt.NDArray[np.float64] | None = None
+        for attempt in range(_FINAL_RUNGS_PICKS + 1):
+            left = deadline - time.perf_counter()
+            found = best_rungs(problem, excluded, left, least_effort_at=need) if left > 0 else None
+            if found is None:
+                return None
+            floor, picks = found
+            if best is not None and float(self._cost @ best) <= floor + tolerance(floor):
+                break  # no pick left can be reached for less than the best path found
+            if attempt == _FINAL_RUNGS_PICKS:
+                return None
+            reached = self._on_rungs(year, picks, programme_rows, deadline)
+            if reached is False:
+                return None
+            columns = columns_of(problem, picks)
+            excluded.append(columns)
+            if reached is None:
+                unreachable.append((floor, picks, columns))
+                continue
+            costlier.append((float(self._cost @ reached), columns))
+            if best is None or float(self._cost @ reached) < float(self._cost @ best):
+                best = reached
+        assert best is not None
+        effort = float(self._cost @ best)
+        # a pick cut off as unreachable that could have been cheaper is asked again without presolve (scipy 1.11's
+        # HiGHS, see _from_final_rungs)
+        confirmed: list[npt.NDArray[np.int64]] = []
+        for value, picks, columns in unreachable:
+            if value <= effort + tolerance(effort):
+                if self._on_rungs(year, picks, programme_rows, deadline, presolve=False) is not None:
+                    return None
+                confirmed.append(columns)
+        if not most_points:
+            return MilpSolution(best), False
+        # the tie-break: the most final-year points of rungs within that effort, every pick known not to be
+        # reached within it cut off, and a path that brings them
+        confirmed += [columns for value, columns in costlier if value > effort + tolerance(effort)]
+        left = deadline - time.perf_counter()
+        most = (
+            best_rungs(problem, confirmed, left, effort_within=effort + tolerance(effort))
+            if left > 0
+            else None
+        )
+        if most is None:
+            return MilpSolution(best), False
+        ceiling, richest = most
+        points = self.gain_rows[year]
+        if round(float(points @ best)) >= ceiling:
+            return MilpSolution(best), True
+        other = self._on_rungs(year, richest, programme_rows, deadline)
+        if (
+            other is not None
+            and other is not False
+            and float(self._cost @ other) <= effort + tolerance(effort)
+            and round(float(points @ other)) >= ceiling
+        ):
+            return MilpSolution(other), True
+        return MilpSolution(best), False
+
+    def _final_rungs_problem(
+        self,
+        year: int,
+        budgets: Sequence[tuple[npt.NDArray[np.float64], float, tuple[int, str | None]]],
+        ceilings: Sequence[tuple[npt.NDArray[np.float64], float]],
+    ) -> FinalRungs | None:
+        """The bound from each item's rung in year index `year` alone (planner.optimiser.final_rungs): each budget
+        family summed over the years up to it, a move over its own year's budget left out, `ceilings` as rows."""
+        admissible = np.ones(self.n, dtype=bool)
+        totals: dict[str | None, tuple[npt.NDArray[np.float64], float]] = {}
+        for row, limit, (t, family) in budgets:
+            admissible &= row <= limit
+            if t > year:
+                continue
+            summed, allowed = totals.get(family, (np.zeros(self.n), 0.0))
+            totals[family] = (summed + row, allowed + limit)
+        return final_rungs(
+            self.arcs,
+            year,
+            self.gain_rows[year],
+            list(totals.values()),
+            admissible,
+            np.where(self._year <= year, self._cost, 0.0),
+            ceilings,
+        )
 
     def _on_rungs(
         self,

@@ -113,35 +113,41 @@ def test_the_path_equals_the_dynamic_programme_on_300_random_instances(block: in
     assert statuses["optimal"] >= 5 and statuses["infeasible"] >= 5, statuses
 
 
-def _tied_instance(seed: int) -> tuple[object, PathSettings, PathSpec]:
+def _tied_instance(
+    seed: int, *, need: int = 700, whole: bool = False
+) -> tuple[object, PathSettings, PathSpec]:
     """Seven items worth one point each, two levels, random efforts, two years whose budgets fit a few of them,
-    and a final target out of reach: the best path has many picks of equal points and one of least effort."""
+    and a final target out of reach: the best path has many picks of equal points and one of least effort.
+    With a lower `need` (hundredths), `whole` efforts (0-3) and items worth 1-3 points the target is often met,
+    by many paths of equal least effort and different points."""
     from planner.methodology.files import methodology_from_mapping
     from planner.methodology.scenario import ItemSetting, Scenario
 
     rng = np.random.default_rng(seed)
+    points = [1 + k % 3 if whole else 1 for k in range(7)]
     subs = [
         {
             "code": f"1.1.{k + 1}",
             "name_vi": f"Tiêu chí thành phần {k + 1}",
-            "max_points": "1",
+            "max_points": str(points[k]),
             "rule": {"type": "yes_no", "basis": "source", "source": "test"},
             "lead_agencies": [AGENCIES[k % 2]],
         }
         for k in range(7)
     ]
+    total = str(sum(points))
     m = methodology_from_mapping(
         {
             "id": "tied-test",
             "name_vi": "Hoà điểm",
-            "total_points": "7",
+            "total_points": total,
             "areas": [
                 {
                     "code": "1",
                     "name_vi": "Lĩnh vực 1",
-                    "max_points": "7",
+                    "max_points": total,
                     "criteria": [
-                        {"code": "1.1", "name_vi": "Tiêu chí", "max_points": "7", "sub_criteria": subs}
+                        {"code": "1.1", "name_vi": "Tiêu chí", "max_points": total, "sub_criteria": subs}
                     ],
                 }
             ],
@@ -150,7 +156,11 @@ def _tied_instance(seed: int) -> tuple[object, PathSettings, PathSpec]:
     items = {i.code: ItemSetting(level=item_options(i)[0].id) for i in m.scored_items}
     baseline = Scenario(methodology=m.id, items=items)
     entries = tuple(
-        EffortEntry(code=i.code, level=item_options(i)[-1].id, effort=round(float(rng.uniform(1, 10)), 1))
+        EffortEntry(
+            code=i.code,
+            level=item_options(i)[-1].id,
+            effort=float(rng.integers(0, 4)) if whole else round(float(rng.uniform(1, 10)), 1),
+        )
         for i in m.scored_items
     )
     levers = build_levers(m, baseline, EffortTable(entries=entries))
@@ -158,10 +168,10 @@ def _tied_instance(seed: int) -> tuple[object, PathSettings, PathSpec]:
     yearly = float(round(rng.uniform(6, 14), 1))
     settings = PathSettings(
         years=years,
-        targets=(YearTarget(year=years[-1], kind="score", score=from_centi(levers.baseline_centi + 700)),),
+        targets=(YearTarget(year=years[-1], kind="score", score=from_centi(levers.baseline_centi + need)),),
         budgets=dict.fromkeys(years, yearly),
     )
-    spec = PathSpec(needs=[None, 700], budgets=[yearly, yearly], agency_budgets=[{}, {}])
+    spec = PathSpec(needs=[None, need], budgets=[yearly, yearly], agency_budgets=[{}, {}])
     return levers, settings, spec
 
 
@@ -198,6 +208,69 @@ def test_among_paths_of_equal_points_the_best_path_is_the_least_effort_one(
     assert checked >= 30
     # the shortcut answered most of them on its own: this test is about it
     assert sum(proved_both) >= 20, proved_both
+
+
+def test_among_paths_of_least_effort_the_answer_brings_the_most_points(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When a path meets the targets, the answer is the least effort and, among the paths of that effort, the
+    most final-year points. Both are often proved from each item's final rung alone (PathProgramme.
+    _least_effort_from_final_rungs); here free items and equal efforts tie many paths, so a shortcut that kept
+    the first least-effort path it reached, instead of the one with the most points, would show."""
+    from planner.optimiser.path import PathProgramme
+
+    shortcut = PathProgramme._least_effort_from_final_rungs
+    proved_both: list[bool] = []
+
+    def watched(self: PathProgramme, *args: Any, **kwargs: Any) -> Any:
+        found = shortcut(self, *args, **kwargs)
+        proved_both.append(found is not None and found[1])
+        return found
+
+    monkeypatch.setattr(PathProgramme, "_least_effort_from_final_rungs", watched)
+    checked = 0
+    for seed in range(60):
+        rng = np.random.default_rng(1000 + seed)
+        levers, settings, spec = _tied_instance(seed, need=int(rng.integers(1, 6)) * 100, whole=True)
+        items = items_of(levers.methodology, levers.baseline, EffortTable(**_table_fields(levers)))  # type: ignore[attr-defined]
+        kind, value = best_path(items, spec)
+        if kind != "feasible":
+            continue
+        checked += 1
+        result = optimise_path(levers, settings, bands=False)  # type: ignore[arg-type]
+        assert result.status == "optimal", seed
+        assert result.effort_total == pytest.approx(value[0], abs=1e-6), seed
+        assert -round((result.final.score - result.baseline_score) * 100) == value[1], seed
+    assert checked >= 30, checked
+    # the shortcut answered most of them on its own: this test is about it
+    assert sum(proved_both) >= 20, proved_both
+
+
+def test_no_solve_swaps_the_warning_filters_the_blockers_threads_share(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The blockers' solves run in threads, and Python's warning filters are one list for the process. scipy
+    turns a dense constraint matrix into floats under warnings.catch_warnings with an "error" filter; two
+    threads doing it restore each other's lists, and a solve given a cutoff then had scipy's warning about it
+    raised as an error (the bench crashed on it). Every matrix handed to scipy is sparse, so none is entered."""
+    import warnings
+
+    entered: list[str] = []
+    real_enter = warnings.catch_warnings.__enter__
+
+    def watched(self: warnings.catch_warnings) -> Any:  # type: ignore[type-arg]
+        entered.append("entered")
+        return real_enter(self)
+
+    monkeypatch.setattr(warnings.catch_warnings, "__enter__", watched)
+    levers, settings, competitions = _quang_ngai_out_of_reach()
+    assert optimise_path(levers, settings, competitions).blockers
+    for seed in range(12):
+        levers, settings, _ = _tied_instance(seed)
+        optimise_path(levers, settings, bands=False)  # type: ignore[arg-type]
+        levers, settings, _ = _tied_instance(seed, need=300, whole=True)
+        optimise_path(levers, settings, bands=False)  # type: ignore[arg-type]
+    assert entered == []
 
 
 def test_each_budget_blocker_holds_back_what_the_dynamic_programme_finds() -> None:
@@ -653,8 +726,12 @@ def test_a_least_effort_tie_break_stopped_by_the_time_limit_keeps_the_least_effo
     among paths of that effort, given the first answer as a cutoff. When time runs out in the second, the first
     answer stands: every target met at the least effort, its points not proved most, and the status says the
     time limit stopped it."""
+    from planner.optimiser import path as path_module
+
     levers, settings, competitions = _quang_ngai_in_reach()
     proven = optimise_path(levers, settings, competitions, blockers=False)
+    # the bound from the final rungs proves this path's points without a second solve: it is left out here
+    monkeypatch.setattr(path_module, "_FINAL_RUNGS_PICKS", 0)
     cutoffs = _second_solves_run_out(monkeypatch)
     stopped = optimise_path(levers, settings, competitions, blockers=False)
     assert len(cutoffs) == 1
