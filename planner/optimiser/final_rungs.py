@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -124,11 +125,12 @@ def best_rungs(
     *,
     least_effort_at: int | None = None,
     effort_within: float | None = None,
-) -> tuple[float, tuple[int, ...]] | None:
+) -> tuple[float, tuple[int, ...]] | Literal[False] | None:
     """The bounding problem's optimum and the rung it picks for each item, with each pick of `excluded` (column
     indices) cut off: the most points (whole hundredths), within `effort_within` when it is given, or with
-    `least_effort_at` the least effort among the picks bringing at least that many points. None when nothing
-    is left or the optimum was not proved in time (the bound would not hold)."""
+    `least_effort_at` the least effort among the picks bringing at least that many points. False when nothing
+    is left (no pick meets the rows and the cuts); None when the optimum was not proved in time (the bound
+    would not hold)."""
     n = len(problem.gain)
     one_each = np.zeros((problem.n_tracks, n))
     one_each[problem.track, np.arange(n)] = 1.0
@@ -164,7 +166,9 @@ def best_rungs(
         if error.key != "optimise.time_limit":
             raise
         return None
-    if solution is None or not solution.proven:
+    if solution is None:
+        return False
+    if not solution.proven:
         return None
     chosen = np.flatnonzero(solution.x > 0.5)
     picks = [0] * problem.n_tracks

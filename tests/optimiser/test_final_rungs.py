@@ -42,9 +42,11 @@ def test_a_pick_cut_off_is_not_offered_again() -> None:
     problem = _bound(6.0)
     cut = columns_of(problem, (1, 1))
     found = best_rungs(problem, [cut], 5.0)
-    assert found is not None and found[0] == 100.0 and found[1] in ((1, 0), (0, 1))
+    assert found and found[0] == 100.0 and found[1] in ((1, 0), (0, 1))
+    # nothing left is said apart from a bound not proved in time (None): every pick is then known checked
     everything = [columns_of(problem, p) for p in ((1, 1), (1, 0), (0, 1), (0, 0))]
-    assert best_rungs(problem, everything, 5.0) is None
+    assert best_rungs(problem, everything, 5.0) is False
+    assert best_rungs(problem, [], 5.0, least_effort_at=300) is False
 
 
 def test_an_item_that_cannot_stand_on_any_rung_leaves_the_answer_to_the_path_solve() -> None:
