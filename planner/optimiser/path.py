@@ -565,8 +565,6 @@ class PathProgramme:
                 break  # no pick left can be reached for less than the best path found
             if attempt == _FINAL_RUNGS_PICKS:
                 return None
-            # the least effort on these rungs, whatever it is (asking first at the bound's figure, as the most
-            # points does, doubled the time lost on unreachable picks: seed 15's slowest, 0,6 -> 1,2 s)
             reached = self._on_rungs(year, picks, programme_rows, deadline)
             if reached is False:
                 return None

@@ -523,14 +523,21 @@ _COST_GRIDS = (1, 2, 4, 10, 20, 100, 1000)
 _LEXICOGRAPHIC_LIMIT = 2.0**50
 
 
-def cost_steps(cost: npt.NDArray[np.float64]) -> npt.NDArray[np.float64] | None:
-    """The efforts as whole steps of the coarsest common grid among _COST_GRIDS, or None when they share none
-    (then a lexicographic answer needs two solves)."""
+def cost_grid(cost: npt.NDArray[np.float64]) -> int | None:
+    """The coarsest grid among _COST_GRIDS on which every effort is a whole number of steps (2: halves), or None
+    when they share none."""
     for q in _COST_GRIDS:
         scaled = cost * q
         if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):
-            return np.round(scaled)
+            return q
     return None
+
+
+def cost_steps(cost: npt.NDArray[np.float64]) -> npt.NDArray[np.float64] | None:
+    """The efforts as whole steps of the coarsest common grid among _COST_GRIDS, or None when they share none
+    (then a lexicographic answer needs two solves)."""
+    q = cost_grid(cost)
+    return None if q is None else np.round(cost * q)
 
 
 def weighted_lexicographic(

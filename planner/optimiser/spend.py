@@ -21,24 +21,20 @@ from collections.abc import Iterable
 import numpy as np
 import numpy.typing as npt
 
-#: The grains tried, largest first: what effort tables are written in (days, halves, quarters, tenths, ...).
-_QUANTA = (1.0, 0.5, 0.25, 0.2, 0.1, 0.05, 0.02, 0.01, 0.001)
+from planner.optimiser.solver import cost_grid
+
 #: The most grains a limit may hold for the sums to be counted (a bitset of this many bits per item).
 _MOST_GRAINS = 1_000_000
 
 
 def grain(costs: npt.NDArray[np.float64]) -> float | None:
-    """The largest amount every one of `costs` is a whole multiple of, among the usual grains (and their
-    multiples); None when no grain of _QUANTA divides them all."""
+    """The largest amount every one of `costs` is a whole multiple of, on the grids the solver knows efforts by
+    (planner.optimiser.solver.cost_grid: whole units, halves, ... thousandths); None when they share none."""
     positive = np.abs(costs[costs != 0])
-    if len(positive) == 0:
+    q = cost_grid(positive) if len(positive) else None
+    if q is None:
         return None
-    for quantum in _QUANTA:
-        counts = positive / quantum
-        whole = np.round(counts)
-        if np.all(np.abs(counts - whole) <= 1e-9 * np.maximum(1.0, counts)):
-            return quantum * math.gcd(*(int(k) for k in whole))
-    return None
+    return math.gcd(*(int(k) for k in np.round(positive * q))) / q
 
 
 def largest_spend(costs_by_item: Iterable[npt.NDArray[np.float64]], limit: float) -> float:

@@ -175,16 +175,11 @@ def _tied_instance(
     return levers, settings, spec
 
 
-def test_among_paths_of_equal_points_the_best_path_is_the_least_effort_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """When no path meets the targets, the answer is the most final-year points and, among the many paths that
-    bring them, the least effort. The most-points answer is often proved from each item's final rung alone
-    (planner.optimiser.final_rungs) and its least effort by the same bound; here ties are everywhere, so a
-    shortcut that kept the first pick it could reach, instead of the cheapest, would show."""
+def _watch_shortcut(monkeypatch: pytest.MonkeyPatch, name: str) -> list[bool]:
+    """Whether each call of PathProgramme's final-rungs shortcut `name` proved both objectives, as they come."""
     from planner.optimiser.path import PathProgramme
 
-    shortcut = PathProgramme._from_final_rungs
+    shortcut = getattr(PathProgramme, name)
     proved_both: list[bool] = []
 
     def watched(self: PathProgramme, *args: Any, **kwargs: Any) -> Any:
@@ -192,7 +187,18 @@ def test_among_paths_of_equal_points_the_best_path_is_the_least_effort_one(
         proved_both.append(found is not None and found[1])
         return found
 
-    monkeypatch.setattr(PathProgramme, "_from_final_rungs", watched)
+    monkeypatch.setattr(PathProgramme, name, watched)
+    return proved_both
+
+
+def test_among_paths_of_equal_points_the_best_path_is_the_least_effort_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When no path meets the targets, the answer is the most final-year points and, among the many paths that
+    bring them, the least effort. The most-points answer is often proved from each item's final rung alone
+    (planner.optimiser.final_rungs) and its least effort by the same bound; here ties are everywhere, so a
+    shortcut that kept the first pick it could reach, instead of the cheapest, would show."""
+    proved_both = _watch_shortcut(monkeypatch, "_from_final_rungs")
     checked = 0
     for seed in range(40):
         levers, settings, spec = _tied_instance(seed)
@@ -217,17 +223,7 @@ def test_among_paths_of_least_effort_the_answer_brings_the_most_points(
     most final-year points. Both are often proved from each item's final rung alone (PathProgramme.
     _least_effort_from_final_rungs); here free items and equal efforts tie many paths, so a shortcut that kept
     the first least-effort path it reached, instead of the one with the most points, would show."""
-    from planner.optimiser.path import PathProgramme
-
-    shortcut = PathProgramme._least_effort_from_final_rungs
-    proved_both: list[bool] = []
-
-    def watched(self: PathProgramme, *args: Any, **kwargs: Any) -> Any:
-        found = shortcut(self, *args, **kwargs)
-        proved_both.append(found is not None and found[1])
-        return found
-
-    monkeypatch.setattr(PathProgramme, "_least_effort_from_final_rungs", watched)
+    proved_both = _watch_shortcut(monkeypatch, "_least_effort_from_final_rungs")
     checked = 0
     for seed in range(60):
         rng = np.random.default_rng(1000 + seed)
