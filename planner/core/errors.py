@@ -73,6 +73,11 @@ class OptimiseError(PlannerError):
     """The optimiser cannot run on the given inputs (the solver's infeasibility is a result, not an error)."""
 
 
+class OptimiseTimeLimit(OptimiseError):
+    """The solver stopped on its time limit with nothing proved (key optimise.time_limit). Its own type because
+    the path's shortcuts and blocker analysis give up quietly on it, and on nothing else."""
+
+
 class StoreError(PlannerError):
     """The scenario store failed: unknown id, version conflict, database unreachable."""
 

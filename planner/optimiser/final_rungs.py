@@ -32,7 +32,7 @@ import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint
 from scipy.sparse import csr_array
 
-from planner.core.errors import OptimiseError
+from planner.core.errors import OptimiseTimeLimit
 from planner.optimiser.solver import exact_milp
 
 #: (from rung, to rung, variable) for each arc of one item's network in one year, as planner.optimiser.path
@@ -162,9 +162,7 @@ def best_rungs(
             time_limit,
             keep_incumbent=True,
         )
-    except OptimiseError as error:
-        if error.key != "optimise.time_limit":
-            raise
+    except OptimiseTimeLimit:
         return None
     if solution is None:
         return False

@@ -26,7 +26,7 @@ from typing import Any, Literal, Self
 import numpy as np
 from pydantic import Field, model_validator
 
-from planner.core.errors import OptimiseError
+from planner.core.errors import OptimiseError, OptimiseTimeLimit
 from planner.core.i18n import Lang, format_number, t
 from planner.core.model import FrozenModel
 from planner.core.text import agency_name
@@ -733,9 +733,7 @@ def path_blockers(
                 tie_break=False,
                 reached_centi=reached_centi,
             )
-        except OptimiseError as error:
-            if error.key != "optimise.time_limit":
-                raise
+        except OptimiseTimeLimit:
             return None
         assert found is not None  # staying put always fits
         return found if found.proven else None

@@ -50,7 +50,7 @@ import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint
 from scipy.sparse import coo_array, csr_array, vstack
 
-from planner.core.errors import OptimiseError
+from planner.core.errors import OptimiseTimeLimit
 from planner.core.text import agency_key
 from planner.methodology.scoring import item_options
 from planner.optimiser.agency_ceiling import most_points
@@ -678,9 +678,7 @@ class PathProgramme:
                 keep_incumbent=True,
                 presolve=presolve,
             )
-        except OptimiseError as error:
-            if error.key != "optimise.time_limit":
-                raise
+        except OptimiseTimeLimit:
             return False
         if reached is None:
             return None
@@ -850,9 +848,7 @@ class PathProgramme:
         the time left runs out before the solver finds one as good."""
         try:
             solution = self._run(c, rows, lo, hi, max(time_limit, 1.0), cutoff=_above(float(c @ known)))
-        except OptimiseError as error:
-            if error.key != "optimise.time_limit":
-                raise
+        except OptimiseTimeLimit:
             solution = None
         return MilpSolution(known, proven=False) if solution is None else solution
 

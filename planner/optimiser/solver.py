@@ -32,7 +32,7 @@ import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array, vstack
 
-from planner.core.errors import OptimiseError
+from planner.core.errors import OptimiseError, OptimiseTimeLimit
 from planner.core.i18n import Lang, format_number, t
 from planner.core.model import FrozenModel
 from planner.core.text import agency_key
@@ -464,7 +464,7 @@ def exact_milp(
     if result.status == 1:
         if keep_incumbent and result.x is not None:
             return MilpSolution(np.asarray(result.x, dtype=np.float64), proven=False)
-        raise OptimiseError("optimise.time_limit", seconds=float(time_limit))
+        raise OptimiseTimeLimit("optimise.time_limit", seconds=float(time_limit))
     raise OptimiseError("optimise.solver_failed", detail=str(result.message))
 
 

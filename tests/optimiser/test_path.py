@@ -9,7 +9,7 @@ import pytest
 from optimiser_fixtures import AGENCIES, random_baseline, random_effort, random_methodology, record_ceilings
 from path_oracle import PathSpec, best_path, items_of
 
-from planner.core.errors import OptimiseError
+from planner.core.errors import OptimiseError, OptimiseTimeLimit
 from planner.core.text import agency_key
 from planner.methodology.rules import from_centi
 from planner.methodology.scoring import item_options
@@ -455,7 +455,7 @@ def _second_solves_run_out(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         cutoff = kwargs.get("cutoff")
         if isinstance(cutoff, float):
             cutoffs.append(cutoff)
-            raise OptimiseError("optimise.time_limit", seconds=1.0)
+            raise OptimiseTimeLimit("optimise.time_limit", seconds=1.0)
         return real(*args, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr(path_module, "exact_milp", second_runs_out)

@@ -382,3 +382,25 @@ def test_a_proven_bound_is_the_optimum_when_the_solve_finishes_and_none_when_not
     assert bound is not None and bound == pytest.approx(-optimum, abs=1e-6)
     impossible = LinearConstraint(constraint.A, 1e9, np.inf)
     assert proven_bound(c, integrality, bounds, impossible, 30.0) is None
+
+
+def test_a_solve_out_of_time_says_so_by_its_own_error_type() -> None:
+    """The path's shortcuts and blocker analysis give up quietly on a solve out of time and on nothing else:
+    they catch OptimiseTimeLimit, so the solver must raise that type (still an OptimiseError, same key)."""
+    from scipy.optimize import Bounds, LinearConstraint
+
+    from planner.core.errors import OptimiseTimeLimit
+    from planner.optimiser.solver import exact_milp
+
+    rng = np.random.default_rng(3)
+    n = 400
+    weights = rng.integers(10**5, 10**6, size=(3, n)).astype(np.float64)
+    with pytest.raises(OptimiseTimeLimit) as caught:
+        exact_milp(
+            -rng.integers(10**5, 10**6, size=n).astype(np.float64),
+            np.ones(n),
+            Bounds(0, 1),
+            LinearConstraint(weights, -np.inf, weights.sum(axis=1) / 3 + 0.5),
+            1e-4,
+        )
+    assert isinstance(caught.value, OptimiseError) and caught.value.key == "optimise.time_limit"
