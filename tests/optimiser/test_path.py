@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -267,6 +268,92 @@ def test_no_solve_swaps_the_warning_filters_the_blockers_threads_share(
         levers, settings, _ = _tied_instance(seed, need=300, whole=True)
         optimise_path(levers, settings, bands=False)  # type: ignore[arg-type]
     assert entered == []
+
+
+def _item_paths(arcs: Any) -> list[tuple[int, ...]]:
+    """Every path of one item's network: its arcs' variables, one per year."""
+    paths: list[tuple[tuple[int, ...], int]] = [((), 0)]
+    for year_arcs in arcs:
+        paths = [((*vs, v), b) for vs, rung in paths for a, b, v in year_arcs if a == rung]
+    return [vs for vs, _ in paths]
+
+
+def test_a_check_of_picked_rungs_is_the_least_effort_path_standing_on_them() -> None:
+    """The final-rungs shortcuts check a pick of rungs with PathProgramme._on_rungs, which looks first among
+    each item's cheapest ways to its pick (any path found there is of least effort) and only then at every
+    arc. Against every combination of the items' paths, on random instances with targets, budgets, upkeep,
+    locks and caps: the least effort standing on the picks within every row, or none; the cheapest ways are
+    those of the items' cheapest paths; and some checks need the second look (a cheapest way breaks a row)."""
+    import itertools
+    import time
+
+    from planner.optimiser.horizon import problem_of
+    from planner.optimiser.path import compile_path
+
+    rng = np.random.default_rng(2031)
+    checked = second_look = none = 0
+    for seed in range(200):
+        levers, settings, _ = _random_instance(seed)
+        problem, _, _ = problem_of(levers, settings)  # type: ignore[arg-type]
+        programme = compile_path(problem)
+        if programme.n == 0:
+            continue
+        # the targets' rows as a least-effort check has them, or none as a most-points one
+        needs = [(t, need) for t, need in enumerate(problem.need_centi) if need is not None and seed % 2]
+        rows = [programme.gain_rows[t] for t, _ in needs]
+        lo = [float(need) for _, need in needs]
+        budget_rows, limits, _ = programme._budget_rows(problem.budgets, problem.agency_budgets)
+        programme_rows = (
+            rows + budget_rows,
+            lo + [-np.inf] * len(budget_rows),
+            [np.inf] * len(rows) + limits,
+        )
+        matrix = np.vstack([np.zeros(programme.n), *programme_rows[0]])[1:]
+        year = int(rng.integers(0, programme.T))
+        # a rung each item can stand on in that year: where one of its paths is
+        rung_of = {v: b for arcs in programme.arcs for year_arcs in arcs for _, b, v in year_arcs}
+        picks = tuple(
+            rung_of[paths[int(rng.integers(0, len(paths)))][year]]
+            for paths in (_item_paths(arcs) for arcs in programme.arcs)
+        )
+        standing = []
+        for arcs, pick in zip(programme.arcs, picks, strict=True):
+            on_pick = {v for _, b, v in arcs[year] if b == pick}
+            standing.append([vs for vs in _item_paths(arcs) if vs[year] in on_pick])
+        if math.prod(len(paths) for paths in standing) > 20_000:
+            continue
+        cost = programme._cost
+        # the cheapest ways: the arcs of each item's cheapest paths to its pick, every row aside
+        expected = np.zeros(programme.n, dtype=bool)
+        for paths in standing:
+            least = min(sum(cost[v] for v in vs) for vs in paths)
+            for vs in paths:
+                if sum(cost[v] for v in vs) <= least + 1e-9:
+                    expected[list(vs)] = True
+        cheapest = programme._cheapest_arcs(year, picks)
+        assert cheapest is not None and np.array_equal(cheapest, expected), seed
+        best: float | None = None
+        best_on_cheapest = False
+        for combination in itertools.product(*standing):
+            x = np.zeros(programme.n)
+            x[[v for vs in combination for v in vs]] = 1.0
+            lhs = matrix @ x
+            if np.all(lhs >= np.array(programme_rows[1]) - 1e-9) and np.all(
+                lhs <= np.array(programme_rows[2]) + 1e-9
+            ):
+                best = float(cost @ x) if best is None else min(best, float(cost @ x))
+                best_on_cheapest = best_on_cheapest or bool(np.all(expected[x == 1.0]))
+        found = programme._on_rungs(year, picks, programme_rows, time.perf_counter() + 30.0)
+        assert found is not False, seed
+        if best is None:
+            assert found is None, seed
+            none += 1
+            continue
+        assert found is not None, seed
+        assert float(cost @ found) == pytest.approx(best, abs=1e-6), seed
+        checked += 1
+        second_look += not best_on_cheapest
+    assert checked >= 60 and second_look >= 3 and none >= 10, (checked, second_look, none)
 
 
 def test_each_budget_blocker_holds_back_what_the_dynamic_programme_finds() -> None:
