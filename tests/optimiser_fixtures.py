@@ -359,3 +359,12 @@ def record_ceilings(monkeypatch: Any) -> list[tuple[tuple[int, str, Any], int | 
 
     monkeypatch.setattr(path_module.PathProgramme, "_ceiling", recorded)
     return proved
+
+
+def solve_whole(monkeypatch: Any) -> None:
+    """From now on every path is solved whole, with the agency ceilings as its rows: the final-rungs shortcuts
+    (which bring the ceilings in only when a pick is out of reach) never answer."""
+    from planner.optimiser import path as path_module
+
+    monkeypatch.setattr(path_module.PathProgramme, "_from_final_rungs", lambda *_, **__: None)
+    monkeypatch.setattr(path_module.PathProgramme, "_least_effort_from_final_rungs", lambda *_, **__: None)

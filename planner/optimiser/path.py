@@ -27,11 +27,13 @@ for. Each answer is two solves, the second holding the first's optimum and given
 cutoff. One solve on a weighted integer objective (planner.optimiser.solver.weighted_lexicographic, as the
 one-year optimiser does) was used before the cutoff: on the 82 x 6 x 4 benchmark it spent its time proving the
 tie-break, and its slowest answers took 2,0, 3,4 and 2,5 s on three seeds against 1,8, 2,0 and 1,5 s for the pair.
-The most-points solves also carry a ceiling per agency with a budget, proved on that agency's items alone
-(PathProgramme._agency_ceilings): valid rows that spare the solver its slowest proofs. Before it, a bound from
-each item's rung in the scored year alone is tried (planner.optimiser.final_rungs): when the rungs it picks can
-be reached year by year within every budget, that path is the most points, and often the least effort too, with
-no solve of the whole path.
+Before any of that, a bound from each item's rung in the scored year alone is tried (planner.optimiser.
+final_rungs), for both answers: when the rungs it picks can be reached year by year within every budget, that
+path is the least effort (or the most points), often with its tie-break, and no solve of the whole path. The
+bound carries a ceiling per agency with a budget: the most that agency's items reach on their own within its
+yearly budgets (PathProgramme._agency_ceilings), which is what the bound's summed budgets miss (for the least
+effort, only once its first pick is found out of reach). The most-points solves carry the ceilings as rows
+too: valid rows that spare the solver its slowest proofs.
 tests/optimiser/test_path.py checks the answer against a dynamic programme over years on 300 random instances.
 """
 
@@ -40,7 +42,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -73,8 +75,9 @@ MAX_YEARS = 10
 #: The share of a most-points solve's time limit the agency ceilings may take together (a ceiling cut short is
 #: still valid, only weaker; one not started for lack of time is left out).
 _CEILING_SHARE = 0.25
-#: The share of a most-points solve's time limit the bound from the final rungs and its checks may take, and
-#: how many of its picks are checked before the path is solved as a whole.
+#: The share of a solve's time limit the bound from the final rungs and its checks may take, and how many of
+#: its picks are checked after the first (which is checked before the agency ceilings are added to the bound)
+#: before the path is solved as a whole.
 _FINAL_RUNGS_SHARE = 0.25
 _FINAL_RUNGS_PICKS = 3
 #: The most paths one item's network may have for its agency's ceiling to be enumerated rather than solved (six
@@ -360,21 +363,24 @@ class PathProgramme:
         if objective == "min_effort":
             sequence = [self._cost, -self.gain_rows[-1]]
             need = self.problem.need_centi[-1]
-            least = (
-                None
-                if need is None
-                else self._least_effort_from_final_rungs(
+            if need is not None:
+
+                def final_year_ceilings() -> list[tuple[npt.NDArray[np.float64], float]]:
+                    found = self._agency_ceilings(self.T - 1, agency_budgets, time_limit * _CEILING_SHARE)
+                    return [(row, ceiling + 0.5) for row, ceiling in found]
+
+                least = self._least_effort_from_final_rungs(
                     need,
                     list(zip(budget_rows, budget_limits, budget_labels, strict=True)),
+                    final_year_ceilings,
                     (rows, lo, hi),
                     time_limit * _FINAL_RUNGS_SHARE,
                     most_points=tie_break,
                 )
-            )
-            if least is not None:
-                first, most_points = least
-                if most_points:
-                    return self._selection(first.x)
+                if least is not None:
+                    first, most_points = least
+                    if most_points:
+                        return self._selection(first.x)
         else:
             sequence = [-self.gain_rows[year], self._cost]
             ceilings = self._agency_ceilings(year % self.T, agency_budgets, time_limit * _CEILING_SHARE)
@@ -469,7 +475,10 @@ class PathProgramme:
         solves the path itself.
 
         On the 82 x 6 x 4 benchmark the bound's pick was reachable in about a third of the slow instances,
-        seed 17's slowest among them (9,0 s became 0,8-2,3 s)."""
+        seed 17's slowest among them (9,0 s became 0,8-2,3 s). The agency ceilings are in the bound from the
+        start here (`ceilings`): proving them only once a first pick without them was found unreachable, as
+        the least effort does, made the best paths slower on the benchmark (a check that cannot be reached can
+        take HiGHS seconds to prove so: seed 17's instance 20 went from at most 2,0 s to 13,8 s)."""
         deadline = time.perf_counter() + time_limit
         problem = self._final_rungs_problem(year, budgets, ceilings)
         if problem is None:
@@ -528,6 +537,7 @@ class PathProgramme:
         self,
         need: int,
         budgets: Sequence[tuple[npt.NDArray[np.float64], float, tuple[int, str | None]]],
+        ceilings: Callable[[], Sequence[tuple[npt.NDArray[np.float64], float]]],
         programme_rows: tuple[list[npt.NDArray[np.float64]], list[float], list[float]],
         time_limit: float,
         *,
@@ -537,26 +547,28 @@ class PathProgramme:
         _from_final_rungs proves the most points: the least effort of rungs bringing the final year's `need`
         (hundredths) bounds every such path's effort from below, and a path standing on the rungs it picks is
         checked against every row. A pick checked is cut off (unreachable, or reachable only at more than the
-        bound) and the bound asked again until a checked path meets it, _FINAL_RUNGS_PICKS at most. With it,
+        bound) and the bound asked again until a checked path meets it, 1 + _FINAL_RUNGS_PICKS at most. With it,
         whether it is also proved to bring the most final-year points among the paths of that effort (when
         `most_points` asks it). None when nothing was proved: the caller then solves the path itself.
 
         The earlier years' targets are left to the check: the rung an item ends on sets its effort (moves cost
         the difference of the efforts), so the final year's rungs decide the effort and the years between
-        only need a budget that lets them be reached in time. Where the bound stays below the optimum on the
-        benchmark it is the yearly budgets that hold it there, not those targets: seed 15's instance 30 is
-        bounded at 280 against 285,5 whether or not every year's target is added (as one column per item
-        path)."""
+        only need a budget that lets them be reached in time. What the bound does miss is how an agency's moves
+        pack into its yearly budgets: seed 15's instance 30 needs 285,5 even with only the final target, and
+        the bound with the budgets summed says 280 (its picks were unreachable, and the path was solved whole
+        in 2,9 s). When the first pick is not reached at the bound, the agency ceilings (`ceilings`, proved on
+        demand: 0,05-1,2 s) are added to it; there it then says 285,5, and the answer takes 0,6-0,7 s."""
         year = self.T - 1
         deadline = time.perf_counter() + time_limit
         problem = self._final_rungs_problem(year, budgets, ())
         if problem is None:
             return None
+        with_ceilings = False
         excluded: list[npt.NDArray[np.int64]] = []
         unreachable: list[tuple[float, tuple[int, ...], npt.NDArray[np.int64]]] = []
         costlier: list[tuple[float, npt.NDArray[np.int64]]] = []
         best: npt.NDArray[np.float64] | None = None
-        for attempt in range(_FINAL_RUNGS_PICKS + 1):
+        for attempt in range(_FINAL_RUNGS_PICKS + 2):
             left = deadline - time.perf_counter()
             found = best_rungs(problem, excluded, left, least_effort_at=need) if left > 0 else None
             if found is False and best is not None:
@@ -566,7 +578,7 @@ class PathProgramme:
             floor, picks = found
             if best is not None and float(self._cost @ best) <= floor + tolerance(floor):
                 break  # no pick left can be reached for less than the best path found
-            if attempt == _FINAL_RUNGS_PICKS:
+            if attempt == _FINAL_RUNGS_PICKS + 1:
                 return None
             reached = self._on_rungs(year, picks, programme_rows, deadline)
             if reached is False:
@@ -575,10 +587,16 @@ class PathProgramme:
             excluded.append(columns)
             if reached is None:
                 unreachable.append((floor, picks, columns))
+                if not with_ceilings:
+                    problem, with_ceilings = self._with_ceilings(problem, year, budgets, ceilings), True
                 continue
             costlier.append((float(self._cost @ reached), columns))
             if best is None or float(self._cost @ reached) < float(self._cost @ best):
                 best = reached
+            if float(self._cost @ reached) <= floor + tolerance(floor):
+                break  # at the bound: no pick left (nor cut off) is reached for less
+            if not with_ceilings:
+                problem, with_ceilings = self._with_ceilings(problem, year, budgets, ceilings), True
         assert best is not None
         effort = float(self._cost @ best)
         # a pick cut off as unreachable that could have been cheaper is asked again without presolve (scipy 1.11's
@@ -615,6 +633,17 @@ class PathProgramme:
         ):
             return MilpSolution(other), True
         return MilpSolution(best), False
+
+    def _with_ceilings(
+        self,
+        problem: FinalRungs,
+        year: int,
+        budgets: Sequence[tuple[npt.NDArray[np.float64], float, tuple[int, str | None]]],
+        ceilings: Callable[[], Sequence[tuple[npt.NDArray[np.float64], float]]],
+    ) -> FinalRungs:
+        """`problem` with the agency ceilings as rows: the same columns (the cuts made so far still name them)."""
+        tighter = self._final_rungs_problem(year, budgets, ceilings())
+        return problem if tighter is None else tighter
 
     def _final_rungs_problem(
         self,

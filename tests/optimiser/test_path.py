@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pytest
-from optimiser_fixtures import AGENCIES, random_baseline, random_effort, random_methodology, record_ceilings
+from optimiser_fixtures import (
+    AGENCIES,
+    random_baseline,
+    random_effort,
+    random_methodology,
+    record_ceilings,
+    solve_whole,
+)
 from path_oracle import PathSpec, best_path, items_of
 
 from planner.core.errors import OptimiseError, OptimiseTimeLimit
@@ -99,42 +107,41 @@ def test_the_path_equals_the_dynamic_programme_on_300_random_instances(block: in
         kind, value = best_path(items, spec)
         result = optimise_path(levers, settings, bands=False)  # type: ignore[arg-type]
         statuses[result.status] += 1
-        final_gain = round((result.final.score - result.baseline_score) * 100)
-        if kind == "feasible":
-            assert result.status == "optimal", seed
-            assert result.effort_total == pytest.approx(value[0], abs=1e-6), seed
-            assert -final_gain == value[1], seed
-            assert all(y.met for y in result.years), seed
-        else:
-            assert result.status == "infeasible", seed
-            assert -final_gain == value[0], seed
-            assert result.effort_total == pytest.approx(value[1], abs=1e-6), seed
-            assert not all(y.met for y in result.years), seed
+        _is_the_oracles(result, kind, value, seed)
     # the instances exercise both answers
     assert statuses["optimal"] >= 5 and statuses["infeasible"] >= 5, statuses
 
 
-def _tied_instance(
-    seed: int, *, need: int = 700, whole: bool = False
-) -> tuple[object, PathSettings, PathSpec]:
-    """Seven items worth one point each, two levels, random efforts, two years whose budgets fit a few of them,
-    and a final target out of reach: the best path has many picks of equal points and one of least effort.
-    With a lower `need` (hundredths), `whole` efforts (0-3) and items worth 1-3 points the target is often met,
-    by many paths of equal least effort and different points."""
+def _is_the_oracles(result: Any, kind: str, value: Any, seed: int) -> None:
+    """`result` (optimise_path's) is the dynamic programme's answer (path_oracle.best_path's `kind`, `value`)."""
+    final_gain = round((result.final.score - result.baseline_score) * 100)
+    if kind == "feasible":
+        assert result.status == "optimal", seed
+        assert result.effort_total == pytest.approx(value[0], abs=1e-6), seed
+        assert -final_gain == value[1], seed
+        assert all(y.met for y in result.years), seed
+    else:
+        assert result.status == "infeasible", seed
+        assert -final_gain == value[0], seed
+        assert result.effort_total == pytest.approx(value[1], abs=1e-6), seed
+        assert not all(y.met for y in result.years), seed
+
+
+def _yes_no_levers(points: Sequence[int], agencies: Sequence[str], efforts: Sequence[float]) -> Any:
+    """The levers of a one-criterion scheme of yes/no items, item k worth `points[k]`, led by `agencies[k]`,
+    its "yes" costing `efforts[k]`, every item at "no" today."""
     from planner.methodology.files import methodology_from_mapping
     from planner.methodology.scenario import ItemSetting, Scenario
 
-    rng = np.random.default_rng(seed)
-    points = [1 + k % 3 if whole else 1 for k in range(7)]
     subs = [
         {
             "code": f"1.1.{k + 1}",
             "name_vi": f"Tiêu chí thành phần {k + 1}",
             "max_points": str(points[k]),
             "rule": {"type": "yes_no", "basis": "source", "source": "test"},
-            "lead_agencies": [AGENCIES[k % 2]],
+            "lead_agencies": [agencies[k]],
         }
-        for k in range(7)
+        for k in range(len(points))
     ]
     total = str(sum(points))
     m = methodology_from_mapping(
@@ -155,16 +162,24 @@ def _tied_instance(
         }
     )
     items = {i.code: ItemSetting(level=item_options(i)[0].id) for i in m.scored_items}
-    baseline = Scenario(methodology=m.id, items=items)
     entries = tuple(
-        EffortEntry(
-            code=i.code,
-            level=item_options(i)[-1].id,
-            effort=float(rng.integers(0, 4)) if whole else round(float(rng.uniform(1, 10)), 1),
-        )
-        for i in m.scored_items
+        EffortEntry(code=i.code, level=item_options(i)[-1].id, effort=effort)
+        for i, effort in zip(m.scored_items, efforts, strict=True)
     )
-    levers = build_levers(m, baseline, EffortTable(entries=entries))
+    return build_levers(m, Scenario(methodology=m.id, items=items), EffortTable(entries=entries))
+
+
+def _tied_instance(
+    seed: int, *, need: int = 700, whole: bool = False
+) -> tuple[object, PathSettings, PathSpec]:
+    """Seven items worth one point each, two levels, random efforts, two years whose budgets fit a few of them,
+    and a final target out of reach: the best path has many picks of equal points and one of least effort.
+    With a lower `need` (hundredths), `whole` efforts (0-3) and items worth 1-3 points the target is often met,
+    by many paths of equal least effort and different points."""
+    rng = np.random.default_rng(seed)
+    points = [1 + k % 3 if whole else 1 for k in range(7)]
+    efforts = [float(rng.integers(0, 4)) if whole else round(float(rng.uniform(1, 10)), 1) for _ in range(7)]
+    levers = _yes_no_levers(points, [AGENCIES[k % 2] for k in range(7)], efforts)
     years = (FIRST, FIRST + 1)
     yearly = float(round(rng.uniform(6, 14), 1))
     settings = PathSettings(
@@ -174,6 +189,57 @@ def _tied_instance(
     )
     spec = PathSpec(needs=[None, need], budgets=[yearly, yearly], agency_budgets=[{}, {}])
     return levers, settings, spec
+
+
+def test_a_pick_the_yearly_agency_budgets_cannot_hold_brings_the_ceilings_into_the_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The least-effort bound sums each budget over the years. Agency A (5 a year) has three moves of 3 for two
+    points each and one of 2 for one point: 5 can be spent in a year (3 + 2), so the bound allows 10 over two
+    years, but no year holds two moves of 3. For six points its first pick, A's three moves of 3 (9), cannot be
+    reached; the agency ceilings are then added (A reaches five points within its yearly budgets, B four), the
+    bound says 10 (two of A's moves of 3 and one of B's 4) and that path proves it. Where a ceiling binds, one a
+    point too low brings in C's dearer moves (eight points: B's four, 14, would become 20). Against the dynamic
+    programme, with no solve of the whole path where a target can be met."""
+    from planner.optimiser.path import PathProgramme
+
+    real = PathProgramme._with_ceilings
+    tightened: list[bool] = []
+
+    def watched(self: PathProgramme, problem: Any, *args: Any) -> Any:
+        tighter = real(self, problem, *args)
+        tightened.append(tighter.rows.shape != problem.rows.shape)
+        return tighter
+
+    monkeypatch.setattr(PathProgramme, "_with_ceilings", watched)
+    proved_both = _watch_shortcut(monkeypatch, "_least_effort_from_final_rungs")
+    a, b, c = AGENCIES[:3]
+    levers = _yes_no_levers(
+        [2, 2, 2, 1, 2, 2, 1, 1, 1],
+        [a, a, a, a, b, b, c, c, c],
+        [3.0, 3.0, 3.0, 2.0, 4.0, 4.0, 5.0, 5.0, 5.0],
+    )
+    years = (FIRST, FIRST + 1)
+    yearly = {a: 5.0, b: 4.0}
+    items = items_of(levers.methodology, levers.baseline, EffortTable(**_table_fields(levers)))
+    efforts: dict[int, float] = {}
+    for points in (6, 8, 10, 12, 13):
+        need = 100 * points
+        settings = PathSettings(
+            years=years,
+            targets=(
+                YearTarget(year=years[-1], kind="score", score=from_centi(levers.baseline_centi + need)),
+            ),
+            agency_budgets=dict.fromkeys(years, yearly),
+        )
+        spec = PathSpec(needs=[None, need], budgets=[None, None], agency_budgets=[yearly, yearly])
+        kind, value = best_path(items, spec)
+        result = optimise_path(levers, settings, bands=False, blockers=False)
+        _is_the_oracles(result, kind, value, points)
+        efforts[points] = result.effort_total
+    assert efforts[6] == 10.0 and efforts[8] == 14.0
+    assert tightened == [True] * 5, tightened
+    assert proved_both == [True, True, True, True, False], proved_both  # thirteen points are out of reach
 
 
 def _watch_shortcut(monkeypatch: pytest.MonkeyPatch, name: str) -> list[bool]:
@@ -809,12 +875,11 @@ def test_a_least_effort_tie_break_stopped_by_the_time_limit_keeps_the_least_effo
     among paths of that effort, given the first answer as a cutoff. When time runs out in the second, the first
     answer stands: every target met at the least effort, its points not proved most, and the status says the
     time limit stopped it."""
-    from planner.optimiser import path as path_module
 
     levers, settings, competitions = _quang_ngai_in_reach()
     proven = optimise_path(levers, settings, competitions, blockers=False)
     # the bound from the final rungs proves this path's points without a second solve: it is left out here
-    monkeypatch.setattr(path_module, "_FINAL_RUNGS_PICKS", 0)
+    solve_whole(monkeypatch)
     cutoffs = _second_solves_run_out(monkeypatch)
     stopped = optimise_path(levers, settings, competitions, blockers=False)
     assert len(cutoffs) == 1
