@@ -364,15 +364,10 @@ class PathProgramme:
             sequence = [self._cost, -self.gain_rows[-1]]
             need = self.problem.need_centi[-1]
             if need is not None:
-
-                def final_year_ceilings() -> list[tuple[npt.NDArray[np.float64], float]]:
-                    found = self._agency_ceilings(self.T - 1, agency_budgets, time_limit * _CEILING_SHARE)
-                    return [(row, ceiling + 0.5) for row, ceiling in found]
-
                 least = self._least_effort_from_final_rungs(
                     need,
                     list(zip(budget_rows, budget_limits, budget_labels, strict=True)),
-                    final_year_ceilings,
+                    lambda: self._ceiling_rows(self.T - 1, agency_budgets, time_limit * _CEILING_SHARE),
                     (rows, lo, hi),
                     time_limit * _FINAL_RUNGS_SHARE,
                     most_points=tie_break,
@@ -383,15 +378,15 @@ class PathProgramme:
                         return self._selection(first.x)
         else:
             sequence = [-self.gain_rows[year], self._cost]
-            ceilings = self._agency_ceilings(year % self.T, agency_budgets, time_limit * _CEILING_SHARE)
-            for row, ceiling in ceilings:
+            ceilings = self._ceiling_rows(year % self.T, agency_budgets, time_limit * _CEILING_SHARE)
+            for row, limit in ceilings:
                 rows.append(row)
                 lo.append(-np.inf)
-                hi.append(ceiling + 0.5)  # points are whole hundredths: halfway to the next is robust
+                hi.append(limit)
             shortcut = self._from_final_rungs(
                 year % self.T,
                 list(zip(budget_rows, budget_limits, budget_labels, strict=True)),
-                [(row, ceiling + 0.5) for row, ceiling in ceilings],
+                ceilings,
                 (rows, lo, hi),
                 time_limit * _FINAL_RUNGS_SHARE,
                 least_effort=tie_break,
@@ -769,7 +764,8 @@ class PathProgramme:
             for t in range(self.T - 1, -1, -1):
                 before: dict[int, float] = {}
                 for a, b, v in per_year[t]:
-                    if a in ahead[t] and b in behind:  # past `year`, only ways from the pick
+                    # (`behind` past `year` holds only rungs reached through the pick)
+                    if a in ahead[t] and b in behind:
                         through = ahead[t][a] + float(self._cost[v]) + behind[b]
                         if through <= least + tolerance(least):
                             keep[v] = True
@@ -794,6 +790,15 @@ class PathProgramme:
                 before = after
         rows, limits, _ = self._budget_rows(self.problem.budgets, self.problem.agency_budgets)
         return all(float(row @ x) <= limit for row, limit in zip(rows, limits, strict=True))
+
+    def _ceiling_rows(
+        self, year: int, agency_budgets: Sequence[Mapping[str, float]], time_limit: float
+    ) -> list[tuple[npt.NDArray[np.float64], float]]:
+        """The agency ceilings of year index `year` (_agency_ceilings) as rows with the most each allows: points
+        are whole hundredths, so halfway to the next is robust."""
+        return [
+            (row, ceiling + 0.5) for row, ceiling in self._agency_ceilings(year, agency_budgets, time_limit)
+        ]
 
     def _agency_ceilings(
         self, year: int, agency_budgets: Sequence[Mapping[str, float]], time_limit: float
