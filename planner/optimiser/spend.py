@@ -29,12 +29,15 @@ _MOST_GRAINS = 1_000_000
 
 def grain(costs: npt.NDArray[np.float64]) -> float | None:
     """The largest amount every one of `costs` is a whole multiple of, on the grids the solver knows efforts by
-    (planner.optimiser.solver.cost_grid: whole units, halves, ... thousandths); None when they share none."""
+    (planner.optimiser.solver.cost_grid: whole units, halves, ... thousandths); None when they share none, or
+    when none is more than float noise away from nothing."""
     positive = np.abs(costs[costs != 0])
     q = cost_grid(positive) if len(positive) else None
     if q is None:
         return None
-    return math.gcd(*(int(k) for k in np.round(positive * q))) / q
+    # a cost within float noise of nothing is a whole number (0) of steps, and says nothing of the grain
+    steps = math.gcd(*(int(k) for k in np.round(positive * q)))
+    return steps / q if steps else None
 
 
 def largest_spend(costs_by_item: Iterable[npt.NDArray[np.float64]], limit: float) -> float:

@@ -30,6 +30,9 @@ def test_the_grain_is_what_every_cost_is_a_whole_multiple_of(costs: list[float],
 def test_costs_with_no_usual_grain_or_none_at_all_have_none() -> None:
     assert grain(np.array([1 / 3, 2 / 3])) is None
     assert grain(np.array([0.0, 0.0])) is None
+    # float noise around nothing is nothing spent, not a grain of 0 (a limit divided by it would fail)
+    assert grain(np.array([1e-12, 0.0])) is None
+    assert largest_spend([np.array([1e-12, 2.0]), np.array([3.0])], 4.5) == 3.0
 
 
 def test_a_budget_between_two_sums_holds_only_the_lower() -> None:
