@@ -76,5 +76,89 @@ def test_nothing_fits_too_many_choices_or_no_time_leave_it_to_the_solver(
     expected = _exhaustive(paths, budgets)
     assert expected is not None and most_points(paths, budgets, deadline=time.perf_counter() + 60) == expected
     assert most_points(paths, budgets, deadline=time.perf_counter() - 1) is None
+    # four years, tight budgets: the bounds leave partial choices to weigh (with two years the summed-spend
+    # bound is the problem itself, and a pair or two is all a step weighs)
+    rng = np.random.default_rng(0)
+    paths = [np.column_stack([rng.integers(0, 50, 12), rng.integers(0, 5, (12, 4)) / 2.0]) for _ in range(5)]
+    budgets = np.full(4, 3.0)
+    expected = _exhaustive(paths, budgets)
+    assert expected is not None and most_points(paths, budgets) == expected
     monkeypatch.setattr(agency_ceiling, "MAX_PAIRS", 10)
     assert most_points(paths, budgets) is None
+
+
+def test_whole_moves_bound_what_the_lp_splits() -> None:
+    """Two items of 10 points each cost 3 of one budget of 5: the LP takes one and two thirds of the other
+    (16,67), the summed-spend tables count whole moves and say 10, which is the answer."""
+    items = [np.array([[0.0, 0.0], [10.0, 3.0]]), np.array([[0.0, 0.0], [10.0, 3.0]])]
+    limit = np.array([5.0 + agency_ceiling.BUDGET_SLACK])
+    prices = agency_ceiling._lp_prices(items, limit)
+    assert prices is not None
+    bounds = agency_ceiling._Bounds.of(items, limit, np.array([prices]))
+    nothing_chosen = np.zeros((1, 2))
+    lagrangian = bounds.rest[0, 0] + float(bounds.finite_limit @ prices)
+    assert lagrangian == pytest.approx(10 + 10 * 2 / 3)
+    assert bounds.summed.most(0, nothing_chosen)[0] == 10.0
+    assert bounds.most(0, nothing_chosen)[0] == 10.0
+    assert most_points(items, np.array([5.0])) == 10
+
+
+def _best_completion(items: list[npt.NDArray[np.float64]], limit: npt.NDArray[np.float64]) -> float:
+    """The most points one path per item reaches within `limit` (-inf: none fits), by every combination."""
+    sums = np.zeros((1, 1 + len(limit)))
+    for rows in items:
+        sums = (sums[:, None, :] + rows[None, :, :]).reshape(-1, sums.shape[1])
+        sums = sums[np.all(sums[:, 1:] <= limit, axis=1)]
+    return float(sums[:, 0].max()) if len(sums) else -np.inf
+
+
+@pytest.mark.parametrize("grid", ["halves", "thirds"])
+def test_the_summed_spend_bound_holds_for_every_partial_choice_and_is_exact_for_the_halves(grid: str) -> None:
+    """On 150 random instances, for every item k and every partial choice of items before it, the tables bound
+    the best completion within the yearly budgets left. On the efforts' grain (halves) the bound of the empty
+    choice is exactly the most points within each half's summed budget; off any grain (thirds) the steps are
+    a share of the budget and the bound only has to hold."""
+    exact = 0
+    for seed in range(150):
+        rng = np.random.default_rng(1000 + seed)
+        years = int(rng.integers(1, 6))
+        items = _random_paths(rng, years)
+        if grid == "thirds":
+            items = [np.column_stack([p[:, 0], p[:, 1:] * 2 / 3]) for p in items]
+        limit = rng.integers(0, 20, size=years) / 2.0 + agency_ceiling.BUDGET_SLACK
+        if rng.random() < 0.3:
+            limit[int(rng.integers(0, years))] = np.inf
+        summed = agency_ceiling._SummedSpend.of(items, limit)
+        for k in range(len(items) + 1):
+            prefixes = np.zeros((1, 1 + years))
+            for rows in items[:k]:
+                prefixes = (prefixes[:, None, :] + rows[None, :, :]).reshape(-1, 1 + years)
+            prefixes = prefixes[np.all(prefixes[:, 1:] <= limit, axis=1)]
+            bound = summed.most(k, prefixes)
+            for prefix, most in zip(prefixes, bound, strict=True):
+                best = prefix[0] + _best_completion(items[k:], limit - prefix[1:])
+                assert most >= best - 1e-9, (seed, k)
+        if grid == "halves":
+            first, second = summed.halves
+            summed_limit = np.array([limit[first].sum(), limit[second].sum()])
+            by_halves = [
+                np.column_stack([p[:, 0], p[:, 1:][:, first].sum(axis=1), p[:, 1:][:, second].sum(axis=1)])
+                for p in items
+            ]
+            assert summed.most(0, np.zeros((1, 1 + years)))[0] == _best_completion(by_halves, summed_limit), (
+                seed
+            )
+            exact += 1
+    assert grid == "thirds" or exact == 150
+
+
+def test_coarse_steps_weaken_the_bound_but_never_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two steps per half (MOST_STEPS = 2) the summed-spend bound says little, and the passes ask down
+    from it: the answer is still the best combination, on 100 random instances."""
+    monkeypatch.setattr(agency_ceiling, "MOST_STEPS", 2)
+    for seed in range(100):
+        rng = np.random.default_rng(5000 + seed)
+        years = int(rng.integers(1, 5))
+        paths = _random_paths(rng, years)
+        budgets = rng.integers(0, 20, size=years) / 2.0
+        assert most_points(paths, budgets) == _exhaustive(paths, budgets), seed
