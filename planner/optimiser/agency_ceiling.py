@@ -86,7 +86,10 @@ def most_points(
     items = [fitting[i] for i in order]
     lambdas = np.array([prices * scale for scale in _PRICE_SCALES])
     bounds = _Bounds.of(items, limit, lambdas)
-    asked = math.floor(float(bounds.most(0, np.zeros((1, 1 + len(limit))))[0]) + 1e-6)
+    most = float(bounds.most(0, np.zeros((1, 1 + len(limit))))[0])
+    if not math.isfinite(most):  # not even the summed budgets hold whole moves: no choice fits
+        return None
+    asked = math.floor(most + 1e-6)
     lowest = math.floor(sum(float(p[:, 0].min()) for p in items))
     try:
         found = _search(items, bounds, asked=asked, beam=BEAM, deadline=deadline)

@@ -70,6 +70,11 @@ def test_nothing_fits_too_many_choices_or_no_time_leave_it_to_the_solver(
     get a wrong ceiling."""
     costly = [np.array([[0.0, 3.0], [5.0, 4.0]]), np.array([[0.0, 0.0], [7.0, 1.0]])]
     assert most_points(costly, np.array([2.0])) is None
+    # each item must spend 1 in one of two years and each year holds 1,5: the LP fits halves of all three, whole
+    # moves never fit, and the summed-spend bound says so before any pass
+    either = np.array([[5.0, 1.0, 0.0], [5.0, 0.0, 1.0]])
+    assert _exhaustive([either] * 3, np.array([1.5, 1.5])) is None
+    assert most_points([either] * 3, np.array([1.5, 1.5])) is None
     rng = np.random.default_rng(3)
     paths = [np.column_stack([rng.integers(0, 50, 12), rng.integers(0, 5, (12, 2)) / 2.0]) for _ in range(5)]
     budgets = np.array([6.0, 6.0])
