@@ -28,15 +28,22 @@ def _random_paths(rng: np.random.Generator, years: int) -> list[npt.NDArray[np.f
     return items
 
 
-def _exhaustive(paths: list[npt.NDArray[np.float64]], budgets: npt.NDArray[np.float64]) -> int | None:
-    """Every combination of one path per item, summed item by item (a partial sum over a budget is dropped:
-    spends are never negative, so it cannot come back under)."""
-    limit = budgets + agency_ceiling.BUDGET_SLACK
-    sums = np.zeros((1, 1 + len(budgets)))
-    for rows in paths:
+def _best_completion(items: list[npt.NDArray[np.float64]], limit: npt.NDArray[np.float64]) -> float:
+    """The most points one path per item reaches within `limit` (-inf: none fits), by every combination, summed
+    item by item (a partial sum over a budget is dropped: spends are never negative, so it cannot come back
+    under)."""
+    sums = np.zeros((1, 1 + len(limit)))
+    for rows in items:
         sums = (sums[:, None, :] + rows[None, :, :]).reshape(-1, sums.shape[1])
         sums = sums[np.all(sums[:, 1:] <= limit, axis=1)]
-    return round(float(sums[:, 0].max())) if len(sums) else None
+    return float(sums[:, 0].max()) if len(sums) else -np.inf
+
+
+def _exhaustive(paths: list[npt.NDArray[np.float64]], budgets: npt.NDArray[np.float64]) -> int | None:
+    """The ceiling by every combination (_best_completion) within `budgets` and the same slack; None when no
+    combination fits."""
+    best = _best_completion(paths, budgets + agency_ceiling.BUDGET_SLACK)
+    return round(best) if best > -np.inf else None
 
 
 @pytest.mark.parametrize("beam", [agency_ceiling.BEAM, 1])
@@ -106,15 +113,6 @@ def test_whole_moves_bound_what_the_lp_splits() -> None:
     assert bounds.summed.most(0, nothing_chosen)[0] == 10.0
     assert bounds.most(0, nothing_chosen)[0] == 10.0
     assert most_points(items, np.array([5.0])) == 10
-
-
-def _best_completion(items: list[npt.NDArray[np.float64]], limit: npt.NDArray[np.float64]) -> float:
-    """The most points one path per item reaches within `limit` (-inf: none fits), by every combination."""
-    sums = np.zeros((1, 1 + len(limit)))
-    for rows in items:
-        sums = (sums[:, None, :] + rows[None, :, :]).reshape(-1, sums.shape[1])
-        sums = sums[np.all(sums[:, 1:] <= limit, axis=1)]
-    return float(sums[:, 0].max()) if len(sums) else -np.inf
 
 
 @pytest.mark.parametrize("grid", ["halves", "thirds"])
