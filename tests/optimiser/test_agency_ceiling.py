@@ -69,6 +69,25 @@ def test_the_ceiling_is_the_best_combination_on_300_random_instances(
     assert binding >= 50, binding
 
 
+def test_items_that_must_spend_every_year_are_exact_or_fit_nowhere_on_200_random_instances() -> None:
+    """Upkeep makes every path of an item spend, staying too: then some budgets hold no choice at all, and the
+    answer must be None exactly when no combination fits, the best combination otherwise."""
+    nothing_fits = fits = 0
+    for seed in range(200):
+        rng = np.random.default_rng(7000 + seed)
+        years = int(rng.integers(1, 5))
+        paths = [
+            p + np.concatenate([[0.0], rng.integers(1, 4, size=years) / 2.0]) if rng.random() < 0.5 else p
+            for p in _random_paths(rng, years)
+        ]
+        budgets = rng.integers(0, 20, size=years) / 2.0
+        expected = _exhaustive(paths, budgets)
+        assert most_points(paths, budgets) == expected, seed
+        nothing_fits += expected is None
+        fits += expected is not None
+    assert nothing_fits >= 20 and fits >= 20, (nothing_fits, fits)
+
+
 def test_nothing_fits_too_many_choices_or_no_time_leave_it_to_the_solver(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
