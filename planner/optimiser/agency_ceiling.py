@@ -159,9 +159,7 @@ class _SummedSpend:
         tables = [none_left]
         for paths in reversed(items):
             table = np.full(shape, -np.inf)
-            steps = np.column_stack(
-                [np.floor(paths[:, 1:][:, half].sum(axis=1) / step + 1e-9) for half in halves]
-            )
+            steps = np.floor(_per_half(paths, halves) / step + 1e-9)
             # of paths taking the same steps, the one with the most points
             by_steps: dict[tuple[int, int], float] = {}
             for points, (a, b) in zip(paths[:, 0].tolist(), steps.astype(np.int64).tolist(), strict=True):
@@ -178,13 +176,19 @@ class _SummedSpend:
         """The most points each of `choices` (rows: points, spend per year) can end with, items k on still to
         choose (-inf: it already spends past a half's budget)."""
         table = self.tables[k]
-        room = [
-            np.floor((total - choices[:, 1:][:, half].sum(axis=1)) / self.step + 1e-6).astype(np.int64)
-            for half, total in zip(self.halves, self.totals, strict=True)
-        ]
-        fits = (room[0] >= 0) & (room[1] >= 0)
-        later = table[np.clip(room[0], 0, table.shape[0] - 1), np.clip(room[1], 0, table.shape[1] - 1)]
+        room = np.floor((np.array(self.totals) - _per_half(choices, self.halves)) / self.step + 1e-6).astype(
+            np.int64
+        )
+        fits = np.all(room >= 0, axis=1)
+        later = table[np.clip(room[:, 0], 0, table.shape[0] - 1), np.clip(room[:, 1], 0, table.shape[1] - 1)]
         return np.where(fits, choices[:, 0] + later, -np.inf)
+
+
+def _per_half(
+    rows: npt.NDArray[np.float64], halves: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
+) -> npt.NDArray[np.float64]:
+    """Each row's (points, spend per year) spend summed over each half of the budgeted years: n x 2."""
+    return np.column_stack([rows[:, 1:][:, half].sum(axis=1) for half in halves])
 
 
 @dataclass(frozen=True)

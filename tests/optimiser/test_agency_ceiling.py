@@ -28,14 +28,21 @@ def _random_paths(rng: np.random.Generator, years: int) -> list[npt.NDArray[np.f
     return items
 
 
-def _best_completion(items: list[npt.NDArray[np.float64]], limit: npt.NDArray[np.float64]) -> float:
-    """The most points one path per item reaches within `limit` (-inf: none fits), by every combination, summed
-    item by item (a partial sum over a budget is dropped: spends are never negative, so it cannot come back
-    under)."""
+def _combinations(
+    items: list[npt.NDArray[np.float64]], limit: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Every combination of one path per item within `limit`, as rows (points, spend per year), summed item by
+    item (a partial sum over a budget is dropped: spends are never negative, so it cannot come back under)."""
     sums = np.zeros((1, 1 + len(limit)))
     for rows in items:
         sums = (sums[:, None, :] + rows[None, :, :]).reshape(-1, sums.shape[1])
         sums = sums[np.all(sums[:, 1:] <= limit, axis=1)]
+    return sums
+
+
+def _best_completion(items: list[npt.NDArray[np.float64]], limit: npt.NDArray[np.float64]) -> float:
+    """The most points one path per item reaches within `limit` (-inf: none fits), by every combination."""
+    sums = _combinations(items, limit)
     return float(sums[:, 0].max()) if len(sums) else -np.inf
 
 
@@ -152,10 +159,7 @@ def test_the_summed_spend_bound_holds_for_every_partial_choice_and_is_exact_for_
             limit[int(rng.integers(0, years))] = np.inf
         summed = agency_ceiling._SummedSpend.of(items, limit)
         for k in range(len(items) + 1):
-            prefixes = np.zeros((1, 1 + years))
-            for rows in items[:k]:
-                prefixes = (prefixes[:, None, :] + rows[None, :, :]).reshape(-1, 1 + years)
-            prefixes = prefixes[np.all(prefixes[:, 1:] <= limit, axis=1)]
+            prefixes = _combinations(items[:k], limit)
             bound = summed.most(k, prefixes)
             for prefix, most in zip(prefixes, bound, strict=True):
                 best = prefix[0] + _best_completion(items[k:], limit - prefix[1:])
